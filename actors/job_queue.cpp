@@ -1,0 +1,79 @@
+#include "actors/job_queue.hpp"
+
+#include <algorithm>
+
+namespace auralis::actors {
+
+job_queue::push_result job_queue::push(std::uint64_t id, job_spec spec) {
+  job_identity identity{spec.kind, spec.key};
+  auto it = by_identity_.find(identity);
+  if (it == by_identity_.end()) {
+    const auto order = order_of(spec, seq_++);
+    by_order_.emplace(order, identity);
+    by_identity_.emplace(identity, entry{id, std::move(spec), order});
+    return {id, false};
+  }
+  entry& e = it->second;
+  const auto priority = std::min(e.spec.priority, spec.priority);
+  const double probability = std::max(e.spec.probability, spec.probability);
+  if (priority != e.spec.priority || probability != e.spec.probability) {
+    by_order_.erase(e.order);
+    e.spec.priority = priority;
+    e.spec.probability = probability;
+    // Keep the original arrival so a raised job does not lose its place among equals.
+    e.order = order_of(e.spec, std::get<2>(e.order));
+    by_order_.emplace(e.order, identity);
+  }
+  return {e.id, true};
+}
+
+std::optional<queued_job> job_queue::pop() {
+  if (by_order_.empty())
+    return std::nullopt;
+  auto first = by_order_.begin();
+  auto it = by_identity_.find(first->second);
+  queued_job out{it->second.id, std::move(it->second.spec)};
+  by_identity_.erase(it);
+  by_order_.erase(first);
+  return out;
+}
+
+std::optional<std::uint64_t> job_queue::find(const job_identity& identity) const {
+  auto it = by_identity_.find(identity);
+  if (it == by_identity_.end())
+    return std::nullopt;
+  return it->second.id;
+}
+
+bool job_queue::remove(const job_identity& identity) {
+  auto it = by_identity_.find(identity);
+  if (it == by_identity_.end())
+    return false;
+  by_order_.erase(it->second.order);
+  by_identity_.erase(it);
+  return true;
+}
+
+std::vector<std::uint64_t>
+job_queue::drop_if(const std::function<bool(const job_spec&)>& stale) {
+  std::vector<std::uint64_t> dropped;
+  for (auto it = by_identity_.begin(); it != by_identity_.end();) {
+    if (stale(it->second.spec)) {
+      dropped.push_back(it->second.id);
+      by_order_.erase(it->second.order);
+      it = by_identity_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return dropped;
+}
+
+std::vector<std::size_t> job_queue::counts_by_priority() const {
+  std::vector<std::size_t> counts(4, 0);
+  for (const auto& [order, identity] : by_order_)
+    ++counts[std::get<0>(order)];
+  return counts;
+}
+
+} // namespace auralis::actors

@@ -1,0 +1,74 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <tuple>
+#include <vector>
+
+#include "actors/jobs.hpp"
+
+namespace auralis::actors {
+
+/// A queued job with its id.
+struct queued_job {
+  std::uint64_t id = 0;
+  job_spec spec;
+};
+
+/// The pool's waiting room without an actor: ordered by priority (immediate first), then
+/// probability (higher first), then arrival; a job identical (same kind and key) to a
+/// queued one joins it instead of queueing twice. Not thread-safe.
+class job_queue {
+public:
+  /// The outcome of push().
+  struct push_result {
+    std::uint64_t id;  ///< the queued job's id (the existing one when joined)
+    bool joined;       ///< true if an identical job was already queued
+  };
+
+  /// Queues `spec` under `id`, or joins an identical queued job and raises it to the more
+  /// urgent priority and the higher probability of the two.
+  push_result push(std::uint64_t id, job_spec spec);
+
+  /// Removes and returns the most urgent job; nullopt when empty.
+  std::optional<queued_job> pop();
+
+  /// The queued job with `identity`'s id, or nullopt.
+  std::optional<std::uint64_t> find(const job_identity& identity) const;
+
+  /// Removes the queued job with `identity`; false if none is queued.
+  bool remove(const job_identity& identity);
+
+  /// Removes every queued job for which `stale` is true; returns their ids.
+  std::vector<std::uint64_t> drop_if(const std::function<bool(const job_spec&)>& stale);
+
+  /// Jobs queued.
+  std::size_t size() const noexcept { return by_order_.size(); }
+  bool empty() const noexcept { return by_order_.empty(); }
+
+  /// Queued jobs per priority (index = job_priority value).
+  std::vector<std::size_t> counts_by_priority() const;
+
+private:
+  /// (priority, -probability, sequence): the pop order.
+  using order_key = std::tuple<std::uint8_t, double, std::uint64_t>;
+
+  static order_key order_of(const job_spec& s, std::uint64_t seq) {
+    return {static_cast<std::uint8_t>(s.priority), -s.probability, seq};
+  }
+
+  struct entry {
+    std::uint64_t id;
+    job_spec spec;
+    order_key order;
+  };
+
+  std::map<order_key, job_identity> by_order_;
+  std::map<job_identity, entry> by_identity_;
+  std::uint64_t seq_ = 0;
+};
+
+} // namespace auralis::actors

@@ -1,0 +1,58 @@
+#include "actors/message_types.hpp"
+
+#include <vector>
+
+#include "actors/cache_messages.hpp"
+#include "actors/engine_error.hpp"
+#include "actors/jobs.hpp"
+#include "actors/predictor_actor.hpp"
+#include "actors/predictor_messages.hpp"
+#include "actors/track_info.hpp"
+#include "actors/worker_pool_actor.hpp"
+
+namespace auralis::actors {
+
+void add_message_types(caf::actor_system_config& cfg) {
+  cfg.add_message_type<track_info>("auralis::track_info");
+  cfg.add_message_type<std::vector<track_info>>("std::vector<auralis::track_info>");
+  cfg.add_message_type<cache_key>("auralis::cache_key");
+  cfg.add_message_type<std::vector<cache_key>>("std::vector<auralis::cache_key>");
+  cfg.add_message_type<audio_payload>("auralis::audio_payload");
+  cfg.add_message_type<tier_departure>("auralis::tier_departure");
+  cfg.add_message_type<put_reply>("auralis::put_reply");
+  cfg.add_message_type<get_reply>("auralis::get_reply");
+  cfg.add_message_type<entry_record>("auralis::entry_record");
+  cfg.add_message_type<std::vector<entry_record>>("std::vector<auralis::entry_record>");
+  cfg.add_message_type<peek_reply>("auralis::peek_reply");
+  cfg.add_message_type<tier_report>("auralis::tier_report");
+  cfg.add_message_type<probability_update>("auralis::probability_update");
+  cfg.add_message_type<job_spec>("auralis::job_spec");
+  cfg.add_message_type<job_output>("auralis::job_output");
+  cfg.add_message_type<pool_report>("auralis::pool_report");
+  cfg.add_message_type<chunk_features>("auralis::chunk_features");
+  cfg.add_message_type<position_update>("auralis::position_update");
+  cfg.add_message_type<position_reply>("auralis::position_reply");
+  cfg.add_message_type<preset_probability>("auralis::preset_probability");
+  cfg.add_message_type<std::vector<preset_probability>>("std::vector<auralis::preset_probability>");
+  cfg.add_message_type<prediction_request>("auralis::prediction_request");
+  cfg.add_message_type<prediction_reply>("auralis::prediction_reply");
+  cfg.add_message_type<branch_scenario>("auralis::branch_scenario");
+  cfg.add_message_type<std::vector<branch_scenario>>("std::vector<auralis::branch_scenario>");
+  cfg.add_message_type<branch_plan>("auralis::branch_plan");
+  cfg.add_message_type<transition_count>("auralis::transition_count");
+  cfg.add_message_type<std::vector<transition_count>>("std::vector<auralis::transition_count>");
+  cfg.add_message_type<accuracy_figures>("auralis::accuracy_figures");
+  cfg.add_message_type<model_snapshot>("auralis::model_snapshot");
+  cfg.add_message_type<predictor_stats>("auralis::predictor_stats");
+  cfg.add_message_type<mode_change>("auralis::mode_change");
+  cfg.add_message_type<mode_listener>("auralis::mode_listener");
+  cfg.add_error_category(engine_error_category,
+                         [](std::uint8_t code, caf::atom_value, const caf::message& ctx) {
+    std::string out = "auralis: " + to_string(static_cast<engine_errc>(code));
+    if (ctx.size() == 1 && ctx.match_element<std::string>(0))
+      out += ": " + ctx.get_as<std::string>(0);
+    return out;
+  });
+}
+
+} // namespace auralis::actors

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/atoms.hpp"
+#include "actors/cache_messages.hpp"
+#include "actors/tier_store.hpp"
+
+namespace auralis::actors {
+
+/// Receives entries evicted from L1/L2 that are still likely, to compress them into L3.
+using demotion_sink = caf::typed_actor<caf::reacts_to<demote_atom, tier_departure>>;
+
+/// One cache tier. Holds and moves bytes only; never encodes, decodes or renders.
+/// - put, key, payload, probability: store (evicting by the policy), or too_large;
+/// - get, key, client_fetch: the bytes; counts a hit or a miss only when client_fetch;
+/// - peek, key: metadata, no counters touched;
+/// - delete, key: remove one (true if it was held);
+/// - clear: remove all (answers how many); invalidate, track: remove a track's entries;
+/// - list: every entry; stats: counters and bytes held;
+/// - update, probabilities: re-rate held entries.
+using tier_actor = caf::typed_actor<
+  caf::replies_to<caf::put_atom, cache_key, audio_payload, double>::with<put_reply>,
+  caf::replies_to<caf::get_atom, cache_key, bool>::with<get_reply>,
+  caf::replies_to<peek_atom, cache_key>::with<peek_reply>,
+  caf::replies_to<caf::delete_atom, cache_key>::with<bool>,
+  caf::replies_to<clear_atom>::with<std::uint64_t>,
+  caf::replies_to<invalidate_atom, std::int64_t>::with<std::uint64_t>,
+  caf::replies_to<list_atom>::with<std::vector<entry_record>>,
+  caf::replies_to<stats_atom>::with<tier_report>,
+  caf::reacts_to<update_atom, probability_update>>;
+
+/// How a tier is set up.
+struct tier_settings {
+  tier_id tier = tier_id::l1;
+  std::uint64_t budget_bytes = 0;
+  double max_age_s = 0;        ///< > 0: entries older than this go first (L3's rule)
+  double demote_floor = 1.1;   ///< evicted entries with probability above it are demoted
+  demotion_sink demote_to;     ///< where demotions go (none for L3)
+};
+
+/// State of a tier actor.
+struct tier_state {
+  std::unique_ptr<tier_store> store;
+  tier_settings settings;
+  std::uint64_t demoted = 0;
+  static inline const char* name = "tier";
+};
+
+/// Behaviour of a tier actor.
+tier_actor::behavior_type tier_actor_impl(tier_actor::stateful_pointer<tier_state> self,
+                                          tier_settings settings);
+
+/// The record of `info` as tier `t` reports it at `now`.
+entry_record record_of(const entry_info& info, tier_id t, cache_clock::time_point now);
+
+} // namespace auralis::actors

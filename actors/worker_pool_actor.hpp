@@ -1,0 +1,111 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "actors/atoms.hpp"
+#include "actors/job_queue.hpp"
+#include "actors/jobs.hpp"
+#include "codec/opus_options.hpp"
+
+namespace auralis::actors {
+
+/// One DSP worker: runs a job on its own thread (spawned detached, so a long render never
+/// holds a scheduler thread that tier, planner or HTTP actors need).
+using worker_actor = caf::typed_actor<caf::replies_to<run_atom, job_spec>::with<job_output>>;
+
+/// The pool's counters.
+struct pool_report {
+  std::uint64_t workers = 0;     ///< worker actors
+  std::uint64_t busy = 0;        ///< running a job now
+  std::vector<std::uint64_t> queued; ///< waiting, by priority (immediate, l1, l2, l3)
+  std::uint64_t submitted = 0;   ///< submissions received
+  std::uint64_t joined = 0;      ///< of which joined an identical queued or running job
+  std::uint64_t completed = 0;   ///< jobs finished
+  std::uint64_t failed = 0;      ///< jobs that ended in an error
+  std::uint64_t timed_out = 0;   ///< waiters answered with a timeout
+  std::uint64_t respawned = 0;   ///< workers replaced after dying
+  double cpu_ms = 0;             ///< CPU time of all finished jobs
+};
+
+/// CAF serialisation of pool_report.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pool_report& x) {
+  return f(caf::meta::type_name("pool_report"), x.workers, x.busy, x.queued, x.submitted,
+           x.joined, x.completed, x.failed, x.timed_out, x.respawned, x.cpu_ms);
+}
+
+/// The DSP worker pool: a typed dispatcher in front of N worker actors.
+/// - submit, job: runs the job and answers its output (or an engine error). The most
+///   urgent queued job starts whenever a worker is idle; a job identical to one queued or
+///   running is joined, not run again, and raises the queued one's priority. Each waiter
+///   gets engine_errc::timed_out when its priority's timeout passes first; a queued job
+///   nobody waits for any more is dropped. A worker that dies fails its job
+///   (worker_failed) and is replaced.
+/// - stats: counters.
+/// - expire, waiter id: the pool's own deadline timer.
+using worker_pool_actor =
+  caf::typed_actor<caf::replies_to<submit_atom, job_spec>::with<job_output>,
+                   caf::replies_to<stats_atom>::with<pool_report>,
+                   caf::reacts_to<expire_atom, std::uint64_t>>;
+
+/// How the pool is set up.
+struct pool_settings {
+  std::size_t workers = 2;   ///< >= 1
+  codec::opus_options opus;  ///< for encode jobs
+  /// Timeout per priority (immediate, l1, l2, l3).
+  std::chrono::milliseconds timeouts[4] = {std::chrono::seconds(20), std::chrono::seconds(30),
+                                           std::chrono::seconds(60), std::chrono::seconds(90)};
+};
+
+/// State of the pool.
+struct pool_state {
+  /// Someone waiting for a job.
+  struct waiter {
+    std::uint64_t id;
+    caf::typed_response_promise<job_output> promise;
+  };
+  /// A job queued or running.
+  struct pending_job {
+    job_identity identity;   ///< the spec itself waits in `queue`, then goes to a worker
+    std::vector<waiter> waiters;
+    bool running = false;
+  };
+  /// One worker and what it runs.
+  struct worker_slot {
+    worker_actor handle;
+    std::uint64_t job = 0;   ///< 0 = idle
+  };
+
+  pool_settings settings;
+  job_queue queue;
+  std::map<std::uint64_t, pending_job> jobs;            ///< by job id
+  std::map<job_identity, std::uint64_t> running_by_identity;
+  std::map<std::uint64_t, std::uint64_t> waiter_job;    ///< waiter id -> job id
+  std::vector<worker_slot> workers;
+  std::uint64_t next_job = 1;
+  std::uint64_t next_waiter = 1;
+  pool_report counters;
+  static inline const char* name = "worker-pool";
+
+  /// Stops the workers.
+  ~pool_state();
+};
+
+/// Behaviour of the pool; spawns its workers detached.
+worker_pool_actor::behavior_type
+worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
+                       pool_settings settings);
+
+/// Behaviour of one worker over a job_runner configured with `opus`.
+worker_actor::behavior_type worker_actor_impl(worker_actor::pointer self,
+                                              codec::opus_options opus);
+
+} // namespace auralis::actors

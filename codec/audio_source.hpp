@@ -1,0 +1,99 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "codec/codec_error.hpp"
+
+namespace auralis::codec {
+
+/// The engine's internal rate: every chunk is 48 kHz stereo float.
+inline constexpr int engine_rate = 48000;
+
+/// Identity of a file's content for cache invalidation: size and modification time.
+struct file_signature {
+  std::uint64_t size = 0;     ///< bytes
+  std::int64_t mtime_ns = 0;  ///< modification time, ns since the epoch
+
+  friend bool operator==(const file_signature& a, const file_signature& b) noexcept {
+    return a.size == b.size && a.mtime_ns == b.mtime_ns;
+  }
+  friend bool operator!=(const file_signature& a, const file_signature& b) noexcept {
+    return !(a == b);
+  }
+};
+
+/// Reads the signature of `path` (follows symlinks); throws codec_error (io_error) naming
+/// the file if it cannot be stat'ed.
+file_signature signature_of(const std::string& path);
+
+/// What a source file holds, read from its header.
+struct audio_info {
+  int channels = 0;              ///< source channels (1 = mono, >2 folded to stereo)
+  int source_rate = 0;           ///< source sample rate, Hz
+  std::int64_t source_frames = 0;///< frames at the source rate
+  std::int64_t frames = 0;       ///< frames on the 48 kHz timeline: ceil(source_frames * 48000 / source_rate)
+  double duration_s = 0;         ///< frames / 48000
+  std::string format;            ///< "WAV", "FLAC", "OGG/VORBIS", "OGG/OPUS", "OGG" (other Ogg codecs), "MP3", "MP2", "MP1", "AIFF", "W64", "RF64", "CAF", else libsndfile's name of the container
+};
+
+/// An open audio file read as 48 kHz stereo float on demand, span by span, by seeking
+/// (never by decoding the whole file). Not thread-safe: one reader per thread.
+///
+/// The 48 kHz timeline: frame n is at time n / 48000 s from the start of the file. Chunk k
+/// of length L frames is [k*L, (k+1)*L). Reads of the same span from two readers, or of a
+/// span and the same span inside a whole-file read, agree to within -90 dBFS (about -130
+/// measured; see span_resampler for how the resampling grid makes this hold).
+///
+/// - Sources at 48 kHz are not resampled: a read is bit-exact against a plain libsndfile
+///   float read of the same frames (after the stereo fold below).
+/// - Other rates go through libsoxr HQ (span_resampler). Timeline frames before 0 and from
+///   info().frames on are zeros, even where the filter would ring.
+/// - Channels: mono is copied to both sides, stereo passes through, more channels fold
+///   down as stereo_downmix documents (ITU-style for 5.1 and declared layouts, else the
+///   mean of the even-numbered channels to the left and of the odd-numbered to the right).
+/// - Lossy formats (Ogg Vorbis, Ogg Opus, MPEG) give the frames libsndfile reports,
+///   encoder delay and padding handled as libsndfile handles them. libsndfile 1.2.0's
+///   Vorbis seek is not sample-accurate: a seek less than 2 s ahead of the decoder
+///   position skips through a path that garbles up to a block of samples, and a seek
+///   landing in the last Ogg page is off by a few samples. For every lossy format the
+///   reader therefore seeks to 2 s before the wanted frame and decodes forward from there,
+///   and when the wanted frame is at most 5 s ahead of the current position it decodes
+///   forward without seeking; reads then equal a straight read-through of the file
+///   (checked for Vorbis, Opus and MP3 by the tests). A last Ogg page longer than 2 s of
+///   audio (very low bitrates) would still be read a few samples off near the end.
+/// - A file whose data ends before the frame count in its header reads as silence where
+///   the data runs out when that point is decoded through; a seek beyond the real end
+///   fails with decode_failed.
+class audio_source {
+public:
+  /// Opens `path` (anything libsndfile reads: WAV, FLAC, Ogg Vorbis, Ogg Opus, MP3, ...).
+  /// Throws codec_error naming the file: io_error when it does not exist, is not a
+  /// regular file or cannot be opened for reading; unsupported when libsndfile does not
+  /// recognise it as audio, it holds no frames or is not seekable.
+  static std::unique_ptr<audio_source> open(const std::string& path);
+
+  virtual ~audio_source() = default;
+
+  /// Header facts of the file.
+  virtual const audio_info& info() const noexcept = 0;
+
+  /// The path this source was opened with.
+  virtual const std::string& path() const noexcept = 0;
+
+  /// Number of chunks of `chunk_frames` 48 kHz frames (the last may be short): ceil(frames / chunk_frames).
+  std::int64_t chunk_count(std::int64_t chunk_frames) const noexcept {
+    return chunk_frames <= 0 ? 0 : (info().frames + chunk_frames - 1) / chunk_frames;
+  }
+
+  /// Reads 48 kHz frames [first, first + count) as interleaved stereo float (2 * count
+  /// values). `first` may be negative and the span may run past the end: frames outside
+  /// the track are zeros. Decodes only the source frames the span needs plus the
+  /// resampler's margins (and the lossy-format back-off above). Throws codec_error:
+  /// invalid_argument when count < 0, decode_failed on a seek, read or resampler failure.
+  virtual std::vector<float> read(std::int64_t first, std::int64_t count) = 0;
+};
+
+} // namespace auralis::codec

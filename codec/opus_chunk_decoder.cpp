@@ -1,0 +1,106 @@
+#include "codec/opus_chunk_decoder.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include <opus/opus.h>
+
+#include "codec/codec_error.hpp"
+
+namespace auralis::codec {
+
+namespace {
+
+[[noreturn]] void decode_failed(const std::string& what, int rc) {
+  throw codec_error(codec_errc::decode_failed,
+                    "opus chunk decoder: " + what + " (" + opus_strerror(rc) + ")");
+}
+
+} // namespace
+
+void opus_chunk_decoder::state_deleter::operator()(OpusDecoder* state) const noexcept {
+  opus_decoder_destroy(state);
+}
+
+opus_chunk_decoder::opus_chunk_decoder() {
+  int rc = OPUS_OK;
+  state_.reset(opus_decoder_create(opus_chunk_format::sample_rate, opus_chunk_format::channels,
+                                   &rc));
+  if (!state_ || rc != OPUS_OK)
+    decode_failed("cannot create the decoder", rc);
+}
+
+opus_chunk_decoder::opus_chunk_decoder(opus_chunk_decoder&&) noexcept = default;
+opus_chunk_decoder& opus_chunk_decoder::operator=(opus_chunk_decoder&&) noexcept = default;
+opus_chunk_decoder::~opus_chunk_decoder() = default;
+
+std::size_t opus_chunk_decoder::decode_into(const unsigned char* blob, std::size_t size,
+                                            std::int16_t* out, std::size_t out_samples) {
+  const opus_chunk_format chunk = opus_chunk_format::parse(blob, size);
+  const std::size_t needed = 2 * static_cast<std::size_t>(chunk.frame_count());
+  if (out_samples < needed)
+    throw codec_error(codec_errc::corrupt,
+                      "opus chunk decoder: the blob holds " + std::to_string(needed) +
+                        " samples, the output has room for " + std::to_string(out_samples));
+  return decode_validated(chunk, out);
+}
+
+std::vector<std::int16_t> opus_chunk_decoder::decode(const unsigned char* blob,
+                                                     std::size_t size) {
+  const opus_chunk_format chunk = opus_chunk_format::parse(blob, size);
+  std::vector<std::int16_t> out(2 * static_cast<std::size_t>(chunk.frame_count()));
+  decode_validated(chunk, out.data());
+  return out;
+}
+
+std::vector<std::int16_t> opus_chunk_decoder::decode(const std::vector<unsigned char>& blob) {
+  return decode(blob.data(), blob.size());
+}
+
+std::size_t opus_chunk_decoder::decode_validated(const opus_chunk_format& chunk,
+                                                 std::int16_t* out) {
+  if (!state_)
+    throw codec_error(codec_errc::invalid_argument, "opus chunk decoder: moved from");
+  int rc = opus_decoder_ctl(state_.get(), OPUS_RESET_STATE);
+  if (rc != OPUS_OK)
+    decode_failed("cannot reset the decoder", rc);
+
+  constexpr std::int64_t frame_size = opus_chunk_format::frame_size;
+  const std::int64_t frames = chunk.frame_count();
+  const std::int64_t pre_skip = chunk.pre_skip();
+  chunk.for_each_packet([&](std::uint32_t i, const unsigned char* packet, std::size_t bytes) {
+    const auto len = static_cast<opus_int32>(bytes);
+    const int duration = opus_packet_get_nb_samples(packet, len, opus_chunk_format::sample_rate);
+    if (duration < 0)
+      decode_failed("packet " + std::to_string(i) + " is invalid", duration);
+    if (duration != frame_size)
+      throw codec_error(codec_errc::corrupt,
+                        "opus chunk decoder: packet " + std::to_string(i) + " holds " +
+                          std::to_string(duration) + " samples, not 960");
+    // Decoded sample k of packet i is output frame i * frame_size + k - pre_skip; packets
+    // that reach outside [0, frames) go through edge_ and only their inside is kept.
+    const std::int64_t start = static_cast<std::int64_t>(i) * frame_size - pre_skip;
+    const std::int64_t end = start + frame_size;
+    const bool inside = start >= 0 && end <= frames;
+    std::int16_t* target = inside ? out + 2 * start : edge_.data();
+    const int got = opus_decode(state_.get(), packet, len, target,
+                                static_cast<int>(frame_size), 0);
+    if (got < 0)
+      decode_failed("packet " + std::to_string(i) + " was rejected", got);
+    if (got != frame_size)
+      throw codec_error(codec_errc::corrupt,
+                        "opus chunk decoder: packet " + std::to_string(i) + " decoded to " +
+                          std::to_string(got) + " samples, not 960");
+    if (!inside) {
+      const std::int64_t lo = std::max<std::int64_t>(start, 0);
+      const std::int64_t hi = std::min(end, frames);
+      if (lo < hi)
+        std::memcpy(out + 2 * lo, edge_.data() + 2 * (lo - start),
+                    static_cast<std::size_t>(2 * (hi - lo)) * sizeof(std::int16_t));
+    }
+  });
+  return static_cast<std::size_t>(frames);
+}
+
+} // namespace auralis::codec

@@ -1,0 +1,106 @@
+#include "codec/opus_chunk_encoder.hpp"
+
+#include <cstring>
+#include <string>
+
+#include <opus/opus.h>
+
+#include "codec/codec_error.hpp"
+
+namespace auralis::codec {
+
+namespace {
+
+constexpr std::size_t max_frames = 4'000'000'000;
+
+[[noreturn]] void encode_failed(const std::string& what, int rc) {
+  throw codec_error(codec_errc::encode_failed,
+                    "opus chunk encoder: " + what + " (" + opus_strerror(rc) + ")");
+}
+
+} // namespace
+
+void opus_chunk_encoder::state_deleter::operator()(OpusEncoder* state) const noexcept {
+  opus_encoder_destroy(state);
+}
+
+opus_chunk_encoder::opus_chunk_encoder(const opus_options& options) : options_(options) {
+  options_.validate();
+  int rc = OPUS_OK;
+  state_.reset(opus_encoder_create(opus_chunk_format::sample_rate, opus_chunk_format::channels,
+                                   OPUS_APPLICATION_AUDIO, &rc));
+  if (!state_ || rc != OPUS_OK)
+    encode_failed("cannot create the encoder", rc);
+  if ((rc = opus_encoder_ctl(state_.get(), OPUS_SET_BITRATE(options_.bitrate_bps))) != OPUS_OK)
+    encode_failed("bitrate " + std::to_string(options_.bitrate_bps) + " rejected", rc);
+  if ((rc = opus_encoder_ctl(state_.get(), OPUS_SET_COMPLEXITY(options_.complexity))) != OPUS_OK)
+    encode_failed("complexity " + std::to_string(options_.complexity) + " rejected", rc);
+  opus_int32 lookahead = 0;
+  if ((rc = opus_encoder_ctl(state_.get(), OPUS_GET_LOOKAHEAD(&lookahead))) != OPUS_OK)
+    encode_failed("cannot read the lookahead", rc);
+  if (lookahead < 0 || lookahead > 0xFFFF)
+    encode_failed("lookahead " + std::to_string(lookahead) + " does not fit the blob",
+                  OPUS_INTERNAL_ERROR);
+  lookahead_ = lookahead;
+}
+
+opus_chunk_encoder::opus_chunk_encoder(opus_chunk_encoder&&) noexcept = default;
+opus_chunk_encoder& opus_chunk_encoder::operator=(opus_chunk_encoder&&) noexcept = default;
+opus_chunk_encoder::~opus_chunk_encoder() = default;
+
+std::vector<unsigned char> opus_chunk_encoder::encode(const std::int16_t* interleaved,
+                                                      std::size_t frames) {
+  if (!state_)
+    throw codec_error(codec_errc::invalid_argument, "opus chunk encoder: moved from");
+  if (frames > max_frames)
+    throw codec_error(codec_errc::invalid_argument,
+                      "opus chunk encoder: " + std::to_string(frames) +
+                        " frames is more than one blob holds");
+  int rc = opus_encoder_ctl(state_.get(), OPUS_RESET_STATE);
+  if (rc != OPUS_OK)
+    encode_failed("cannot reset the encoder", rc);
+
+  constexpr std::size_t frame_size = opus_chunk_format::frame_size;
+  const std::size_t packet_count =
+    static_cast<std::size_t>(opus_chunk_format::packets_for(frames, lookahead_));
+  lengths_.clear();
+  lengths_.reserve(packet_count);
+  packets_.clear();
+  // Enough for the configured bitrate with VBR headroom; grows if a chunk needs more.
+  packets_.reserve(packet_count * static_cast<std::size_t>(options_.bitrate_bps / 400 + 64));
+
+  unsigned char packet[opus_chunk_format::max_packet_bytes];
+  for (std::size_t i = 0; i < packet_count; ++i) {
+    const std::size_t first = i * frame_size;
+    const std::int16_t* input = nullptr;
+    if (first + frame_size <= frames) {
+      input = interleaved + 2 * first;
+    } else {
+      // The tail: what is left of the input, then zeros (the lookahead and the padding).
+      tail_.fill(0);
+      if (first < frames)
+        std::memcpy(tail_.data(), interleaved + 2 * first,
+                    2 * (frames - first) * sizeof(std::int16_t));
+      input = tail_.data();
+    }
+    const opus_int32 bytes = opus_encode(state_.get(), input, static_cast<int>(frame_size),
+                                         packet, static_cast<opus_int32>(sizeof packet));
+    if (bytes < 0)
+      encode_failed("packet " + std::to_string(i) + " failed", bytes);
+    lengths_.push_back(static_cast<std::uint16_t>(bytes));
+    packets_.insert(packets_.end(), packet, packet + bytes);
+  }
+  return opus_chunk_format::assemble(static_cast<std::uint32_t>(frames),
+                                     static_cast<std::uint16_t>(lookahead_), lengths_.data(),
+                                     lengths_.size(), packets_.data(), packets_.size());
+}
+
+std::vector<unsigned char> opus_chunk_encoder::encode(const std::vector<std::int16_t>& interleaved) {
+  if (interleaved.size() % 2 != 0)
+    throw codec_error(codec_errc::invalid_argument,
+                      "opus chunk encoder: " + std::to_string(interleaved.size()) +
+                        " samples is not a whole number of stereo frames");
+  return encode(interleaved.data(), interleaved.size() / 2);
+}
+
+} // namespace auralis::codec

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "config/engine_config.hpp"
+
+namespace auralis::config {
+
+/// A configuration that cannot be used. what() reads "<file>: <key>: <rule>"; the
+/// server exits with code 2 on it.
+class config_error : public std::runtime_error {
+public:
+  config_error(std::string file, std::string key, const std::string& message)
+    : std::runtime_error(file + ": " + (key.empty() ? "" : key + ": ") + message),
+      file_(std::move(file)), key_(std::move(key)) {}
+
+  /// The file at fault ("(embedded)" for the compiled-in defaults).
+  const std::string& file() const noexcept { return file_; }
+  /// Dotted key at fault; empty when the whole file is (unreadable, not JSON).
+  const std::string& key() const noexcept { return key_; }
+
+private:
+  std::string file_;
+  std::string key_;
+};
+
+/// Loads config/auralis.json-shaped text and the presets file it names.
+class config_loader {
+public:
+  /// Reads the engine config at `path` and its presets file; throws config_error.
+  static engine_config load_file(const std::string& path);
+
+  /// The compiled-in copies of config/auralis.json and config/presets.json.
+  static engine_config load_embedded();
+
+  /// Parses engine config JSON `text`; `file` names it in errors. Presets are not loaded.
+  static engine_config parse_engine(const std::string& text, const std::string& file);
+
+  /// Parses presets JSON `text`; `file` names it in errors.
+  static preset_set parse_presets(const std::string& text, const std::string& file);
+
+  /// Checks rules that span several keys (budgets add up, cold-start presets exist);
+  /// throws config_error naming `file` and the key.
+  static void validate(const engine_config& cfg, const std::string& file);
+};
+
+/// The text of config/auralis.json as it was when the engine was built.
+extern const char* const embedded_engine_json;
+/// The text of config/presets.json as it was when the engine was built.
+extern const char* const embedded_presets_json;
+
+} // namespace auralis::config

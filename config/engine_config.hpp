@@ -1,0 +1,125 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "config/preset.hpp"
+
+namespace auralis::config {
+
+/// An inclusive range of chunk offsets relative to the playing chunk.
+struct chunk_range {
+  int first = 0;
+  int last = 0;
+};
+
+/// HTTP front end.
+struct server_config {
+  std::string bind = "127.0.0.1";
+  std::uint16_t port = 8765;          ///< 0 = any free port
+  std::uint32_t request_timeout_ms = 5000; ///< answer 503 when an actor takes longer
+  std::string api_token;              ///< empty = mutating endpoints are open
+};
+
+/// Files and folders. Relative paths are relative to the working directory, except
+/// presets_file, which is relative to the config file's folder.
+struct paths_config {
+  std::string data_dir = "var";
+  std::optional<std::string> library_dir; ///< none = the demo library in data_dir
+  std::string presets_file = "presets.json";
+};
+
+/// Byte budgets of the tiers, in MB (1 MB = 1,000,000 bytes).
+struct tiers_config {
+  double l1_mb = 18;
+  double l2_mb = 36;
+  double l3_mb = 45;
+  double total_mb = 99;
+  double l3_max_age_s = 300;              ///< L3 may drop entries older than this for room
+  double demote_probability_floor = 0.1;  ///< evicted L1/L2 entries above this go to L3
+};
+
+/// Opus settings for L3 and for Ogg Opus answers.
+struct opus_config {
+  int bitrate_kbps = 160;
+  int complexity = 10;
+};
+
+/// Planner rules (see docs/architecture.md).
+struct planner_config {
+  chunk_range l1_chunks{0, 1};
+  double l1_min_probability = 0.15;
+  int l1_max_presets = 3;
+  chunk_range continue_chunks{2, 4};
+  double continue_probability = 0.6;
+  chunk_range switch_chunks{1, 2};
+  double switch_probability_scale = 0.3;
+  int switch_top_n = 3;
+  double seek_after_s = 120;
+  chunk_range seek_chunks{10, 11};
+  double seek_probability = 0.05;
+  chunk_range toggle_chunks{1, 1};
+  double toggle_probability = 0.05;
+  chunk_range l3_chunks{2, 9};
+  int l2_jobs_per_round = 5;
+  int l3_jobs_per_round = 2;
+  double timeout_immediate_s = 20;
+  double timeout_l1_s = 30;
+  double timeout_l2_s = 60;
+  double timeout_l3_s = 90;
+};
+
+/// Predictor rules (see docs/architecture.md).
+struct predictor_config {
+  bool learning = true;
+  int history_size = 100;
+  double recent_window_s = 300;
+  double recent_boost = 1.5;
+  int top_n = 3;
+  double position_min_interval_ms = 100;
+  double switch_min_interval_ms = 500;
+  int rapid_interactions = 10;
+  double rapid_window_ms = 1000;
+  int exploration_switches = 5;
+  double exploration_window_s = 300;
+  int settled_max_switches = 2;
+  double settled_after_s = 600;
+  double session_idle_timeout_s = 1800;
+  int max_sessions = 1000;
+  double user_weight = 0.7;
+  double content_weight = 0.3;
+  int save_every_switches = 10;
+  double save_every_s = 60;
+  /// Switches the rolling accuracy figures cover.
+  int accuracy_window = 50;
+  /// When the transitions counted from one preset reach this total, that preset's counts
+  /// are halved, so that old habits fade.
+  int row_total_limit = 30;
+  /// Cold-start probabilities by preset name.
+  std::map<std::string, double> cold_start{
+    {"adaptive", 0.5}, {"gentle", 0.2}, {"warm", 0.15}, {"bright", 0.1}, {"punchy", 0.05}};
+};
+
+/// Everything config/auralis.json holds, plus the presets it points at.
+struct engine_config {
+  server_config server;
+  paths_config paths;
+  double chunk_seconds = 15;  ///< length of one chunk; chunk frames = chunk_seconds * 48000
+  tiers_config tiers;
+  int worker_count = 0;       ///< 0 = one per core
+  opus_config opus;
+  planner_config planner;
+  predictor_config predictor;
+  preset_set presets;
+  std::string source;         ///< where the config came from, for logs
+
+  /// Frames of one chunk at 48 kHz.
+  std::int64_t chunk_frames() const noexcept {
+    return static_cast<std::int64_t>(chunk_seconds * 48000.0 + 0.5);
+  }
+};
+
+} // namespace auralis::config

@@ -1,0 +1,193 @@
+#include "config/json_reader.hpp"
+
+#include <cmath>
+#include <sstream>
+
+namespace auralis::config {
+
+namespace {
+
+std::string range_text(double lo, double hi) {
+  std::ostringstream os;
+  os << "[" << lo << ", " << hi << "]";
+  return os.str();
+}
+
+/// The numeric value of `el`, or nullopt when it is not a number.
+std::optional<double> as_number(simdjson::dom::element el) {
+  switch (el.type()) {
+    case simdjson::dom::element_type::INT64:
+      return static_cast<double>(el.get_int64().value_unsafe());
+    case simdjson::dom::element_type::UINT64:
+      return static_cast<double>(el.get_uint64().value_unsafe());
+    case simdjson::dom::element_type::DOUBLE:
+      return el.get_double().value_unsafe();
+    default:
+      return std::nullopt;
+  }
+}
+
+} // namespace
+
+const char* json_type_name(simdjson::dom::element element) {
+  switch (element.type()) {
+    case simdjson::dom::element_type::ARRAY: return "array";
+    case simdjson::dom::element_type::OBJECT: return "object";
+    case simdjson::dom::element_type::INT64:
+    case simdjson::dom::element_type::UINT64:
+    case simdjson::dom::element_type::DOUBLE: return "number";
+    case simdjson::dom::element_type::STRING: return "string";
+    case simdjson::dom::element_type::BOOL: return "boolean";
+    case simdjson::dom::element_type::NULL_VALUE: return "null";
+  }
+  return "value";
+}
+
+json_reader::json_reader(simdjson::dom::element element, std::string path)
+  : path_(std::move(path)) {
+  if (element.get(object_) != simdjson::SUCCESS)
+    throw json_field_error(path_.empty() ? "(document)" : path_,
+                           std::string("must be an object, not ") + json_type_name(element));
+}
+
+std::string json_reader::path_of(const char* key) const {
+  return path_.empty() ? std::string(key) : path_ + "." + key;
+}
+
+std::optional<simdjson::dom::element> json_reader::find(const char* key, presence p) {
+  claimed_.insert(key);
+  simdjson::dom::element el;
+  if (object_.at_key(key).get(el) != simdjson::SUCCESS) {
+    if (p == presence::required)
+      throw json_field_error(path_of(key), "is required");
+    return std::nullopt;
+  }
+  return el;
+}
+
+bool json_reader::number(const char* key, double& out, double lo, double hi, presence p) {
+  auto el = find(key, p);
+  if (!el)
+    return false;
+  auto v = as_number(*el);
+  if (!v)
+    throw json_field_error(path_of(key),
+                           std::string("must be a number, not ") + json_type_name(*el));
+  if (!std::isfinite(*v) || *v < lo || *v > hi)
+    throw json_field_error(path_of(key), "must be a number in " + range_text(lo, hi));
+  out = *v;
+  return true;
+}
+
+bool json_reader::integer(const char* key, std::int64_t& out, std::int64_t lo, std::int64_t hi,
+                          presence p) {
+  auto el = find(key, p);
+  if (!el)
+    return false;
+  auto v = as_number(*el);
+  if (!v)
+    throw json_field_error(path_of(key),
+                           std::string("must be a whole number, not ") + json_type_name(*el));
+  if (!std::isfinite(*v) || std::floor(*v) != *v)
+    throw json_field_error(path_of(key), "must be a whole number");
+  if (*v < static_cast<double>(lo) || *v > static_cast<double>(hi))
+    throw json_field_error(path_of(key), "must be a whole number in " +
+                                           range_text(static_cast<double>(lo),
+                                                      static_cast<double>(hi)));
+  out = static_cast<std::int64_t>(*v);
+  return true;
+}
+
+bool json_reader::integer(const char* key, int& out, int lo, int hi, presence p) {
+  std::int64_t v = out;
+  if (!integer(key, v, lo, hi, p))
+    return false;
+  out = static_cast<int>(v);
+  return true;
+}
+
+bool json_reader::boolean(const char* key, bool& out, presence p) {
+  auto el = find(key, p);
+  if (!el)
+    return false;
+  bool v = false;
+  if (el->get(v) != simdjson::SUCCESS)
+    throw json_field_error(path_of(key),
+                           std::string("must be true or false, not ") + json_type_name(*el));
+  out = v;
+  return true;
+}
+
+bool json_reader::string(const char* key, std::string& out, presence p) {
+  auto el = find(key, p);
+  if (!el)
+    return false;
+  std::string_view v;
+  if (el->get(v) != simdjson::SUCCESS)
+    throw json_field_error(path_of(key),
+                           std::string("must be a string, not ") + json_type_name(*el));
+  out.assign(v.data(), v.size());
+  return true;
+}
+
+bool json_reader::nullable_string(const char* key, std::optional<std::string>& out,
+                                  presence p) {
+  auto el = find(key, p);
+  if (!el)
+    return false;
+  if (el->is_null()) {
+    out.reset();
+    return true;
+  }
+  std::string_view v;
+  if (el->get(v) != simdjson::SUCCESS)
+    throw json_field_error(path_of(key), std::string("must be a string or null, not ") +
+                                           json_type_name(*el));
+  out = std::string(v);
+  return true;
+}
+
+std::optional<json_reader> json_reader::object(const char* key, presence p) {
+  auto el = find(key, p);
+  if (!el)
+    return std::nullopt;
+  return json_reader(*el, path_of(key));
+}
+
+bool json_reader::int_pair(const char* key, int& first, int& last, int lo, int hi,
+                           presence p) {
+  auto el = find(key, p);
+  if (!el)
+    return false;
+  simdjson::dom::array arr;
+  auto fail = [&] {
+    throw json_field_error(path_of(key), "must be [first, last], two whole numbers with " +
+                                           std::to_string(lo) + " <= first <= last <= " +
+                                           std::to_string(hi));
+  };
+  if (el->get(arr) != simdjson::SUCCESS || arr.size() != 2)
+    fail();
+  double v[2] = {0, 0};
+  int i = 0;
+  for (auto item : arr) {
+    auto n = as_number(item);
+    if (!n || std::floor(*n) != *n)
+      fail();
+    v[i++] = *n;
+  }
+  if (v[0] < lo || v[1] > hi || v[0] > v[1])
+    fail();
+  first = static_cast<int>(v[0]);
+  last = static_cast<int>(v[1]);
+  return true;
+}
+
+void json_reader::finish() const {
+  for (auto field : object_) {
+    std::string key(field.key);
+    if (claimed_.count(key) == 0)
+      throw json_field_error(path_of(key.c_str()), "unknown key");
+  }
+}
+
+} // namespace auralis::config

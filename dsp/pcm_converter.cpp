@@ -1,0 +1,138 @@
+#include "dsp/pcm_converter.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace auralis::dsp {
+
+namespace {
+
+using simd::v4sf;
+using simd::v4si;
+using simd::v4su;
+
+// C. Wellons' "lowbias32" integer hash.
+std::uint32_t mix32(std::uint32_t x) noexcept {
+  x ^= x >> 16;
+  x *= 0x7feb352du;
+  x ^= x >> 15;
+  x *= 0x846ca68bu;
+  x ^= x >> 16;
+  return x;
+}
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+std::uint32_t key_of(std::uint64_t seed) noexcept {
+  return mix32(static_cast<std::uint32_t>(seed) ^
+               mix32(static_cast<std::uint32_t>(seed >> 32) + 0x9e3779b9u));
+}
+
+/// Generator states of grid block `block`: lane l serves channel l % 2 of the even (l < 2)
+/// or odd (l >= 2) frame of each frame pair. Never 0 (xorshift's fixed point).
+v4su seed_block(std::uint32_t key, std::int64_t block) noexcept {
+  const auto b = static_cast<std::uint64_t>(block);
+  const std::uint32_t base =
+    mix32(key ^ mix32(static_cast<std::uint32_t>(b) ^ mix32(static_cast<std::uint32_t>(b >> 32))));
+  v4su s;
+  for (int l = 0; l < 4; ++l) {
+    const std::uint32_t v = mix32(base + 0x632be5abu * static_cast<std::uint32_t>(l + 1));
+    s[l] = v ? v : 0x2545f491u;
+  }
+  return s;
+}
+
+/// xorshift32 (13, 17, 5) on every lane.
+v4su step(v4su s) noexcept {
+  s ^= s << 13;
+  s ^= s >> 17;
+  s ^= s << 5;
+  return s;
+}
+
+/// TPDF dither in LSB from generator outputs: the sum of the two 16-bit halves, centred.
+v4sf tpdf(v4su s) noexcept {
+  const v4si sum = reinterpret_cast<v4si>((s & 0xffffu) + (s >> 16)) - 65535;
+  return __builtin_convertvector(sum, v4sf) * (1.0f / 65536.0f);
+}
+
+/// Scaled, dithered and clamped code values of `x` (NaN/Inf as 0), before rounding.
+v4sf scaled(v4sf x, v4sf d) noexcept {
+  const v4sf v = simd::zero_non_finite(x) * pcm_converter::full_scale + d;
+  return simd::min(simd::max(v, simd::splat(-32768.0f)), simd::splat(32767.0f));
+}
+
+} // namespace
+
+pcm_converter::pcm_converter(std::uint64_t seed, std::int64_t first_frame) noexcept
+  : key_(key_of(seed)), next_(first_frame), block_(std::numeric_limits<std::int64_t>::min()),
+    steps_(0) {}
+
+void pcm_converter::seek(std::int64_t block, std::int64_t steps) noexcept {
+  if (block != block_ || steps < steps_) {
+    block_ = block;
+    steps_ = 0;
+    state_ = seed_block(key_, block);
+  }
+  for (; steps_ < steps; ++steps_)
+    state_ = step(state_);
+}
+
+void pcm_converter::convert(const float* in, std::int16_t* out, std::int64_t frames) noexcept {
+  std::int64_t i = 0;
+  while (i < frames) {
+    const std::int64_t frame = next_ + i;
+    const std::int64_t block = floor_div(frame, grid_frames);
+    const std::int64_t offset = frame - block * grid_frames;
+    if ((frame & 1) || i + 2 > frames) {
+      // A frame without its partner in this call: the pair's value, lanes of its parity.
+      seek(block, offset / 2 + 1);
+      const int lane = static_cast<int>(frame & 1) * 2;
+      const v4sf d = tpdf(state_);
+      const v4sf v = scaled(v4sf{in[2 * i], in[2 * i + 1], 0, 0}, v4sf{d[lane], d[lane + 1], 0, 0});
+      const simd::v8hi codes = simd::round_to_int16(v, v);
+      out[2 * i] = codes[0];
+      out[2 * i + 1] = codes[1];
+      ++i;
+      continue;
+    }
+    // Whole pairs up to the end of the grid block or of the call.
+    seek(block, offset / 2);
+    const std::int64_t end = i + std::min(grid_frames - offset, (frames - i) / 2 * 2);
+    v4su s = state_;
+    for (; i + 4 <= end; i += 4) {
+      const v4su s0 = step(s);
+      s = step(s0);
+      const simd::v8hi codes = simd::round_to_int16(scaled(simd::load(in + 2 * i), tpdf(s0)),
+                                                    scaled(simd::load(in + 2 * i + 4), tpdf(s)));
+      std::memcpy(out + 2 * i, &codes, sizeof codes);
+    }
+    if (i < end) {
+      s = step(s);
+      const v4sf v = scaled(simd::load(in + 2 * i), tpdf(s));
+      const simd::v8hi codes = simd::round_to_int16(v, v);
+      std::memcpy(out + 2 * i, &codes, 4 * sizeof(std::int16_t));
+      i += 2;
+    }
+    state_ = s;
+    steps_ = (next_ + i - block * grid_frames) / 2;
+  }
+  next_ += frames;
+}
+
+void pcm_converter::convert(const float* in, std::int16_t* out, std::int64_t frames,
+                            std::int64_t first_frame, std::uint64_t seed) noexcept {
+  pcm_converter(seed, first_frame).convert(in, out, frames);
+}
+
+float pcm_converter::dither(std::uint64_t seed, std::int64_t frame, int channel) noexcept {
+  pcm_converter c(seed, frame);
+  const std::int64_t block = floor_div(frame, grid_frames);
+  c.seek(block, (frame - block * grid_frames) / 2 + 1);
+  return tpdf(c.state_)[(frame & 1) * 2 + (channel & 1)];
+}
+
+} // namespace auralis::dsp

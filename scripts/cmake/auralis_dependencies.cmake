@@ -1,0 +1,51 @@
+# Finds the Debian packages the engine builds against (scripts/deps.sh installs them)
+# and wraps the ones without a CMake config in IMPORTED targets.
+find_package(Threads REQUIRED)
+find_package(PkgConfig REQUIRED)
+
+# CAF 0.17.6 ships neither a CMake config nor a .pc file.
+find_path(CAF_INCLUDE_DIR caf/all.hpp REQUIRED)
+find_library(CAF_CORE_LIBRARY caf_core REQUIRED)
+find_library(CAF_IO_LIBRARY caf_io REQUIRED)
+add_library(caf::core UNKNOWN IMPORTED)
+set_target_properties(caf::core PROPERTIES
+  IMPORTED_LOCATION ${CAF_CORE_LIBRARY}
+  INTERFACE_INCLUDE_DIRECTORIES ${CAF_INCLUDE_DIR}
+  INTERFACE_LINK_LIBRARIES Threads::Threads)
+add_library(caf::io UNKNOWN IMPORTED)
+set_target_properties(caf::io PROPERTIES
+  IMPORTED_LOCATION ${CAF_IO_LIBRARY}
+  INTERFACE_LINK_LIBRARIES caf::core)
+
+# RESTinio runs on Boost.Asio so that Boost.Beast (test and tool clients) can share one
+# asio with it; the restinio::restinio target would force standalone asio, so it is not
+# linked. Its include directory, fmt and http_parser are added by hand.
+find_package(Boost 1.74 REQUIRED COMPONENTS unit_test_framework system)
+find_package(fmt REQUIRED)
+find_path(RESTINIO_INCLUDE_DIR restinio/all.hpp REQUIRED)
+find_library(HTTP_PARSER_LIBRARY http_parser REQUIRED)
+add_library(auralis_restinio INTERFACE)
+target_include_directories(auralis_restinio SYSTEM INTERFACE ${RESTINIO_INCLUDE_DIR})
+target_compile_definitions(auralis_restinio INTERFACE RESTINIO_USE_BOOST_ASIO=shared)
+target_link_libraries(auralis_restinio INTERFACE fmt::fmt ${HTTP_PARSER_LIBRARY} Boost::headers
+  Boost::system Threads::Threads)
+
+find_package(simdjson REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(CLI11 REQUIRED)
+
+pkg_check_modules(OPUS REQUIRED IMPORTED_TARGET opus)
+pkg_check_modules(OPUSENC REQUIRED IMPORTED_TARGET libopusenc)
+pkg_check_modules(OPUSFILE REQUIRED IMPORTED_TARGET opusfile)
+pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile)
+pkg_check_modules(SOXR REQUIRED IMPORTED_TARGET soxr)
+pkg_check_modules(EBUR128 REQUIRED IMPORTED_TARGET libebur128)
+
+# auralis_folder_library(<target> <public deps...>): the one library of a source folder,
+# made of every .cpp in it.
+function(auralis_folder_library target)
+  file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  add_library(${target} ${sources})
+  target_link_libraries(${target} PUBLIC ${ARGN} PRIVATE auralis_options)
+  target_include_directories(${target} PUBLIC ${CMAKE_SOURCE_DIR})
+endfunction()

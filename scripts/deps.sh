@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the engine needs, only those that are missing.
+# Sourced by scripts/run and scripts/test; safe to run again and again.
+set -euo pipefail
+
+auralis_packages=(
+  build-essential cmake ninja-build pkg-config
+  libcaf-dev libcaf-doc librestinio-dev libsimdjson-dev
+  libopus-dev libopusenc-dev libopusfile-dev
+  libboost-dev libboost-test-dev libboost-system-dev
+  libsndfile1-dev libsoxr-dev libebur128-dev
+  libspdlog-dev libcli11-dev libfmt-dev libhttp-parser-dev
+  espeak-ng lame sox curl
+)
+
+auralis_install_missing() {
+  local missing=()
+  for pkg in "${auralis_packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$pkg")
+    fi
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    return 0
+  fi
+  echo "auralis: installing missing packages: ${missing[*]}" >&2
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}

@@ -1,0 +1,123 @@
+#define BOOST_TEST_MODULE track_catalog
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "actors/track_catalog.hpp"
+#include "codec/audio_file_writer.hpp"
+#include "test_support.hpp"
+
+using auralis::actors::track_catalog;
+namespace codec = auralis::codec;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::int64_t chunk_frames = 48000; // 1 s chunks keep the files small
+
+void write_tone(const std::string& path, double seconds, int rate,
+                codec::file_format format = codec::file_format::wav_pcm16) {
+  const auto frames = static_cast<std::int64_t>(seconds * rate);
+  codec::write_audio_file(path, auralis::test::music_like(frames, rate), 2, rate, format);
+}
+
+std::map<std::string, std::int64_t> ids_by_path(const track_catalog& c) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& t : c.list())
+    out[t.path] = t.id;
+  return out;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(scan_lists_audio_files_recursively_and_skips_unreadable_ones) {
+  auralis::test::scratch_dir dir("catalog");
+  fs::create_directories(dir.path() / "lib" / "album");
+  write_tone(dir.file("lib/a.wav"), 2.5, 48000);
+  write_tone(dir.file("lib/album/02-second_song.flac"), 1.0, 44100, codec::file_format::flac_pcm16);
+  std::ofstream(dir.file("lib/broken.wav")) << "this is not a wave file";
+  std::ofstream(dir.file("lib/notes.txt")) << "not audio, not even tried";
+
+  track_catalog catalog(dir.file("lib"), dir.file("ids.json"), chunk_frames);
+  const auto report = catalog.scan();
+  BOOST_TEST(report.tracks == 2u);
+  BOOST_TEST(report.added == 2u);
+  BOOST_REQUIRE(report.skipped.size() == 1u);
+  BOOST_TEST(report.skipped[0].find("broken.wav") != std::string::npos);
+
+  const auto tracks = catalog.list();
+  BOOST_REQUIRE(tracks.size() == 2u);
+  BOOST_TEST(tracks[0].path == "a.wav");
+  BOOST_TEST(tracks[0].title == "A");
+  BOOST_TEST(tracks[0].sample_rate == 48000);
+  BOOST_TEST(tracks[0].channels == 2);
+  BOOST_TEST(tracks[0].frames == 120000);
+  BOOST_TEST(tracks[0].chunks == 3);
+  BOOST_TEST(tracks[0].duration_s == 2.5);
+  BOOST_TEST(tracks[1].path == "album/02-second_song.flac");
+  BOOST_TEST(tracks[1].title == "Second Song");
+  BOOST_TEST(tracks[1].sample_rate == 44100);
+  BOOST_TEST(tracks[1].frames == 48000);
+  BOOST_TEST(tracks[1].chunks == 1);
+  BOOST_TEST(tracks[0].id != tracks[1].id);
+  BOOST_TEST(catalog.find(tracks[1].id)->abs_path == fs::absolute(dir.file("lib/album/02-second_song.flac")).lexically_normal().string());
+  BOOST_TEST(!catalog.find(999).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(ids_survive_a_restart_and_are_never_reused) {
+  auralis::test::scratch_dir dir("catalog");
+  fs::create_directories(dir.path() / "lib");
+  write_tone(dir.file("lib/one.wav"), 0.5, 48000);
+  write_tone(dir.file("lib/two.wav"), 0.5, 48000);
+  std::map<std::string, std::int64_t> first;
+  {
+    track_catalog c(dir.file("lib"), dir.file("ids.json"), chunk_frames);
+    c.scan();
+    first = ids_by_path(c);
+  }
+  BOOST_TEST(fs::exists(dir.file("ids.json")));
+  // A new catalog (a restart) with a file added and one removed.
+  fs::remove(dir.file("lib/one.wav"));
+  write_tone(dir.file("lib/three.wav"), 0.5, 48000);
+  track_catalog c(dir.file("lib"), dir.file("ids.json"), chunk_frames);
+  const auto report = c.scan();
+  const auto second = ids_by_path(c);
+  BOOST_TEST(report.tracks == 2u);
+  BOOST_TEST(second.at("two.wav") == first.at("two.wav"));
+  BOOST_TEST(second.at("three.wav") > std::max(first.at("one.wav"), first.at("two.wav")));
+  // The removed file comes back: it gets its old id again.
+  write_tone(dir.file("lib/one.wav"), 0.5, 48000);
+  c.scan();
+  BOOST_TEST(ids_by_path(c).at("one.wav") == first.at("one.wav"));
+}
+
+BOOST_AUTO_TEST_CASE(a_corrupt_ids_file_is_moved_aside_and_ids_start_afresh) {
+  auralis::test::scratch_dir dir("catalog");
+  fs::create_directories(dir.path() / "lib");
+  write_tone(dir.file("lib/one.wav"), 0.5, 48000);
+  std::ofstream(dir.file("ids.json")) << "{\"next_id\": 3, \"ids\": {";
+  track_catalog c(dir.file("lib"), dir.file("ids.json"), chunk_frames);
+  c.scan();
+  BOOST_TEST(c.list().size() == 1u);
+  BOOST_TEST(c.list()[0].id == 1);
+  bool aside = false;
+  for (const auto& e : fs::directory_iterator(dir.path()))
+    aside |= e.path().filename().string().rfind("ids.json.corrupt-", 0) == 0;
+  BOOST_TEST(aside);
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_root_is_an_error) {
+  auralis::test::scratch_dir dir("catalog");
+  track_catalog c(dir.file("nope"), dir.file("ids.json"), chunk_frames);
+  BOOST_CHECK_THROW(c.scan(), std::runtime_error);
+}
+
+BOOST_AUTO_TEST_CASE(titles_come_from_file_names) {
+  using auralis::actors::title_from_file_name;
+  BOOST_TEST(title_from_file_name("01-ambient-drift.flac") == "Ambient Drift");
+  BOOST_TEST(title_from_file_name("my_song.mp3") == "My Song");
+  BOOST_TEST(title_from_file_name("2001.wav") == "2001");
+  BOOST_TEST(track_catalog::is_audio_name("X.FLAC"));
+  BOOST_TEST(!track_catalog::is_audio_name("cover.jpg"));
+}

@@ -1,0 +1,67 @@
+#pragma once
+
+// A small blocking HTTP client (Boost.Beast) for the integration tests.
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace auralis::test {
+
+/// One answer.
+struct http_answer {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers; ///< lower-case names
+};
+
+/// Sends one request to 127.0.0.1:`port` on a fresh connection and reads the answer.
+inline http_answer http_request(std::uint16_t port, const std::string& method,
+                                const std::string& target, const std::string& body = {},
+                                const std::map<std::string, std::string>& headers = {}) {
+  namespace beast = boost::beast;
+  namespace bhttp = beast::http;
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::resolver resolver(ioc);
+  beast::tcp_stream stream(ioc);
+  stream.connect(resolver.resolve("127.0.0.1", std::to_string(port)));
+  bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
+  req.set(bhttp::field::host, "127.0.0.1");
+  for (const auto& [k, v] : headers)
+    req.set(k, v);
+  if (!body.empty()) {
+    req.set(bhttp::field::content_type, "application/json");
+    req.body() = body;
+  }
+  req.prepare_payload();
+  bhttp::write(stream, req);
+  beast::flat_buffer buffer;
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(256 * 1024 * 1024);
+  bhttp::read(stream, buffer, parser);
+  auto res = parser.release();
+  http_answer out;
+  out.status = static_cast<int>(res.result_int());
+  out.body = res.body();
+  for (const auto& field : res) {
+    std::string name(field.name_string());
+    for (auto& c : name)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers[name] = std::string(field.value());
+  }
+  beast::error_code ec;
+  stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
+  return out;
+}
+
+/// GET `target`.
+inline http_answer http_get(std::uint16_t port, const std::string& target) {
+  return http_request(port, "GET", target);
+}
+
+} // namespace auralis::test
