@@ -48,4 +48,16 @@ using mode_atom = caf::atom_constant<caf::atom("mode")>;
 /// Save now (predictor: the model file).
 using save_atom = caf::atom_constant<caf::atom("save")>;
 
+/// A client fetch of a rendered chunk (planner).
+using fetch_atom = caf::atom_constant<caf::atom("fetch")>;
+/// Moving medians of fetch service times (planner).
+using latency_atom = caf::atom_constant<caf::atom("latency")>;
+
+/// Drop the queued jobs of one track (worker pool).
+using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
+/// Drop queued planned jobs no longer wanted (worker pool).
+using prune_atom = caf::atom_constant<caf::atom("prune")>;
+/// A track's loudness and content analysis (library).
+using analysis_atom = caf::atom_constant<caf::atom("analysis")>;
+
 } // namespace auralis::actors

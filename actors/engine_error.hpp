@@ -22,6 +22,8 @@ enum class engine_errc : std::uint8_t {
   corrupt_entry,     ///< a cached blob failed validation
   timed_out,         ///< a job did not finish within its priority's timeout
   worker_failed,     ///< the worker running a job died
+  source_changed,    ///< the track's file changed since it was listed (size or mtime)
+  cancelled,         ///< the job was dropped before it ran (stale or its track removed)
 };
 
 /// CAF category atom of engine_errc.
@@ -41,6 +43,8 @@ inline std::string to_string(engine_errc e) {
     case engine_errc::corrupt_entry: return "corrupt_entry";
     case engine_errc::timed_out: return "timed_out";
     case engine_errc::worker_failed: return "worker_failed";
+    case engine_errc::source_changed: return "source_changed";
+    case engine_errc::cancelled: return "cancelled";
   }
   return "unknown";
 }

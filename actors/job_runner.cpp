@@ -1,10 +1,15 @@
 #include "actors/job_runner.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <stdexcept>
 #include <time.h>
 
+#include "actors/job_error.hpp"
 #include "codec/codec_error.hpp"
 #include "codec/opus_chunk_format.hpp"
+#include "dsp/loudness_analyser.hpp"
 
 namespace auralis::actors {
 
@@ -23,9 +28,126 @@ const std::vector<std::uint8_t>& bytes_of(const job_spec& spec) {
   return *spec.input.data;
 }
 
+/// FNV-1a over `n` bytes, continuing from `h`.
+std::uint64_t fnv1a(std::uint64_t h, const void* data, std::size_t n) noexcept {
+  const auto* p = static_cast<const unsigned char*>(data);
+  for (std::size_t i = 0; i < n; ++i) {
+    h ^= p[i];
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
 } // namespace
 
-job_runner::job_runner(const codec::opus_options& opus) : encoder_(opus) {}
+job_runner::job_runner(const codec::opus_options& opus, config::preset_set presets,
+                       std::int64_t chunk_frames)
+  : encoder_(opus), presets_(std::move(presets)), chunk_frames_(chunk_frames) {
+  if (chunk_frames_ <= 0)
+    throw std::invalid_argument("job_runner: chunk_frames must be > 0");
+}
+
+std::uint64_t job_runner::dither_seed_of(const cache_key& key) noexcept {
+  std::uint64_t h = 14695981039346656037ull;
+  h = fnv1a(h, &key.track_id, sizeof key.track_id);
+  h = fnv1a(h, key.preset.data(), key.preset.size());
+  h = fnv1a(h, &key.intensity_tenths, sizeof key.intensity_tenths);
+  return h;
+}
+
+std::unique_ptr<codec::audio_source> job_runner::open_source(const source_ref& source) {
+  if (source.path.empty())
+    throw job_error(engine_errc::invalid_argument, "job without a source file");
+  // Throws codec_error (io_error) when the file is gone or cannot be stat'ed.
+  const auto signature = codec::signature_of(source.path);
+  if (signature.size != source.size || signature.mtime_ns != source.mtime_ns)
+    throw job_error(engine_errc::source_changed,
+                    source.path + ": the file changed since it was listed");
+  return codec::audio_source::open(source.path);
+}
+
+dsp::mastering_chain& job_runner::chain_for(const std::string& preset) {
+  if (chain_ && chain_->preset().name == preset)
+    return *chain_;
+  const config::preset* p = presets_.find(preset);
+  if (p == nullptr)
+    throw job_error(engine_errc::unknown_preset, "no preset named '" + preset + "'");
+  chain_.reset(); // release the old work buffers before the new chain grows its own
+  chain_ = std::make_unique<dsp::mastering_chain>(*p, codec::engine_rate);
+  return *chain_;
+}
+
+audio_payload job_runner::render(const job_spec& spec) {
+  const cache_key& key = spec.key;
+  if (key.intensity_tenths < 0 || key.intensity_tenths > 10)
+    throw job_error(engine_errc::invalid_argument,
+                    "intensity must be 0..10 tenths, got " + std::to_string(key.intensity_tenths));
+  if (!std::isfinite(spec.loudness_gain_db))
+    throw job_error(engine_errc::invalid_argument, "loudness gain is not a finite number");
+  // The preset first: an unknown name fails without touching the file.
+  dsp::mastering_chain& chain = chain_for(key.preset);
+  // Opened per job: an open source keeps the buffers of its last span (about 13 MB for a
+  // 44.1 kHz chunk with pre-roll), which would otherwise sit idle in every worker.
+  const auto opened = open_source(spec.source);
+  codec::audio_source& src = *opened;
+  const std::int64_t chunks = src.chunk_count(chunk_frames_);
+  if (key.chunk_idx < 0 || key.chunk_idx >= chunks)
+    throw job_error(engine_errc::unknown_chunk,
+                    "chunk " + std::to_string(key.chunk_idx) + " of a track with " +
+                      std::to_string(chunks) + " chunks");
+  const std::int64_t first = key.chunk_idx * chunk_frames_;
+  const std::int64_t frames = std::min(chunk_frames_, src.info().frames - first);
+  const std::int64_t preroll = chain.default_preroll_frames();
+  const std::int64_t postroll = chain.postroll_frames();
+  const std::vector<float> input = src.read(first - preroll, preroll + frames + postroll);
+
+  dsp::render_request request;
+  request.input = input.data();
+  request.input_frames = preroll + frames + postroll;
+  request.preroll_frames = preroll;
+  request.output_frames = frames;
+  request.start_frame = first;
+  request.intensity = key.intensity();
+  request.loudness_gain_db = spec.loudness_gain_db;
+  request.dither_seed = dither_seed_of(key);
+  auto pcm = std::make_shared<std::vector<std::uint8_t>>(static_cast<std::size_t>(frames) * 4);
+  // new[] storage is suitably aligned for int16_t.
+  chain.render_pcm(request, reinterpret_cast<std::int16_t*>(pcm->data()));
+  return audio_payload{std::move(pcm)};
+}
+
+track_analysis job_runner::analyse(const job_spec& spec) {
+  const auto opened = open_source(spec.source);
+  codec::audio_source& src = *opened;
+  const std::int64_t frames = src.info().frames;
+  const auto read = [&src](std::int64_t first, std::int64_t count) {
+    return src.read(first, count);
+  };
+  const dsp::track_loudness loudness =
+    dsp::loudness_analyser::measure(read, frames, presets_.all(), codec::engine_rate);
+  track_analysis out;
+  out.source_lufs = loudness.source_lufs;
+  out.presets = presets_.names();
+  out.pre_gain_lufs = loudness.pre_gain_lufs;
+  if (!features_)
+    features_ = std::make_unique<dsp::content_features>();
+  const std::int64_t chunks = src.chunk_count(chunk_frames_);
+  out.chunks.reserve(static_cast<std::size_t>(chunks));
+  for (std::int64_t k = 0; k < chunks; ++k) {
+    const std::int64_t first = k * chunk_frames_;
+    const std::int64_t n = std::min(chunk_frames_, frames - first);
+    const std::vector<float> span = src.read(first, n);
+    const dsp::chunk_features f = features_->compute(span.data(), n, codec::engine_rate);
+    chunk_features c;
+    c.energy = f.energy;
+    c.brightness = f.brightness;
+    c.dynamics = f.dynamics;
+    c.vocal_presence = f.vocal_presence;
+    c.rhythmic_energy = f.rhythmic_energy;
+    out.chunks.push_back(c);
+  }
+  return out;
+}
 
 job_output job_runner::run(const job_spec& spec) {
   const double start = thread_cpu_ms();
@@ -55,6 +177,12 @@ job_output job_runner::run(const job_spec& spec) {
       out.output.data = std::move(pcm);
       break;
     }
+    case job_kind::render:
+      out.output = render(spec);
+      break;
+    case job_kind::analyse:
+      out.analysis = analyse(spec);
+      break;
   }
   out.cpu_ms = thread_cpu_ms() - start;
   return out;

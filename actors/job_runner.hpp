@@ -1,28 +1,75 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <string>
 
 #include "actors/jobs.hpp"
+#include "codec/audio_source.hpp"
 #include "codec/opus_chunk_decoder.hpp"
 #include "codec/opus_chunk_encoder.hpp"
 #include "codec/opus_options.hpp"
+#include "config/preset.hpp"
+#include "dsp/content_features.hpp"
+#include "dsp/mastering_chain.hpp"
 
 namespace auralis::actors {
 
 /// Does the CPU work of one job, without an actor: each worker owns one runner (and so its
-/// own codec states). Not thread-safe.
+/// own codec states and mastering chain). Not thread-safe.
+///
+/// - encode: 16-bit PCM payload -> opus_chunk blob; decode: the reverse.
+/// - render: key.chunk_idx of spec.source through the preset named key.preset at
+///   key.intensity with spec.loudness_gain_db, as interleaved 16-bit 48 kHz stereo PCM
+///   (exactly frames * 4 bytes; the last chunk of a track may be short). The chunk is read
+///   with the chain's default pre-roll before it and its post-roll after it, so chunks
+///   rendered apart join seamlessly. The dither seed is dither_seed_of(key): the same job
+///   always gives the same bytes.
+/// - analyse: loudness of the whole source for every preset (in preset table order) and
+///   the content features of every chunk.
+///
+/// Render and analyse first compare the file's size and mtime with spec.source and fail
+/// with engine_errc::source_changed on a mismatch. The runner keeps the last preset's
+/// mastering chain (its work buffers, about 10 MB, are reused by the next render of that
+/// preset); the source file is opened per job and closed when the job ends, because an open
+/// source keeps its last span's buffers (13 MB and more) that would sit idle per worker.
 class job_runner {
 public:
-  /// `opus` configures L3 encoding; throws codec_error when it is invalid.
-  explicit job_runner(const codec::opus_options& opus);
+  /// Chunk length used when none is given: 15 s at 48 kHz.
+  static constexpr std::int64_t default_chunk_frames = 15 * 48000;
 
-  /// Runs `spec` and returns its output (with the CPU time spent). Throws codec_error on
-  /// bad input (PCM of odd length, a corrupt blob) or a codec failure.
+  /// `opus` configures L3 encoding; `presets` are the presets render and analyse know;
+  /// `chunk_frames` (> 0) is the chunk length on the 48 kHz timeline. Throws codec_error
+  /// when `opus` is invalid, std::invalid_argument when chunk_frames <= 0.
+  explicit job_runner(const codec::opus_options& opus, config::preset_set presets = {},
+                      std::int64_t chunk_frames = default_chunk_frames);
+
+  /// Runs `spec` and returns its output (with the CPU time spent). Throws job_error for
+  /// failures the engine names (unknown_preset, unknown_chunk, source_changed,
+  /// invalid_argument for an out-of-range intensity or gain) and codec_error on bad input
+  /// (PCM of odd length, a corrupt blob), an unreadable file or a codec failure.
   job_output run(const job_spec& spec);
 
+  /// The dither seed of a render of `key`: a hash of track, preset and intensity (not the
+  /// chunk: the dither noise is indexed by timeline frame, so all chunks of one rendition
+  /// share it).
+  static std::uint64_t dither_seed_of(const cache_key& key) noexcept;
+
+  /// The chunk length, 48 kHz frames.
+  std::int64_t chunk_frames() const noexcept { return chunk_frames_; }
+
 private:
+  std::unique_ptr<codec::audio_source> open_source(const source_ref& source);
+  dsp::mastering_chain& chain_for(const std::string& preset);
+  audio_payload render(const job_spec& spec);
+  track_analysis analyse(const job_spec& spec);
+
   codec::opus_chunk_encoder encoder_;
   codec::opus_chunk_decoder decoder_;
+  config::preset_set presets_;
+  std::int64_t chunk_frames_;
+  std::unique_ptr<dsp::mastering_chain> chain_;   ///< last used preset's chain
+  std::unique_ptr<dsp::content_features> features_;
 };
 
 } // namespace auralis::actors

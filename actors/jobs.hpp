@@ -5,18 +5,22 @@
 #include <cstdint>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include <caf/meta/type_name.hpp>
 
 #include "actors/cache_key.hpp"
 #include "actors/cache_messages.hpp"
+#include "actors/chunk_features.hpp"
 
 namespace auralis::actors {
 
 /// What a job does. All of it is CPU-heavy and runs on a worker, never in a tier actor.
 enum class job_kind : std::uint8_t {
-  encode, ///< 16-bit PCM payload -> opus_chunk blob (for L3)
-  decode, ///< opus_chunk blob -> 16-bit PCM payload (serving or promoting an L3 entry)
+  encode,  ///< 16-bit PCM payload -> opus_chunk blob (for L3)
+  decode,  ///< opus_chunk blob -> 16-bit PCM payload (serving or promoting an L3 entry)
+  render,  ///< source file span -> mastered 16-bit PCM payload of key's chunk
+  analyse, ///< whole source file -> track_analysis (loudness per preset, chunk features)
 };
 
 /// Name of `k` for logs.
@@ -24,6 +28,8 @@ inline const char* to_string(job_kind k) noexcept {
   switch (k) {
     case job_kind::encode: return "encode";
     case job_kind::decode: return "decode";
+    case job_kind::render: return "render";
+    case job_kind::analyse: return "analyse";
   }
   return "?";
 }
@@ -47,6 +53,37 @@ inline const char* to_string(job_priority p) noexcept {
   return "?";
 }
 
+/// The source file a render or analyse job reads, with the signature it was listed with:
+/// a file whose size or mtime differs when the worker opens it fails the job with
+/// engine_errc::source_changed.
+struct source_ref {
+  std::string path;         ///< absolute path
+  std::uint64_t size = 0;   ///< bytes, as listed
+  std::int64_t mtime_ns = 0;///< modification time, as listed
+  std::int64_t frames = 0;  ///< 48 kHz frames of the whole track
+};
+
+/// CAF serialisation of source_ref.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, source_ref& x) {
+  return f(caf::meta::type_name("source_ref"), x.path, x.size, x.mtime_ns, x.frames);
+}
+
+/// What an analyse job measures of one track (kept by the library).
+struct track_analysis {
+  double source_lufs = 0;                ///< integrated loudness of the source (-inf: silent)
+  std::vector<std::string> presets;      ///< preset names, in the order of pre_gain_lufs
+  std::vector<double> pre_gain_lufs;     ///< per preset: loudness entering the gain stage
+  std::vector<chunk_features> chunks;    ///< content features per chunk of the source
+};
+
+/// CAF serialisation of track_analysis.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, track_analysis& x) {
+  return f(caf::meta::type_name("track_analysis"), x.source_lufs, x.presets, x.pre_gain_lufs,
+           x.chunks);
+}
+
 /// One unit of work. Two jobs with the same kind and key are the same work: the pool runs
 /// it once and answers every requester.
 struct job_spec {
@@ -54,27 +91,37 @@ struct job_spec {
   cache_key key;
   job_priority priority = job_priority::l3;
   double probability = 0; ///< orders jobs of equal priority, higher first
-  audio_payload input;    ///< encode: PCM; decode: opus_chunk blob
+  audio_payload input;    ///< encode: PCM; decode: opus_chunk blob; else unused
+  source_ref source;      ///< render, analyse: the file
+  double loudness_gain_db = 0; ///< render: the track's gain for key.preset (from analyse)
 };
 
 /// CAF serialisation of job_spec.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_spec& x) {
-  return f(caf::meta::type_name("job_spec"), x.kind, x.key, x.priority, x.probability, x.input);
+  return f(caf::meta::type_name("job_spec"), x.kind, x.key, x.priority, x.probability, x.input,
+           x.source, x.loudness_gain_db);
 }
 
 /// What a job produced.
 struct job_output {
   job_kind kind = job_kind::encode;
   cache_key key;
-  audio_payload output; ///< encode: opus_chunk blob; decode: PCM
+  audio_payload output; ///< encode: opus_chunk blob; decode, render: 16-bit PCM
+  track_analysis analysis; ///< analyse only
   double cpu_ms = 0;    ///< CPU time the worker spent on it
 };
 
 /// CAF serialisation of job_output.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_output& x) {
-  return f(caf::meta::type_name("job_output"), x.kind, x.key, x.output, x.cpu_ms);
+  return f(caf::meta::type_name("job_output"), x.kind, x.key, x.output, x.analysis, x.cpu_ms);
+}
+
+/// The key of track `track_id`'s analyse job (empty preset, intensity 0, chunk 0): every
+/// analyse request of one track is the same job, so the pool runs it once.
+inline cache_key analysis_key(std::int64_t track_id) {
+  return cache_key{track_id, std::string(), 0, 0};
 }
 
 /// Identity of a job for de-duplication: (kind, key).

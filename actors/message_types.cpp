@@ -4,6 +4,8 @@
 
 #include "actors/cache_messages.hpp"
 #include "actors/engine_error.hpp"
+#include "actors/engine_event.hpp"
+#include "actors/planner_messages.hpp"
 #include "actors/jobs.hpp"
 #include "actors/predictor_actor.hpp"
 #include "actors/predictor_messages.hpp"
@@ -26,6 +28,12 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<peek_reply>("auralis::peek_reply");
   cfg.add_message_type<tier_report>("auralis::tier_report");
   cfg.add_message_type<probability_update>("auralis::probability_update");
+  cfg.add_message_type<engine_event>("auralis::engine_event");
+  cfg.add_message_type<source_ref>("auralis::source_ref");
+  cfg.add_message_type<track_analysis>("auralis::track_analysis");
+  cfg.add_message_type<fetch_request>("auralis::fetch_request");
+  cfg.add_message_type<fetch_reply>("auralis::fetch_reply");
+  cfg.add_message_type<tier_latency>("auralis::tier_latency");
   cfg.add_message_type<job_spec>("auralis::job_spec");
   cfg.add_message_type<job_output>("auralis::job_output");
   cfg.add_message_type<pool_report>("auralis::pool_report");

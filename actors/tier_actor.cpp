@@ -6,6 +6,28 @@
 
 namespace auralis::actors {
 
+namespace {
+
+/// Publishes a chunk event of `kind` for `key` in tier `t` (nothing without a sink).
+void publish(tier_actor::stateful_pointer<tier_state> self, event_kind kind,
+             const cache_key& key) {
+  const auto& sink = self->state.settings.events;
+  if (!sink)
+    return;
+  engine_event e;
+  e.kind = kind;
+  e.timestamp =
+    std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  e.tier = self->state.settings.tier;
+  e.track_id = key.track_id;
+  e.preset = key.preset;
+  e.intensity = key.intensity();
+  e.chunk_idx = key.chunk_idx;
+  self->send(sink, event_atom::value, std::move(e));
+}
+
+} // namespace
+
 entry_record record_of(const entry_info& info, tier_id t, cache_clock::time_point now) {
   using std::chrono::duration_cast;
   using std::chrono::milliseconds;
@@ -39,6 +61,7 @@ tier_actor::behavior_type tier_actor_impl(tier_actor::stateful_pointer<tier_stat
       reply.status = result.status;
       const auto& s = self->state.settings;
       for (auto& e : result.evicted) {
+        publish(self, event_kind::chunk_evicted, e.key);
         tier_departure d{e.key, e.probability, audio_payload{std::move(e.data)}};
         if (s.demote_to && d.probability > s.demote_floor) {
           ++self->state.demoted;
@@ -46,6 +69,8 @@ tier_actor::behavior_type tier_actor_impl(tier_actor::stateful_pointer<tier_stat
         }
         reply.evicted.push_back(std::move(d));
       }
+      if (result.status != put_status::too_large)
+        publish(self, event_kind::chunk_buffered, key);
       return reply;
     },
     [self](caf::get_atom, const cache_key& key, bool client_fetch) {

@@ -10,6 +10,7 @@
 
 #include "actors/atoms.hpp"
 #include "actors/cache_messages.hpp"
+#include "actors/engine_event.hpp"
 #include "actors/tier_store.hpp"
 
 namespace auralis::actors {
@@ -18,7 +19,8 @@ namespace auralis::actors {
 using demotion_sink = caf::typed_actor<caf::reacts_to<demote_atom, tier_departure>>;
 
 /// One cache tier. Holds and moves bytes only; never encodes, decodes or renders.
-/// - put, key, payload, probability: store (evicting by the policy), or too_large;
+/// - put, key, payload, probability: store (evicting by the policy), or too_large; each
+///   stored entry and each eviction is published to settings.events;
 /// - get, key, client_fetch: the bytes; counts a hit or a miss only when client_fetch;
 /// - peek, key: metadata, no counters touched;
 /// - delete, key: remove one (true if it was held);
@@ -43,6 +45,9 @@ struct tier_settings {
   double max_age_s = 0;        ///< > 0: entries older than this go first (L3's rule)
   double demote_floor = 1.1;   ///< evicted entries with probability above it are demoted
   demotion_sink demote_to;     ///< where demotions go (none for L3)
+  /// Gets chunk_buffered for every stored or replaced put and chunk_evicted for every entry
+  /// evicted to make room or by age (not for delete, clear or invalidate); invalid = none.
+  event_sink events;
 };
 
 /// State of a tier actor.

@@ -14,6 +14,7 @@
 #include "actors/job_queue.hpp"
 #include "actors/jobs.hpp"
 #include "codec/opus_options.hpp"
+#include "config/preset.hpp"
 
 namespace auralis::actors {
 
@@ -30,6 +31,7 @@ struct pool_report {
   std::uint64_t joined = 0;      ///< of which joined an identical queued or running job
   std::uint64_t completed = 0;   ///< jobs finished
   std::uint64_t failed = 0;      ///< jobs that ended in an error
+  std::uint64_t cancelled = 0;   ///< queued jobs dropped by cancel or prune
   std::uint64_t timed_out = 0;   ///< waiters answered with a timeout
   std::uint64_t respawned = 0;   ///< workers replaced after dying
   double cpu_ms = 0;             ///< CPU time of all finished jobs
@@ -39,7 +41,7 @@ struct pool_report {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, pool_report& x) {
   return f(caf::meta::type_name("pool_report"), x.workers, x.busy, x.queued, x.submitted,
-           x.joined, x.completed, x.failed, x.timed_out, x.respawned, x.cpu_ms);
+           x.joined, x.completed, x.failed, x.cancelled, x.timed_out, x.respawned, x.cpu_ms);
 }
 
 /// The DSP worker pool: a typed dispatcher in front of N worker actors.
@@ -49,10 +51,19 @@ typename Inspector::result_type inspect(Inspector& f, pool_report& x) {
 ///   gets engine_errc::timed_out when its priority's timeout passes first; a queued job
 ///   nobody waits for any more is dropped. A worker that dies fails its job
 ///   (worker_failed) and is replaced.
+/// - cancel, track id: drops every queued job (any kind, any priority) of that track; its
+///   waiters get engine_errc::cancelled. Running jobs finish and their results are still
+///   delivered. Answers how many queued jobs were dropped.
+/// - prune, wanted keys: the planner's current wanted set. Drops every queued render job
+///   of priority l1, l2 or l3 whose key is not in the list (waiters get cancelled).
+///   Immediate jobs, running jobs and other kinds are never pruned. Answers how many
+///   queued jobs were dropped.
 /// - stats: counters.
 /// - expire, waiter id: the pool's own deadline timer.
 using worker_pool_actor =
   caf::typed_actor<caf::replies_to<submit_atom, job_spec>::with<job_output>,
+                   caf::replies_to<cancel_atom, std::int64_t>::with<std::uint64_t>,
+                   caf::replies_to<prune_atom, std::vector<cache_key>>::with<std::uint64_t>,
                    caf::replies_to<stats_atom>::with<pool_report>,
                    caf::reacts_to<expire_atom, std::uint64_t>>;
 
@@ -60,6 +71,8 @@ using worker_pool_actor =
 struct pool_settings {
   std::size_t workers = 2;   ///< >= 1
   codec::opus_options opus;  ///< for encode jobs
+  config::preset_set presets; ///< for render and analyse jobs (empty: render fails unknown_preset)
+  std::int64_t chunk_frames = 15 * 48000; ///< chunk length of render and analyse jobs, > 0
   /// Timeout per priority (immediate, l1, l2, l3).
   std::chrono::milliseconds timeouts[4] = {std::chrono::seconds(20), std::chrono::seconds(30),
                                            std::chrono::seconds(60), std::chrono::seconds(90)};
@@ -99,13 +112,25 @@ struct pool_state {
   ~pool_state();
 };
 
-/// Behaviour of the pool; spawns its workers detached.
+/// Allocations of at least this many bytes are mapped individually (see
+/// worker_pool_actor_impl).
+inline constexpr int large_buffer_bytes = 256 * 1024;
+
+/// Behaviour of the pool; spawns its workers detached. The first pool of a process sets
+/// glibc's mmap threshold to large_buffer_bytes (mallopt M_MMAP_THRESHOLD, process-wide):
+/// the audio buffers the workers produce and the tiers free are then mapped one by one and
+/// returned to the system when freed, instead of accumulating in per-thread malloc arenas.
 worker_pool_actor::behavior_type
 worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
                        pool_settings settings);
 
-/// Behaviour of one worker over a job_runner configured with `opus`.
+/// Behaviour of one worker over a job_runner configured with `opus`, `presets` and
+/// `chunk_frames` (see job_runner). A job that fails answers an engine error (job_error
+/// codes as they are, codec errors mapped: unreadable_file, corrupt_entry,
+/// invalid_argument); the worker keeps running.
 worker_actor::behavior_type worker_actor_impl(worker_actor::pointer self,
-                                              codec::opus_options opus);
+                                              codec::opus_options opus,
+                                              config::preset_set presets,
+                                              std::int64_t chunk_frames);
 
 } // namespace auralis::actors

@@ -60,6 +60,12 @@ engine_config config_loader::parse_engine(const std::string& text, const std::st
       s->integer("request_timeout_ms", timeout, 10, 600000);
       cfg.server.request_timeout_ms = static_cast<std::uint32_t>(timeout);
       s->string("api_token", cfg.server.api_token);
+      std::int64_t body = static_cast<std::int64_t>(cfg.server.max_body_bytes);
+      s->integer("max_body_bytes", body, 1024, 64 * 1024 * 1024);
+      cfg.server.max_body_bytes = static_cast<std::uint64_t>(body);
+      std::int64_t queue = cfg.server.ws_queue_limit;
+      s->integer("ws_queue_limit", queue, 1, 1000000);
+      cfg.server.ws_queue_limit = static_cast<std::uint32_t>(queue);
       s->finish();
     }
     if (auto p = root.object("paths")) {

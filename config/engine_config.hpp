@@ -22,6 +22,8 @@ struct server_config {
   std::uint16_t port = 8765;          ///< 0 = any free port
   std::uint32_t request_timeout_ms = 5000; ///< answer 503 when an actor takes longer
   std::string api_token;              ///< empty = mutating endpoints are open
+  std::uint64_t max_body_bytes = 65536; ///< larger request bodies answer 413
+  std::uint32_t ws_queue_limit = 256;   ///< unsent events a WebSocket client may have
 };
 
 /// Files and folders. Relative paths are relative to the working directory, except

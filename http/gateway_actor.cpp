@@ -4,88 +4,505 @@
 
 #include "actors/engine_error.hpp"
 #include "config/json_writer.hpp"
+#include "http/api_json.hpp"
+#include "http/bad_request.hpp"
+#include "http/chunk_encoding.hpp"
 #include "http/health_report.hpp"
 #include "http/http_reply.hpp"
+#include "http/opus_stream_job.hpp"
+#include "http/query_string.hpp"
 
 namespace auralis::http {
 
 namespace {
 
+using actors::engine_event;
+using actors::event_kind;
+using actors::tier_id;
 using actors::track_info;
+using gateway_pointer = gateway_actor::stateful_pointer<gateway_state>;
+using responder_ptr = std::shared_ptr<http_responder>;
 
-std::string tracks_json(const std::vector<track_info>& tracks) {
-  config::json_writer w;
-  w.begin_object().key("tracks").begin_array();
-  for (const auto& t : tracks) {
-    w.begin_object()
-      .field("id", t.id)
-      .field("path", t.path)
-      .field("title", t.title)
-      .field("format", t.format)
-      .key("duration_s").value(t.duration_s, 9)
-      .field("chunks", t.chunks)
-      .field("sample_rate", t.sample_rate)
-      .field("channels", t.channels)
-      .end_object();
-  }
-  w.end_array().field("count", static_cast<std::uint64_t>(tracks.size())).end_object();
-  return w.take();
+/// The error continuation of a request: answers the actor's error.
+auto fail_with(responder_ptr r) {
+  return [r](const caf::error& err) { reply_actor_error(*r, err); };
 }
 
-using gateway_pointer = gateway_actor::stateful_pointer<gateway_state>;
+/// Refuses the call (401) unless the configured token is given as a Bearer token.
+void require_token(gateway_pointer self, const http_call& call) {
+  const auto& token = self->state.settings.api_token;
+  if (token.empty())
+    return;
+  if (call.request.authorization != "Bearer " + token)
+    throw bad_request("this endpoint needs 'Authorization: Bearer <api_token>'", 401);
+}
+
+/// A route parameter that the router guarantees.
+const std::string& param(const http_call& call, const char* name) {
+  static const std::string none;
+  auto i = call.request.params.find(name);
+  return i == call.request.params.end() ? none : i->second;
+}
+
+/// The optional session_id query parameter ("" = the default session).
+std::string session_of(const query_string& q) {
+  auto s = q.get("session_id");
+  return s ? request_parser::check_session_id(*s) : std::string();
+}
+
+/// A required query parameter.
+std::string required_query(const query_string& q, const char* name) {
+  auto v = q.get(name);
+  if (!v)
+    throw bad_request(std::string("missing query parameter '") + name + "'");
+  return *v;
+}
+
+void publish(gateway_pointer self, engine_event e) {
+  if (!self->state.peers.events)
+    return;
+  if (e.timestamp == 0)
+    e.timestamp = unix_now();
+  self->send(self->state.peers.events, actors::event_atom::value, std::move(e));
+}
+
+actors::tier_actor tier_of(gateway_pointer self, tier_id t) {
+  const auto& c = self->state.peers.core;
+  return t == tier_id::l1 ? c.l1 : t == tier_id::l2 ? c.l2 : c.l3;
+}
 
 /// Asks L1, L2 and L3 for their reports (one after the other) and calls `done` with all
 /// three, or `failed` with the first error.
 template <class Done, class Failed>
 void collect_tier_reports(gateway_pointer self, Done done, Failed failed) {
   const auto timeout = self->state.settings.timeout;
-  const auto& p = self->state.peers;
-  self->request(p.l1, timeout, actors::stats_atom::value)
+  self->request(self->state.peers.core.l1, timeout, actors::stats_atom::value)
     .then(
       [self, done, failed, timeout](actors::tier_report r1) {
-        self->request(self->state.peers.l2, timeout, actors::stats_atom::value)
+        self->request(self->state.peers.core.l2, timeout, actors::stats_atom::value)
           .then(
             [self, done, failed, timeout, r1](actors::tier_report r2) {
-              self->request(self->state.peers.l3, timeout, actors::stats_atom::value)
-                .then([done, r1, r2](actors::tier_report r3) { done(r1, r2, r3); }, failed);
+              self->request(self->state.peers.core.l3, timeout, actors::stats_atom::value)
+                .then([done, r1, r2](actors::tier_report r3) { done(tier_reports{r1, r2, r3}); },
+                      failed);
             },
             failed);
       },
       failed);
 }
 
-/// The health figures from the three tier reports. Every client fetch asks L1 first, so
-/// L1's hits + misses count all client fetches.
-cache_figures figures_of(const actors::tier_report& l1, const actors::tier_report& l2,
-                         const actors::tier_report& l3, std::uint64_t budget) {
-  cache_figures f;
-  f.client_fetches = l1.hits + l1.misses;
-  f.l1_hits = l1.hits;
-  f.total_hits = l1.hits + l2.hits + l3.hits;
-  f.bytes_held = l1.bytes + l2.bytes + l3.bytes;
-  f.budget_bytes = budget;
-  return f;
+// --- cache ------------------------------------------------------------------------------
+
+void cache_health(gateway_pointer self, const responder_ptr& r) {
+  collect_tier_reports(
+    self,
+    [self, r](const tier_reports& reports) {
+      self->request(self->state.peers.core.predictor, self->state.settings.timeout,
+                    actors::stats_atom::value, std::string())
+        .then(
+          [self, r, reports](const actors::predictor_stats& p) {
+            const auto f = figures_of(reports, self->state.settings.budget_bytes, p.accuracy);
+            reply_json(*r, 200, health_report(f).to_json());
+          },
+          fail_with(r));
+    },
+    fail_with(r));
+}
+
+void cache_stats(gateway_pointer self, const http_call& call) {
+  const auto session = session_of(query_string::parse(call.request.query));
+  const auto& r = call.responder;
+  collect_tier_reports(
+    self,
+    [self, r, session](const tier_reports& reports) {
+      self->request(self->state.peers.core.predictor, self->state.settings.timeout,
+                    actors::stats_atom::value, session)
+        .then(
+          [self, r, reports](const actors::predictor_stats& p) {
+            reply_json(*r, 200, stats_json(reports, p, self->state.settings.budget_bytes));
+          },
+          fail_with(r));
+    },
+    fail_with(r));
+}
+
+void cache_predictions(gateway_pointer self, const http_call& call) {
+  actors::prediction_request req;
+  req.session_id = session_of(query_string::parse(call.request.query));
+  const auto& r = call.responder;
+  self->request(self->state.peers.core.predictor, self->state.settings.timeout,
+                actors::predict_atom::value, req)
+    .then([r](const actors::prediction_reply& p) { reply_json(*r, 200, predictions_json(p)); },
+          fail_with(r));
+}
+
+void cache_contents(gateway_pointer self, const responder_ptr& r) {
+  const auto timeout = self->state.settings.timeout;
+  using records = std::vector<actors::entry_record>;
+  self->request(self->state.peers.core.l1, timeout, actors::list_atom::value)
+    .then(
+      [self, r, timeout](const records& l1) {
+        self->request(self->state.peers.core.l2, timeout, actors::list_atom::value)
+          .then(
+            [self, r, timeout, l1](const records& l2) {
+              self->request(self->state.peers.core.l3, timeout, actors::list_atom::value)
+                .then([r, l1, l2](const records& l3) {
+                  reply_json(*r, 200, contents_json(l1, l2, l3));
+                },
+                      fail_with(r));
+            },
+            fail_with(r));
+      },
+      fail_with(r));
+}
+
+std::string cleared_json(const std::string& message, std::uint64_t removed) {
+  config::json_writer w;
+  w.begin_object()
+    .field("status", "success")
+    .field("message", message)
+    .field("removed_entries", removed)
+    .end_object();
+  return w.take();
+}
+
+void cache_clear(gateway_pointer self, const responder_ptr& r) {
+  const auto timeout = self->state.settings.timeout;
+  self->request(self->state.peers.core.l1, timeout, actors::clear_atom::value)
+    .then(
+      [self, r, timeout](std::uint64_t n1) {
+        self->request(self->state.peers.core.l2, timeout, actors::clear_atom::value)
+          .then(
+            [self, r, timeout, n1](std::uint64_t n2) {
+              self->request(self->state.peers.core.l3, timeout, actors::clear_atom::value)
+                .then([self, r, n1, n2](std::uint64_t n3) {
+                  engine_event e;
+                  e.kind = event_kind::cache_cleared;
+                  publish(self, e);
+                  reply_json(*r, 200, cleared_json("All caches cleared", n1 + n2 + n3));
+                },
+                      fail_with(r));
+            },
+            fail_with(r));
+      },
+      fail_with(r));
+}
+
+void cache_clear_tier(gateway_pointer self, const http_call& call) {
+  const tier_id t = request_parser::parse_tier(param(call, "tier"));
+  const auto& r = call.responder;
+  self->request(tier_of(self, t), self->state.settings.timeout, actors::clear_atom::value)
+    .then(
+      [self, r, t](std::uint64_t n) {
+        engine_event e;
+        e.kind = event_kind::cache_tier_cleared;
+        e.tier = t;
+        publish(self, e);
+        reply_json(*r, 200,
+                   cleared_json(std::string(actors::tier_label(t)) + " cache cleared", n));
+      },
+      fail_with(r));
+}
+
+/// Fills in the latency of what `c` found from `l` and answers.
+void reply_check(http_responder& r, check_result c, const actors::tier_latency& l) {
+  if (!c.tier) {
+    c.latency_ms = l.miss_ms;
+    c.latency_samples = l.miss_samples;
+  } else if (*c.tier == tier_id::l1) {
+    c.latency_ms = l.l1_ms;
+    c.latency_samples = l.l1_samples;
+  } else if (*c.tier == tier_id::l2) {
+    c.latency_ms = l.l2_ms;
+    c.latency_samples = l.l2_samples;
+  } else {
+    c.latency_ms = l.l3_ms;
+    c.latency_samples = l.l3_samples;
+  }
+  reply_json(r, 200, check_json(c));
+}
+
+/// Answers `c` with the planner's latency medians: the ones asked within the last
+/// latency_max_age when no fetch went through since, else asked now.
+void answer_check(gateway_pointer self, const responder_ptr& r, check_result c) {
+  auto& st = self->state;
+  const auto now = std::chrono::steady_clock::now();
+  if (st.latency_fresh && now - st.latency_at < gateway_state::latency_max_age) {
+    reply_check(*r, std::move(c), st.latency);
+    return;
+  }
+  self->request(st.peers.core.planner, st.settings.timeout, actors::latency_atom::value)
+    .then(
+      [self, r, c, now](const actors::tier_latency& l) mutable {
+        self->state.latency = l;
+        self->state.latency_at = now;
+        self->state.latency_fresh = true;
+        reply_check(*r, std::move(c), l);
+      },
+      fail_with(r));
+}
+
+/// Peeks tier `t` and the ones after it (no counters touched) until one holds the key.
+void peek_from(gateway_pointer self, const responder_ptr& r, check_result c, tier_id t) {
+  self->request(tier_of(self, t), self->state.settings.timeout, actors::peek_atom::value, c.key)
+    .then(
+      [self, r, c, t](const actors::peek_reply& p) mutable {
+        if (p.found) {
+          c.tier = t;
+          answer_check(self, r, std::move(c));
+        } else if (t == tier_id::l3) {
+          answer_check(self, r, std::move(c));
+        } else {
+          peek_from(self, r, std::move(c), t == tier_id::l1 ? tier_id::l2 : tier_id::l3);
+        }
+      },
+      fail_with(r));
+}
+
+void cache_check(gateway_pointer self, const http_call& call) {
+  const auto q = query_string::parse(call.request.query);
+  check_result c;
+  c.key.track_id = request_parser::parse_index(required_query(q, "track_id"), "track_id");
+  c.key.preset = self->state.parser->check_preset(required_query(q, "preset"));
+  c.key.chunk_idx = request_parser::parse_index(required_query(q, "chunk_idx"), "chunk_idx");
+  if (auto i = q.get("intensity"))
+    c.intensity = request_parser::parse_intensity(*i);
+  c.key.intensity_tenths = actors::intensity_to_tenths(c.intensity);
+  peek_from(self, call.responder, std::move(c), tier_id::l1);
+}
+
+// --- player and audio -------------------------------------------------------------------
+
+void player_position(gateway_pointer self, const http_call& call) {
+  const auto update = self->state.parser->position(call.request.body);
+  const auto& r = call.responder;
+  const auto timeout = self->state.settings.timeout;
+  // The track must exist (404 otherwise) before the planner starts a session on it.
+  self->request(self->state.peers.core.library, timeout, caf::get_atom::value, update.track_id)
+    .then(
+      [self, r, update, timeout](const track_info&) {
+        self->request(self->state.peers.core.planner, timeout, actors::position_atom::value,
+                      update)
+          .then([r](const actors::position_reply& p) { reply_json(*r, 202, position_json(p)); },
+                fail_with(r));
+      },
+      fail_with(r));
+}
+
+/// Answers the fetched chunk as WAV: a 44-byte header, then the tier's PCM (not copied).
+void answer_wav(const responder_ptr& r, const actors::fetch_reply& f,
+                std::vector<http_header> headers) {
+  const std::uint64_t bytes = static_cast<std::uint64_t>(f.frames) * 4;
+  shared_bytes pcm = f.pcm.data;
+  if (!pcm || pcm->size() < bytes) {
+    reply_detail(*r, 503, "the engine returned a chunk shorter than its frame count");
+    return;
+  }
+  if (pcm->size() != bytes)
+    pcm = std::make_shared<const std::vector<std::uint8_t>>(pcm->begin(),
+                                                            pcm->begin() + static_cast<std::ptrdiff_t>(bytes));
+  r->send_parts(200, "audio/wav", wav_header_for(bytes), std::move(pcm), headers);
+}
+
+void audio_stream(gateway_pointer self, const http_call& call) {
+  const auto q = query_string::parse(call.request.query);
+  actors::fetch_request req;
+  req.key.track_id = request_parser::parse_index(param(call, "track_id"), "track_id");
+  req.key.chunk_idx = request_parser::parse_index(param(call, "chunk_idx"), "chunk_idx");
+  req.key.preset = self->state.parser->check_preset(required_query(q, "preset"));
+  double intensity = 1.0;
+  if (auto i = q.get("intensity"))
+    intensity = request_parser::parse_intensity(*i);
+  req.key.intensity_tenths = actors::intensity_to_tenths(intensity);
+  req.session_id = session_of(q);
+  const auto format = q.get("format").value_or("wav");
+  if (format != "wav" && format != "opus")
+    throw bad_request("format must be wav or opus, not '" + format.substr(0, 40) + "'");
+  const bool opus = format == "opus";
+  const auto& r = call.responder;
+  self->request(self->state.peers.core.planner, self->state.settings.timeout, actors::fetch_atom::value,
+                req)
+    .then(
+      [self, r, opus](const actors::fetch_reply& f) {
+        self->state.latency_fresh = false; // the planner's medians moved
+        auto headers = chunk_headers(to_string(f.source), f.key.chunk_idx, f.frames);
+        if (!opus) {
+          answer_wav(r, f, std::move(headers));
+          return;
+        }
+        if (f.frames <= 0 || !f.pcm.data) {
+          reply_detail(*r, 503, "the engine returned an empty chunk");
+          return;
+        }
+        opus_stream_job job{r, f.pcm.data, f.frames, self->state.settings.opus,
+                            std::move(headers)};
+        self->system().spawn<caf::detached>(opus_stream_job_impl, std::move(job));
+      },
+      fail_with(r));
+}
+
+// --- library ----------------------------------------------------------------------------
+
+void library_tracks(gateway_pointer self, const responder_ptr& r) {
+  self->request(self->state.peers.core.library, self->state.settings.timeout,
+                actors::list_atom::value)
+    .then([r](const std::vector<track_info>& tracks) { reply_json(*r, 200, tracks_json(tracks)); },
+          fail_with(r));
+}
+
+void library_add(gateway_pointer self, const http_call& call) {
+  require_token(self, call);
+  auto path = self->state.parser->library_path(call.request.body);
+  const auto& r = call.responder;
+  self->request(self->state.peers.core.library, self->state.settings.timeout,
+                caf::add_atom::value, std::move(path))
+    .then([r](const track_info& t) { reply_json(*r, 201, track_result_json(t)); },
+          fail_with(r));
+}
+
+void library_delete(gateway_pointer self, const http_call& call) {
+  require_token(self, call);
+  const auto id = request_parser::parse_index(param(call, "id"), "track id");
+  const auto& r = call.responder;
+  const auto timeout = self->state.settings.timeout;
+  self->request(self->state.peers.core.library, timeout, caf::delete_atom::value, id)
+    .then(
+      [self, r, id, timeout](const track_info& t) {
+        self->request(self->state.peers.core.planner, timeout, actors::invalidate_atom::value, id)
+          .then(
+            [self, r, t](std::uint64_t removed) {
+              engine_event e;
+              e.kind = event_kind::track_removed;
+              e.track_id = t.id;
+              publish(self, e);
+              config::json_writer w;
+              w.begin_object().field("status", "success").key("track");
+              write_track(w, t);
+              w.field("removed_entries", removed).end_object();
+              reply_json(*r, 200, w.take());
+            },
+            fail_with(r));
+      },
+      fail_with(r));
+}
+
+// --- predictor --------------------------------------------------------------------------
+
+void predictor_model(gateway_pointer self, const responder_ptr& r) {
+  self->request(self->state.peers.core.predictor, self->state.settings.timeout,
+                actors::model_atom::value)
+    .then([r](const actors::model_snapshot& m) { reply_json(*r, 200, model_json(m)); },
+          fail_with(r));
+}
+
+void predictor_learning(gateway_pointer self, const http_call& call) {
+  require_token(self, call);
+  const bool on = self->state.parser->learning(call.request.body);
+  const auto& r = call.responder;
+  self->request(self->state.peers.core.predictor, self->state.settings.timeout,
+                actors::learning_atom::value, on)
+    .then(
+      [r](bool now_on) {
+        config::json_writer w;
+        w.begin_object().field("status", "success").field("learning", now_on).end_object();
+        reply_json(*r, 200, w.take());
+      },
+      fail_with(r));
+}
+
+void predictor_forget(gateway_pointer self, const http_call& call) {
+  require_token(self, call);
+  const auto& r = call.responder;
+  self->request(self->state.peers.core.predictor, self->state.settings.timeout,
+                actors::forget_atom::value)
+    .then(
+      [r](std::uint64_t forgotten) {
+        config::json_writer w;
+        w.begin_object()
+          .field("status", "success")
+          .field("message", "Learned model forgotten")
+          .field("forgotten_transitions", forgotten)
+          .end_object();
+        reply_json(*r, 200, w.take());
+      },
+      fail_with(r));
+}
+
+/// Runs the route's handler; validation failures answer their 4xx here.
+void dispatch(gateway_pointer self, http_call& call) {
+  const auto& r = call.responder;
+  try {
+    switch (call.request.route) {
+      case route_id::cache_health: cache_health(self, r); break;
+      case route_id::cache_stats: cache_stats(self, call); break;
+      case route_id::cache_predictions: cache_predictions(self, call); break;
+      case route_id::cache_contents: cache_contents(self, r); break;
+      case route_id::cache_clear:
+        require_token(self, call);
+        cache_clear(self, r);
+        break;
+      case route_id::cache_clear_tier:
+        require_token(self, call);
+        cache_clear_tier(self, call);
+        break;
+      case route_id::cache_check: cache_check(self, call); break;
+      case route_id::player_position: player_position(self, call); break;
+      case route_id::audio_stream: audio_stream(self, call); break;
+      case route_id::library_tracks: library_tracks(self, r); break;
+      case route_id::library_add: library_add(self, call); break;
+      case route_id::library_delete: library_delete(self, call); break;
+      case route_id::predictor_model: predictor_model(self, r); break;
+      case route_id::predictor_forget: predictor_forget(self, call); break;
+      case route_id::predictor_learning: predictor_learning(self, call); break;
+    }
+  } catch (const bad_request& e) {
+    std::vector<http_header> headers;
+    if (e.status() == 401)
+      headers.emplace_back("WWW-Authenticate", "Bearer");
+    config::json_writer w;
+    w.begin_object().field("detail", std::string(e.what())).end_object();
+    r->send(e.status(), "application/json", w.take(), headers);
+  } catch (const std::exception& e) {
+    spdlog::error("http: {} {}: {}", call.request.method, call.request.target, e.what());
+    reply_detail(*r, 500, "internal error");
+  }
 }
 
 } // namespace
 
 gateway_actor::behavior_type gateway_actor_impl(gateway_actor::stateful_pointer<gateway_state> self,
-                                                gateway_settings settings, gateway_peers peers) {
+                                                gateway_settings settings,
+                                                std::shared_ptr<gateway_peers> peers) {
   self->state.settings = settings;
-  self->state.peers = std::move(peers);
-  // The server's callback holds a weak address: a strong handle there would keep the
+  if (peers) {
+    self->state.peers = std::move(*peers);
+    *peers = gateway_peers{};
+  }
+  self->state.parser = std::make_unique<request_parser>(settings.presets);
+  // The server's callbacks hold weak addresses: a strong handle there would keep the
   // gateway (and through its spawn arguments every peer) alive as long as the server's
-  // handlers live, including a server that failed to bind.
+  // handlers live.
   const caf::actor_addr gateway_addr = self->address();
+  const caf::actor_addr hub_addr = self->state.peers.events.address();
   try {
     self->state.server = std::make_unique<http_server>(
-      settings.bind, settings.port, settings.threads, [gateway_addr](http_call call) {
+      settings.server,
+      [gateway_addr](http_call call) {
         if (auto gateway = caf::actor_cast<gateway_actor>(gateway_addr))
           caf::anon_send(gateway, std::move(call));
         else
           reply_detail(*call.responder, 503, "the engine is stopping");
+      },
+      [hub_addr](ws_client_ptr c) {
+        if (auto hub = caf::actor_cast<event_hub_actor>(hub_addr))
+          caf::anon_send(hub, ws_join_atom::value, std::move(c));
+      },
+      [hub_addr](std::uint64_t id) {
+        if (auto hub = caf::actor_cast<event_hub_actor>(hub_addr))
+          caf::anon_send(hub, ws_leave_atom::value, id);
       });
-    spdlog::info("http: serving on http://{}:{}", settings.bind, self->state.server->port());
+    spdlog::info("http: serving on http://{}:{}", settings.server.bind,
+                 self->state.server->port());
   } catch (const std::exception& e) {
     // Reported through the port request; the engine then stops every actor. (Quitting
     // here, inside the actor's initialisation, leaves CAF 0.17 counting it as running.)
@@ -93,29 +510,7 @@ gateway_actor::behavior_type gateway_actor_impl(gateway_actor::stateful_pointer<
     self->state.failure = e.what();
   }
   return {
-    [self](http_call& call) {
-      auto responder = call.responder;
-      const auto timeout = self->state.settings.timeout;
-      switch (call.request.route) {
-        case route_id::cache_health:
-          collect_tier_reports(
-            self,
-            [self, responder](const actors::tier_report& l1, const actors::tier_report& l2,
-                              const actors::tier_report& l3) {
-              const auto f = figures_of(l1, l2, l3, self->state.settings.budget_bytes);
-              reply_json(*responder, 200, health_report(f).to_json());
-            },
-            [responder](const caf::error& err) { reply_actor_error(*responder, err); });
-          break;
-        case route_id::library_tracks:
-          self->request(self->state.peers.library, timeout, actors::list_atom::value)
-            .then([responder](const std::vector<track_info>& tracks) {
-              reply_json(*responder, 200, tracks_json(tracks));
-            },
-                  [responder](const caf::error& err) { reply_actor_error(*responder, err); });
-          break;
-      }
-    },
+    [self](http_call& call) { dispatch(self, call); },
     [self](port_atom) -> caf::result<std::uint16_t> {
       if (!self->state.server)
         return actors::make_engine_error(actors::engine_errc::io_failure, self->state.failure);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -10,10 +11,25 @@
 
 namespace auralis::http {
 
-/// Every route the front end serves (registered in routes.cpp).
+/// Every route the front end serves through the gateway (registered in routes.cpp).
+/// GET /api/ws is not here: the server upgrades it itself and hands the connection to
+/// the event hub.
 enum class route_id {
-  cache_health,   ///< GET /api/cache/health
-  library_tracks, ///< GET /api/library/tracks
+  cache_health,      ///< GET /api/cache/health
+  cache_stats,       ///< GET /api/cache/stats
+  cache_predictions, ///< GET /api/cache/predictions
+  cache_contents,    ///< GET /api/cache/contents
+  cache_clear,       ///< POST /api/cache/clear
+  cache_clear_tier,  ///< POST /api/cache/clear/:tier
+  cache_check,       ///< GET /api/cache/check
+  player_position,   ///< POST /api/player/position
+  audio_stream,      ///< GET /api/audio/stream/:track_id/chunk/:chunk_idx
+  library_tracks,    ///< GET /api/library/tracks
+  library_add,       ///< POST /api/library/tracks
+  library_delete,    ///< DELETE /api/library/tracks/:id
+  predictor_model,   ///< GET /api/predictor/model
+  predictor_forget,  ///< DELETE /api/predictor/model
+  predictor_learning ///< PUT /api/predictor/learning
 };
 
 /// An HTTP request as the gateway sees it: plain data, no server types.
@@ -30,15 +46,24 @@ struct http_request {
 /// One extra response header.
 using http_header = std::pair<std::string, std::string>;
 
+/// Bytes shared with their owner (a cache tier) and sent without a copy.
+using shared_bytes = std::shared_ptr<const std::vector<std::uint8_t>>;
+
 /// Sends the answer to one request. Implemented over the HTTP server's connection; may be
-/// called from any thread, and only once (later calls are ignored).
+/// called from any thread, and only once (later calls of either send are ignored).
 class http_responder {
 public:
   virtual ~http_responder() = default;
 
-  /// Answers with `status`, `content_type`, `body` and `headers`.
+  /// Answers with `status`, `content_type`, `body` and `headers`. Content-Length is set
+  /// from the body.
   virtual void send(int status, const std::string& content_type, std::string body,
                     const std::vector<http_header>& headers) = 0;
+
+  /// Answers with a body made of `head` followed by `tail` (not copied; null = nothing),
+  /// e.g. a WAV header and the PCM a tier holds. Content-Length is their total size.
+  virtual void send_parts(int status, const std::string& content_type, std::string head,
+                          shared_bytes tail, const std::vector<http_header>& headers) = 0;
 };
 
 /// A request handed from the server thread to the gateway actor.

@@ -32,6 +32,8 @@ int status_for(const caf::error& err) {
       case engine_errc::io_failure:
       case engine_errc::corrupt_entry:
       case engine_errc::timed_out:
+      case engine_errc::source_changed:
+      case engine_errc::cancelled:
       case engine_errc::worker_failed: return 503;
     }
   }

@@ -6,25 +6,42 @@
 #include <string>
 
 #include "http/http_call.hpp"
+#include "http/ws_client.hpp"
 
 namespace auralis::http {
+
+/// How the server listens and what it accepts.
+struct http_server_options {
+  std::string bind = "127.0.0.1";
+  std::uint16_t port = 0;                 ///< 0 = any free port
+  std::size_t threads = 1;                ///< I/O threads
+  std::uint64_t max_body_bytes = 65536;   ///< larger bodies answer 413
+};
 
 /// The RESTinio server (on Boost.Asio): accepts connections on its own threads, matches
 /// every route of routes.cpp and hands each request to `dispatch` as an http_call, then
 /// returns at once (request_accepted); the answer is sent later through the call's
-/// responder. Unknown paths answer 404 and known paths with another method 405, both with
-/// a JSON `detail`. The only class that includes RESTinio headers.
+/// responder. Unknown paths answer 404 and known paths with another method 405, a body
+/// over max_body_bytes 413, all with a JSON `detail` (a body over 16 times the limit, at
+/// least 1 MiB, is not read at all: the connection is closed). GET /api/ws upgrades to a
+/// WebSocket and hands the connection to `ws_open`; `ws_closed` hears its id when the
+/// peer closes it or the connection fails. The only class that includes RESTinio headers.
 class http_server {
 public:
   /// Receives each accepted request; must not block (it runs on a server thread).
   using dispatch_fn = std::function<void(http_call)>;
+  /// Receives each new WebSocket connection; must not block.
+  using ws_open_fn = std::function<void(ws_client_ptr)>;
+  /// Hears that the WebSocket connection with this id closed; must not block.
+  using ws_closed_fn = std::function<void(std::uint64_t)>;
 
-  /// Binds `bind`:`port` (0 = any free port) and starts serving on `threads` threads.
-  /// Throws std::runtime_error naming the address when it cannot bind.
-  http_server(const std::string& bind, std::uint16_t port, std::size_t threads,
-              dispatch_fn dispatch);
+  /// Binds and starts serving. Throws std::runtime_error naming the address when it
+  /// cannot bind.
+  http_server(const http_server_options& options, dispatch_fn dispatch, ws_open_fn ws_open,
+              ws_closed_fn ws_closed);
 
-  /// Stops accepting, closes connections and joins the server threads.
+  /// Stops accepting, closes connections and joins the server threads. WebSocket
+  /// connections must have been closed by their owner before.
   ~http_server();
 
   http_server(const http_server&) = delete;

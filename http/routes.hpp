@@ -13,8 +13,9 @@ struct route_spec {
   route_id id;
 };
 
-/// Every route the engine serves, in one place. A path with a method not listed here
-/// answers 405; a path not listed answers 404.
+/// Every route the engine serves through the gateway, in one place (GET /api/ws is added
+/// by the server itself). A path with a method not listed here answers 405; a path not
+/// listed answers 404.
 const std::vector<route_spec>& all_routes();
 
 } // namespace auralis::http

@@ -10,6 +10,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 
 namespace auralis::test {
 
@@ -63,5 +64,44 @@ inline http_answer http_request(std::uint16_t port, const std::string& method,
 inline http_answer http_get(std::uint16_t port, const std::string& target) {
   return http_request(port, "GET", target);
 }
+
+/// A blocking WebSocket client (Boost.Beast) on 127.0.0.1:`port`.
+class ws_session {
+public:
+  /// Connects and performs the upgrade handshake on `target`; throws on failure.
+  ws_session(std::uint16_t port, const std::string& target = "/api/ws") : ws_(ioc_) {
+    boost::asio::ip::tcp::resolver resolver(ioc_);
+    boost::asio::connect(ws_.next_layer(), resolver.resolve("127.0.0.1", std::to_string(port)));
+    ws_.handshake("127.0.0.1:" + std::to_string(port), target);
+  }
+
+  ~ws_session() {
+    boost::beast::error_code ec;
+    ws_.close(boost::beast::websocket::close_code::normal, ec);
+  }
+
+  ws_session(const ws_session&) = delete;
+  ws_session& operator=(const ws_session&) = delete;
+
+  /// Waits for the next text message and returns it; throws when the connection closes.
+  std::string read() {
+    boost::beast::flat_buffer buffer;
+    ws_.read(buffer);
+    return boost::beast::buffers_to_string(buffer.data());
+  }
+
+  /// Reads messages until one contains `needle`, and returns it (others are skipped).
+  std::string read_until(const std::string& needle) {
+    for (;;) {
+      auto m = read();
+      if (m.find(needle) != std::string::npos)
+        return m;
+    }
+  }
+
+private:
+  boost::asio::io_context ioc_;
+  boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+};
 
 } // namespace auralis::test

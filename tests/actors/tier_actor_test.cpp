@@ -142,3 +142,66 @@ BOOST_FIXTURE_TEST_CASE(invalidate_update_and_list, system_fixture) {
   BOOST_TEST(!ask<bool>(self, tier, caf::delete_atom::value, cache_key{2, "warm", 5, 0}));
   self->send_exit(tier, caf::exit_reason::user_shutdown);
 }
+
+namespace {
+
+/// Collects engine events; answers them as "kind tier chunk" lines on request.
+struct event_log_state {
+  std::vector<engine_event> got;
+};
+using event_log = caf::typed_actor<caf::reacts_to<event_atom, engine_event>,
+                                   caf::replies_to<list_atom>::with<std::vector<std::string>>>;
+
+event_log::behavior_type event_log_impl(event_log::stateful_pointer<event_log_state> self,
+                                        std::size_t capacity) {
+  self->state.got.reserve(capacity);
+  return {
+    [self](event_atom, engine_event& e) { self->state.got.push_back(std::move(e)); },
+    [self](list_atom) {
+      std::vector<std::string> out;
+      for (const auto& e : self->state.got)
+        out.push_back(std::string(to_string(e.kind)) + " " + tier_label(e.tier) + " " +
+                      std::to_string(e.track_id) + "/" + e.preset + "/" +
+                      std::to_string(e.chunk_idx));
+      return out;
+    },
+  };
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(puts_and_evictions_are_published_but_not_clears, system_fixture) {
+  auto log = sys->spawn(event_log_impl, std::size_t{16});
+  tier_settings s;
+  s.tier = tier_id::l2;
+  s.budget_bytes = 1000;
+  s.events = caf::actor_cast<event_sink>(log);
+  auto tier = sys->spawn(tier_actor_impl, s);
+  caf::scoped_actor self{*sys};
+  ask<put_reply>(self, tier, caf::put_atom::value, key(0), payload_of(400), 0.2);
+  ask<put_reply>(self, tier, caf::put_atom::value, key(1), payload_of(400), 0.9);
+  ask<put_reply>(self, tier, caf::put_atom::value, key(1), payload_of(400), 0.9); // replaced
+  auto r = ask<put_reply>(self, tier, caf::put_atom::value, key(2), payload_of(400), 0.5);
+  BOOST_TEST(r.evicted.size() == 1u);
+  auto big = ask<put_reply>(self, tier, caf::put_atom::value, key(3), payload_of(2000), 0.5);
+  BOOST_TEST((big.status == put_status::too_large));   // refused: no event
+  ask<std::uint64_t>(self, tier, invalidate_atom::value, std::int64_t{1}); // no event
+  ask<put_reply>(self, tier, caf::put_atom::value, key(4), payload_of(400), 0.5);
+  ask<std::uint64_t>(self, tier, clear_atom::value);                       // no event
+  const std::vector<std::string> expected{
+    "chunk_buffered L2 1/punchy/0", "chunk_buffered L2 1/punchy/1",
+    "chunk_buffered L2 1/punchy/1", "chunk_evicted L2 1/punchy/0",
+    "chunk_buffered L2 1/punchy/2", "chunk_buffered L2 1/punchy/4"};
+  // The tier sent every event before answering the requests above.
+  const auto got = ask<std::vector<std::string>>(self, log, list_atom::value);
+  BOOST_TEST(got == expected, boost::test_tools::per_element());
+  // Without a sink nothing is sent and nothing fails.
+  tier_settings quiet = s;
+  quiet.events = event_sink{};
+  auto silent = sys->spawn(tier_actor_impl, quiet);
+  BOOST_TEST((ask<put_reply>(self, silent, caf::put_atom::value, key(0), payload_of(400), 0.2)
+                .status == put_status::stored));
+  self->send_exit(tier, caf::exit_reason::user_shutdown);
+  self->send_exit(silent, caf::exit_reason::user_shutdown);
+  self->send_exit(log, caf::exit_reason::user_shutdown);
+}

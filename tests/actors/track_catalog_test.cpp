@@ -121,3 +121,128 @@ BOOST_AUTO_TEST_CASE(titles_come_from_file_names) {
   BOOST_TEST(track_catalog::is_audio_name("X.FLAC"));
   BOOST_TEST(!track_catalog::is_audio_name("cover.jpg"));
 }
+
+namespace {
+
+using auralis::actors::add_status;
+using auralis::actors::refresh_status;
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(add_takes_files_inside_the_root_and_refuses_the_rest) {
+  auralis::test::scratch_dir dir("catalog");
+  fs::create_directories(dir.path() / "lib" / "sub");
+  fs::create_directories(dir.path() / "outside");
+  write_tone(dir.file("lib/a.wav"), 1.5, 48000);
+  track_catalog c(dir.file("lib"), dir.file("ids.json"), chunk_frames);
+  c.scan();
+  const auto a_id = c.list().at(0).id;
+
+  write_tone(dir.file("lib/sub/new.flac"), 1.0, 44100, codec::file_format::flac_pcm16);
+  auto r = c.add("sub/new.flac");
+  BOOST_TEST((r.status == add_status::added));
+  BOOST_REQUIRE(r.track.has_value());
+  BOOST_TEST(r.track->path == "sub/new.flac");
+  BOOST_TEST(r.track->chunks == 1);
+  BOOST_TEST(r.track->id > a_id);
+  BOOST_TEST(c.find(r.track->id).has_value());
+  BOOST_TEST(c.list().size() == 2u);
+
+  // Already listed (also spelled differently): its existing track.
+  auto again = c.add("sub/../a.wav");
+  BOOST_TEST((again.status == add_status::existing));
+  BOOST_TEST(again.track->id == a_id);
+
+  write_tone(dir.file("outside/x.wav"), 0.5, 48000);
+  fs::create_symlink(dir.file("outside/x.wav"), dir.file("lib/link-out.wav"));
+  fs::create_symlink(dir.file("outside"), dir.file("lib/dir-out"));
+  fs::create_symlink(dir.file("lib/a.wav"), dir.file("lib/link-in.wav"));
+  std::ofstream(dir.file("lib/notes.txt")) << "text";
+  std::ofstream(dir.file("lib/broken.wav")) << "not a wave file";
+  BOOST_TEST((c.add("../outside/x.wav").status == add_status::invalid_path));
+  BOOST_TEST((c.add(dir.file("outside/x.wav")).status == add_status::invalid_path)); // absolute
+  BOOST_TEST((c.add("link-out.wav").status == add_status::invalid_path));
+  BOOST_TEST((c.add("dir-out/x.wav").status == add_status::invalid_path));
+  BOOST_TEST((c.add("sub").status == add_status::invalid_path));
+  BOOST_TEST((c.add("").status == add_status::invalid_path));
+  BOOST_TEST((c.add("missing.wav").status == add_status::invalid_path));
+  BOOST_TEST((c.add("notes.txt").status == add_status::invalid_path));
+  BOOST_TEST((c.add("broken.wav").status == add_status::unreadable));
+  // A symlink that stays inside the root is fine.
+  auto in = c.add("link-in.wav");
+  BOOST_TEST((in.status == add_status::added));
+  BOOST_TEST(c.list().size() == 3u);
+  // A scan lists the same: the link out of the root is skipped, the one inside kept.
+  const auto report = c.scan();
+  BOOST_TEST(report.tracks == 3u);
+  BOOST_TEST(ids_by_path(c).count("link-in.wav") == 1u);
+  BOOST_TEST(ids_by_path(c).count("link-out.wav") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_removed_track_stays_out_of_scans_and_keeps_its_id) {
+  auralis::test::scratch_dir dir("catalog");
+  fs::create_directories(dir.path() / "lib");
+  write_tone(dir.file("lib/one.wav"), 0.5, 48000);
+  write_tone(dir.file("lib/two.wav"), 0.5, 48000);
+  std::int64_t one = 0;
+  {
+    track_catalog c(dir.file("lib"), dir.file("ids.json"), chunk_frames);
+    c.scan();
+    one = ids_by_path(c).at("one.wav");
+    auto removed = c.remove(one);
+    BOOST_REQUIRE(removed.has_value());
+    BOOST_TEST(removed->path == "one.wav");
+    BOOST_TEST(!c.remove(one).has_value());
+    BOOST_TEST(!c.find(one).has_value());
+    c.scan();
+    BOOST_TEST(c.list().size() == 1u);
+  }
+  // After a restart it is still removed; adding it back gives its old id.
+  track_catalog c(dir.file("lib"), dir.file("ids.json"), chunk_frames);
+  c.scan();
+  BOOST_TEST(c.list().size() == 1u);
+  write_tone(dir.file("lib/three.wav"), 0.5, 48000);
+  auto back = c.add("one.wav");
+  BOOST_TEST((back.status == add_status::added));
+  BOOST_TEST(back.track->id == one);
+  auto three = c.add("three.wav");
+  BOOST_TEST(three.track->id > ids_by_path(c).at("two.wav"));
+  BOOST_TEST(three.track->id != one);
+  c.scan();
+  BOOST_TEST(c.list().size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(refresh_notices_changed_and_vanished_files) {
+  auralis::test::scratch_dir dir("catalog");
+  fs::create_directories(dir.path() / "lib");
+  write_tone(dir.file("lib/one.wav"), 1.5, 48000);
+  track_catalog c(dir.file("lib"), dir.file("ids.json"), chunk_frames);
+  c.scan();
+  const auto before = c.list().at(0);
+  auto r = c.refresh(before.id);
+  BOOST_TEST((r.status == refresh_status::unchanged));
+  BOOST_TEST(r.track->size == before.size);
+
+  write_tone(dir.file("lib/one.wav"), 3.5, 48000);
+  r = c.refresh(before.id);
+  BOOST_TEST((r.status == refresh_status::changed));
+  BOOST_TEST(r.track->id == before.id);
+  BOOST_TEST(r.track->chunks == 4);
+  BOOST_TEST(r.track->frames == 168000);
+  BOOST_TEST(r.track->size != before.size);
+  BOOST_TEST(c.find(before.id)->chunks == 4);
+
+  std::ofstream(dir.file("lib/one.wav"), std::ios::trunc) << "garbage now";
+  r = c.refresh(before.id);
+  BOOST_TEST((r.status == refresh_status::unreadable));
+  BOOST_TEST(!c.find(before.id).has_value());
+
+  write_tone(dir.file("lib/one.wav"), 0.5, 48000);
+  c.scan();
+  BOOST_TEST(c.find(before.id).has_value());
+  fs::remove(dir.file("lib/one.wav"));
+  r = c.refresh(before.id);
+  BOOST_TEST((r.status == refresh_status::vanished));
+  BOOST_TEST(c.list().empty());
+  BOOST_TEST((c.refresh(before.id).status == refresh_status::unknown));
+}

@@ -3,7 +3,10 @@
 
 #include "actor_test_support.hpp"
 #include "actors/worker_pool_actor.hpp"
+#include "codec/audio_file_writer.hpp"
+#include "codec/audio_source.hpp"
 #include "codec/opus_chunk_format.hpp"
+#include "config/config_loader.hpp"
 #include "test_support.hpp"
 
 using namespace auralis::actors;
@@ -135,5 +138,198 @@ BOOST_FIXTURE_TEST_CASE(a_waiter_past_its_timeout_gets_timed_out_and_the_job_is_
   auto st = ask<pool_report>(self, pool, stats_atom::value);
   BOOST_TEST(st.timed_out == 1u);
   BOOST_TEST(st.completed == 1u); // the timed-out job never ran
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+namespace {
+
+/// A 2 s music-like WAV: two 1 s chunks with the pool's chunk length set to 48000.
+struct pool_track {
+  auralis::test::scratch_dir dir{"pool"};
+  std::string path = dir.file("track.wav");
+  pool_track() {
+    auralis::codec::write_audio_file(path, auralis::test::music_like(96000, 48000, 3), 2, 48000,
+                                     auralis::codec::file_format::wav_pcm16);
+  }
+  source_ref ref() const {
+    const auto sig = auralis::codec::signature_of(path);
+    return source_ref{path, sig.size, sig.mtime_ns, 96000};
+  }
+};
+
+pool_settings render_pool() {
+  auto s = one_worker();
+  s.presets = auralis::config::config_loader::parse_presets(
+    auralis::config::embedded_presets_json, "presets");
+  s.chunk_frames = 48000;
+  return s;
+}
+
+job_spec render_job(const source_ref& src, std::int64_t track, const std::string& preset,
+                    std::int64_t chunk, job_priority p) {
+  job_spec j;
+  j.kind = job_kind::render;
+  j.key = cache_key{track, preset, 10, chunk};
+  j.priority = p;
+  j.probability = 0.5;
+  j.source = src;
+  return j;
+}
+
+std::uint8_t code(engine_errc e) { return static_cast<std::uint8_t>(e); }
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(identical_render_requests_run_once, auralis::test::actor_system_fixture) {
+  pool_track track;
+  auto pool = sys->spawn(worker_pool_actor_impl, render_pool());
+  caf::scoped_actor self{*sys};
+  self->send(pool, submit_atom::value, encode_job(0, job_priority::l3, 0.1, 720000));
+  const auto twin = render_job(track.ref(), 2, "warm", 1, job_priority::l2);
+  for (int i = 0; i < 3; ++i)
+    self->send(pool, submit_atom::value, twin);
+  std::vector<audio_payload> outputs;
+  for (int i = 0; i < 4; ++i)
+    self->receive([&outputs](const job_output& o) {
+      if (o.kind == job_kind::render)
+        outputs.push_back(o.output);
+    });
+  BOOST_REQUIRE(outputs.size() == 3u);
+  BOOST_TEST(outputs[0].data->size() == 48000u * 4u);
+  BOOST_TEST(outputs[0].data.get() == outputs[1].data.get());
+  BOOST_TEST(outputs[1].data.get() == outputs[2].data.get());
+  auto st = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(st.submitted == 4u);
+  BOOST_TEST(st.joined == 2u);
+  BOOST_TEST(st.completed == 2u);
+  // Submitted again after it finished, the render runs anew and gives the same bytes.
+  auto again = ask<job_output>(self, pool, submit_atom::value, twin);
+  BOOST_TEST(*again.output.data == *outputs[0].data);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(cancel_drops_exactly_the_queued_jobs_of_a_track,
+                        auralis::test::actor_system_fixture) {
+  pool_track track;
+  auto pool = sys->spawn(worker_pool_actor_impl, render_pool());
+  caf::scoped_actor self{*sys};
+  // The blocker (track 1) runs while the rest queue behind it.
+  auto blocker = self->request(pool, caf::infinite, submit_atom::value,
+                               encode_job(0, job_priority::l3, 0.1, 720000));
+  auto a = self->request(pool, caf::infinite, submit_atom::value,
+                         render_job(track.ref(), 2, "warm", 0, job_priority::l1));
+  auto b = self->request(pool, caf::infinite, submit_atom::value,
+                         render_job(track.ref(), 2, "bright", 1, job_priority::immediate));
+  auto c = self->request(pool, caf::infinite, submit_atom::value,
+                         render_job(track.ref(), 3, "warm", 0, job_priority::l2));
+  auto cancel_2 = self->request(pool, caf::infinite, cancel_atom::value, std::int64_t{2});
+  auto cancel_1 = self->request(pool, caf::infinite, cancel_atom::value, std::int64_t{1});
+  std::uint64_t dropped_2 = 99, dropped_1 = 99;
+  cancel_2.receive([&](std::uint64_t n) { dropped_2 = n; },
+                   [](caf::error&) { BOOST_FAIL("cancel failed"); });
+  cancel_1.receive([&](std::uint64_t n) { dropped_1 = n; },
+                   [](caf::error&) { BOOST_FAIL("cancel failed"); });
+  BOOST_TEST(dropped_2 == 2u);
+  BOOST_TEST(dropped_1 == 0u); // track 1's job is running: it is not cancelled
+  auto expect_cancelled = [](auto& handle) {
+    handle.receive([](const job_output&) { BOOST_FAIL("the job should have been cancelled"); },
+                   [](caf::error& e) {
+                     BOOST_TEST(engine_code_of(e) == code(engine_errc::cancelled));
+                   });
+  };
+  expect_cancelled(a);
+  expect_cancelled(b);
+  bool blocker_done = false, c_done = false;
+  blocker.receive([&](const job_output&) { blocker_done = true; },
+                  [](caf::error&) { BOOST_FAIL("the running job should finish"); });
+  c.receive([&](const job_output& o) { c_done = o.key.track_id == 3; },
+            [](caf::error&) { BOOST_FAIL("another track's job should run"); });
+  BOOST_TEST(blocker_done);
+  BOOST_TEST(c_done);
+  auto st = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(st.cancelled == 2u);
+  BOOST_TEST(st.completed == 2u);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(prune_drops_only_unwanted_queued_planned_renders,
+                        auralis::test::actor_system_fixture) {
+  pool_track track;
+  auto pool = sys->spawn(worker_pool_actor_impl, render_pool());
+  caf::scoped_actor self{*sys};
+  const auto wanted = render_job(track.ref(), 2, "warm", 0, job_priority::l2);
+  const auto stale_l1 = render_job(track.ref(), 2, "warm", 1, job_priority::l1);
+  const auto stale_l3 = render_job(track.ref(), 2, "gentle", 1, job_priority::l3);
+  const auto urgent = render_job(track.ref(), 2, "bright", 0, job_priority::immediate);
+  auto encode = encode_job(5, job_priority::l3, 0.1, 960);
+  // The blocker (15 s to encode) runs while the rest queue behind it.
+  auto blocker = self->request(pool, caf::infinite, submit_atom::value,
+                               encode_job(0, job_priority::l3, 0.1, 720000));
+  auto h_wanted = self->request(pool, caf::infinite, submit_atom::value, wanted);
+  auto h_stale_l1 = self->request(pool, caf::infinite, submit_atom::value, stale_l1);
+  auto h_stale_l3 = self->request(pool, caf::infinite, submit_atom::value, stale_l3);
+  auto h_urgent = self->request(pool, caf::infinite, submit_atom::value, urgent);
+  auto h_encode = self->request(pool, caf::infinite, submit_atom::value, encode);
+  auto prune = self->request(pool, caf::infinite, prune_atom::value,
+                             std::vector<cache_key>{wanted.key, cache_key{9, "warm", 10, 0}});
+  std::uint64_t dropped = 99;
+  prune.receive([&](std::uint64_t n) { dropped = n; },
+                [](caf::error&) { BOOST_FAIL("prune failed"); });
+  BOOST_TEST(dropped == 2u);
+  std::vector<cache_key> done, cancelled;
+  auto collect = [&](auto& handle, const cache_key& key) {
+    handle.receive([&](const job_output&) { done.push_back(key); },
+                   [&](caf::error& e) {
+                     BOOST_TEST(engine_code_of(e) == code(engine_errc::cancelled));
+                     cancelled.push_back(key);
+                   });
+  };
+  collect(blocker, cache_key{1, "warm", 10, 0});
+  collect(h_wanted, wanted.key);
+  collect(h_stale_l1, stale_l1.key);
+  collect(h_stale_l3, stale_l3.key);
+  collect(h_urgent, urgent.key);
+  collect(h_encode, encode.key);
+  BOOST_TEST(done.size() == 4u);
+  BOOST_TEST((cancelled == std::vector<cache_key>{stale_l1.key, stale_l3.key}));
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_failing_file_gives_the_waiter_an_error_and_the_pool_keeps_working,
+                        auralis::test::actor_system_fixture) {
+  pool_track track;
+  auto pool = sys->spawn(worker_pool_actor_impl, render_pool());
+  caf::scoped_actor self{*sys};
+  auto missing = track.ref();
+  missing.path = track.dir.file("missing.wav");
+  auto err = ask_error<job_output>(self, pool, submit_atom::value,
+                                   render_job(missing, 2, "warm", 0, job_priority::immediate));
+  BOOST_TEST(engine_code_of(err) == code(engine_errc::unreadable_file));
+  auto stale = track.ref();
+  stale.size += 1;
+  err = ask_error<job_output>(self, pool, submit_atom::value,
+                              render_job(stale, 2, "warm", 0, job_priority::immediate));
+  BOOST_TEST(engine_code_of(err) == code(engine_errc::source_changed));
+  err = ask_error<job_output>(self, pool, submit_atom::value,
+                              render_job(track.ref(), 2, "nope", 0, job_priority::immediate));
+  BOOST_TEST(engine_code_of(err) == code(engine_errc::unknown_preset));
+  err = ask_error<job_output>(self, pool, submit_atom::value,
+                              render_job(track.ref(), 2, "warm", 2, job_priority::immediate));
+  BOOST_TEST(engine_code_of(err) == code(engine_errc::unknown_chunk));
+  auto ok = ask<job_output>(self, pool, submit_atom::value,
+                            render_job(track.ref(), 2, "warm", 1, job_priority::immediate));
+  BOOST_TEST(ok.output.data->size() == 48000u * 4u);
+  job_spec analyse;
+  analyse.kind = job_kind::analyse;
+  analyse.key = analysis_key(2);
+  analyse.priority = job_priority::immediate;
+  analyse.source = track.ref();
+  auto a = ask<job_output>(self, pool, submit_atom::value, analyse);
+  BOOST_TEST(a.analysis.chunks.size() == 2u);
+  BOOST_TEST(a.analysis.pre_gain_lufs.size() == 5u);
+  auto st = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(st.failed == 4u);
+  BOOST_TEST(st.completed == 2u);
+  BOOST_TEST(st.respawned == 0u);
   self->send_exit(pool, caf::exit_reason::user_shutdown);
 }

@@ -1,0 +1,97 @@
+#include "actors/core_actors.hpp"
+
+#include <chrono>
+#include <filesystem>
+
+#include <caf/scoped_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/model_store.hpp"
+
+namespace auralis::actors {
+
+namespace fs = std::filesystem;
+
+std::vector<caf::actor_addr> core_actors::stop_order() const {
+  return {planner.address(), predictor.address(), l1.address(),   l2.address(),
+          demotion.address(), l3.address(),        pool.address(), library.address()};
+}
+
+core_actors spawn_core_actors(
+  caf::actor_system& sys, const config::engine_config& cfg, const std::string& library_root,
+  unsigned cores, event_sink events,
+  std::function<std::chrono::steady_clock::time_point()> predictor_clock) {
+  core_actors a;
+  pool_settings ps;
+  ps.workers = cfg.worker_count > 0 ? static_cast<std::size_t>(cfg.worker_count) : cores;
+  ps.opus.bitrate_bps = cfg.opus.bitrate_kbps * 1000;
+  ps.opus.complexity = cfg.opus.complexity;
+  ps.presets = cfg.presets;
+  ps.chunk_frames = cfg.chunk_frames();
+  const auto seconds = [](double s) {
+    return std::chrono::milliseconds(static_cast<std::int64_t>(s * 1000.0));
+  };
+  ps.timeouts[0] = seconds(cfg.planner.timeout_immediate_s);
+  ps.timeouts[1] = seconds(cfg.planner.timeout_l1_s);
+  ps.timeouts[2] = seconds(cfg.planner.timeout_l2_s);
+  ps.timeouts[3] = seconds(cfg.planner.timeout_l3_s);
+  a.pool = sys.spawn(worker_pool_actor_impl, ps);
+  const auto ids_file = (fs::path(cfg.paths.data_dir) / "track-ids.json").string();
+  a.library = sys.spawn<caf::detached>(library_actor_impl, library_root, ids_file,
+                                       cfg.chunk_frames(), a.pool);
+
+  const auto mb = [](double m) { return static_cast<std::uint64_t>(m * 1e6); };
+  tier_settings l3s;
+  l3s.tier = tier_id::l3;
+  l3s.budget_bytes = mb(cfg.tiers.l3_mb);
+  l3s.max_age_s = cfg.tiers.l3_max_age_s;
+  l3s.events = events;
+  a.l3 = sys.spawn(tier_actor_impl, l3s);
+  a.demotion = sys.spawn(demotion_actor_impl, a.pool, a.l3);
+  tier_settings l1s;
+  l1s.tier = tier_id::l1;
+  l1s.budget_bytes = mb(cfg.tiers.l1_mb);
+  l1s.demote_floor = cfg.tiers.demote_probability_floor;
+  l1s.demote_to = a.demotion;
+  l1s.events = events;
+  a.l1 = sys.spawn(tier_actor_impl, l1s);
+  auto l2s = l1s;
+  l2s.tier = tier_id::l2;
+  l2s.budget_bytes = mb(cfg.tiers.l2_mb);
+  a.l2 = sys.spawn(tier_actor_impl, l2s);
+
+  predictor_actor_settings pr;
+  pr.model = predictor_settings::from(cfg);
+  pr.model_file = model_store::default_path(cfg.paths.data_dir);
+  pr.clock = predictor_clock;
+  a.predictor = sys.spawn(predictor_actor_impl, pr);
+
+  auto pl = planner_settings::from(cfg);
+  pl.predictor = a.predictor;
+  pl.pool = a.pool;
+  pl.l1 = a.l1;
+  pl.l2 = a.l2;
+  pl.l3 = a.l3;
+  pl.library = a.library;
+  pl.events = std::move(events);
+  pl.clock = std::move(predictor_clock);
+  a.planner = sys.spawn(planner_actor_impl, std::move(pl));
+  return a;
+}
+
+void stop_in_order(caf::actor_system& sys, const std::vector<caf::actor_addr>& order) {
+  caf::scoped_actor self{sys};
+  for (const auto& addr : order) {
+    auto hdl = caf::actor_cast<caf::actor>(addr);
+    if (!hdl)
+      continue;
+    self->monitor(hdl);
+    self->send_exit(hdl, caf::exit_reason::user_shutdown);
+    self->receive([](const caf::down_msg&) {},
+                  caf::after(std::chrono::seconds(10)) >> [] {
+                    spdlog::warn("engine: an actor took over 10 s to stop");
+                  });
+  }
+}
+
+} // namespace auralis::actors

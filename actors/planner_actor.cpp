@@ -1,0 +1,818 @@
+#include "actors/planner_actor.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <caf/send.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/engine_error.hpp"
+
+namespace auralis::actors {
+
+namespace {
+
+using planner_pointer = planner_actor::stateful_pointer<planner_state>;
+using wall_clock = std::chrono::steady_clock;
+
+constexpr std::size_t latency_samples = 64;
+constexpr std::size_t max_session_id_bytes = 128;
+
+/// One client fetch on its way through the tiers.
+struct fetch_context {
+  fetch_request request;
+  caf::typed_response_promise<fetch_reply> promise;
+  wall_clock::time_point start;
+};
+using fetch_ptr = std::shared_ptr<fetch_context>;
+
+double seconds_since_epoch() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+const std::string& session_name(const std::string& id) {
+  static const std::string fallback = "default";
+  return id.empty() ? fallback : id;
+}
+
+bool valid_session_id(const std::string& id) {
+  if (id.size() > max_session_id_bytes)
+    return false;
+  return std::none_of(id.begin(), id.end(),
+                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+const tier_actor& tier_of(planner_pointer self, tier_id t) {
+  auto& s = self->state.settings;
+  switch (t) {
+    case tier_id::l1: return s.l1;
+    case tier_id::l2: return s.l2;
+    case tier_id::l3: break;
+  }
+  return s.l3;
+}
+
+void request_plan(planner_pointer self);
+
+/// Runs `cont` once the track's info and analysis are held (or with the error that
+/// prevented it).
+void with_track(planner_pointer self, std::int64_t track_id,
+                std::function<void(const caf::error&)> cont) {
+  auto& st = self->state;
+  auto& slot = st.tracks[track_id];
+  if (slot.ready) {
+    cont(caf::error{});
+    return;
+  }
+  slot.waiting.push_back(std::move(cont));
+  if (slot.waiting.size() > 1)
+    return; // already loading
+  const auto epoch = st.epoch_of(track_id);
+  auto finish = [self, track_id, epoch](const caf::error& err) {
+    auto& st = self->state;
+    auto it = st.tracks.find(track_id);
+    if (it == st.tracks.end())
+      return;
+    auto waiting = std::move(it->second.waiting);
+    it->second.waiting.clear();
+    if (err || st.epoch_of(track_id) != epoch) {
+      st.tracks.erase(it);
+      const auto e = err ? err
+                         : make_engine_error(engine_errc::cancelled,
+                                             "track " + std::to_string(track_id) +
+                                               " was invalidated while loading");
+      for (auto& w : waiting)
+        w(e);
+      return;
+    }
+    it->second.ready = true;
+    st.failed_tracks.erase(track_id); // loaded afresh: plan it again
+    for (auto& w : waiting)
+      w(caf::error{});
+  };
+  self->request(st.settings.library, st.settings.ask_timeout, caf::get_atom::value, track_id)
+    .then(
+      [self, track_id, finish](track_info& info) {
+        self->request(self->state.settings.library, caf::infinite, analysis_atom::value,
+                      track_id)
+          .then(
+            [self, track_id, finish, info](track_analysis& a) mutable {
+              auto& st = self->state;
+              auto it = st.tracks.find(track_id);
+              if (it != st.tracks.end()) {
+                auto& slot = it->second;
+                st.paths[track_id] = info.abs_path;
+                slot.info = std::move(info);
+                slot.features = std::move(a.chunks);
+                slot.gain_db.clear();
+                for (const auto& [name, chain] : st.chains) {
+                  double lufs = std::nan("");
+                  for (std::size_t i = 0; i < a.presets.size() && i < a.pre_gain_lufs.size(); ++i)
+                    if (a.presets[i] == name)
+                      lufs = a.pre_gain_lufs[i];
+                  slot.gain_db[name] = chain->loudness_gain_db(lufs);
+                }
+              }
+              finish(caf::error{});
+            },
+            [finish](caf::error& err) { finish(err); });
+      },
+      [finish](caf::error& err) { finish(err); });
+}
+
+/// Logs a failed job once per file; a changed or vanished file drops the track's data so
+/// its next use reloads it, and the track is left out of plans until then.
+void note_failure(planner_pointer self, const cache_key& key, const caf::error& err) {
+  auto& st = self->state;
+  const auto code = static_cast<engine_errc>(engine_code_of(err));
+  if (code == engine_errc::cancelled || code == engine_errc::timed_out)
+    return;
+  std::string file = "track " + std::to_string(key.track_id);
+  if (auto it = st.paths.find(key.track_id); it != st.paths.end())
+    file = it->second;
+  if (st.logged_files.insert(file).second)
+    spdlog::warn("planner: rendering {} failed ({}): {}", to_string(key), file,
+                 self->system().render(err));
+  if (code == engine_errc::unreadable_file || code == engine_errc::source_changed ||
+      code == engine_errc::unknown_chunk) {
+    st.failed_tracks.insert(key.track_id);
+    if (auto it = st.tracks.find(key.track_id); it != st.tracks.end() && it->second.ready)
+      st.tracks.erase(it);
+  }
+}
+
+/// A render job for `key` at `priority`; the track must be ready.
+job_spec render_spec(planner_pointer self, const cache_key& key, job_priority priority,
+                     double probability) {
+  const auto& slot = self->state.tracks.at(key.track_id);
+  job_spec spec;
+  spec.kind = job_kind::render;
+  spec.key = key;
+  spec.priority = priority;
+  spec.probability = probability;
+  spec.source = source_ref{slot.info.abs_path, slot.info.size, slot.info.mtime_ns,
+                           slot.info.frames};
+  if (auto it = slot.gain_db.find(key.preset); it != slot.gain_db.end())
+    spec.loudness_gain_db = it->second;
+  return spec;
+}
+
+/// Puts `payload` into tier `t`; the reply only matters for logs.
+void put_into(planner_pointer self, tier_id t, const cache_key& key, audio_payload payload,
+              double probability) {
+  self->request(tier_of(self, t), self->state.settings.ask_timeout, caf::put_atom::value, key,
+                std::move(payload), probability)
+    .then(
+      [key, t](const put_reply& r) {
+        if (r.status == put_status::too_large)
+          spdlog::warn("planner: {} is too large for {}", to_string(key), tier_label(t));
+      },
+      [self, key](const caf::error& err) {
+        spdlog::warn("planner: storing {} failed: {}", to_string(key),
+                     self->system().render(err));
+      });
+}
+
+/// A planner job finished (or failed): forget it and plan again.
+void job_done(planner_pointer self, const cache_key& key) {
+  self->state.in_flight.erase(key);
+  request_plan(self);
+}
+
+/// Encodes PCM of `key` and puts the blob into L3 if it is still wanted there.
+void encode_into_l3(planner_pointer self, const cache_key& key, audio_payload pcm,
+                    std::uint64_t epoch) {
+  job_spec spec;
+  spec.kind = job_kind::encode;
+  spec.key = key;
+  spec.priority = job_priority::l3;
+  spec.probability = 0;
+  if (const auto* w = self->state.wanted.find(key))
+    spec.probability = w->second;
+  spec.input = std::move(pcm);
+  self->request(self->state.settings.pool, caf::infinite, submit_atom::value, std::move(spec))
+    .then(
+      [self, key, epoch](job_output& out) {
+        auto& st = self->state;
+        if (st.epoch_of(key.track_id) == epoch)
+          if (const auto* w = st.wanted.find(key))
+            put_into(self, tier_id::l3, key, std::move(out.output), w->second);
+        job_done(self, key);
+      },
+      [self, key](caf::error& err) {
+        note_failure(self, key, err);
+        job_done(self, key);
+      });
+}
+
+/// Renders `key` for tier `t` (L3: then encodes it).
+void submit_render(planner_pointer self, const cache_key& key, tier_id t, double probability) {
+  auto& st = self->state;
+  const auto epoch = st.epoch_of(key.track_id);
+  st.in_flight[key] = planner_state::in_flight_job{t, epoch};
+  const auto priority = t == tier_id::l1   ? job_priority::l1
+                        : t == tier_id::l2 ? job_priority::l2
+                                           : job_priority::l3;
+  self->request(st.settings.pool, caf::infinite, submit_atom::value,
+                render_spec(self, key, priority, probability))
+    .then(
+      [self, key, epoch](job_output& out) {
+        auto& st = self->state;
+        const auto* w = st.wanted.find(key);
+        if (st.epoch_of(key.track_id) != epoch || w == nullptr) {
+          job_done(self, key); // nobody wants it any more: it must not push others out
+          return;
+        }
+        if (w->first == tier_id::l3) {
+          encode_into_l3(self, key, std::move(out.output), epoch);
+          return;
+        }
+        put_into(self, w->first, key, std::move(out.output), w->second);
+        job_done(self, key);
+      },
+      [self, key](caf::error& err) {
+        note_failure(self, key, err);
+        job_done(self, key);
+      });
+}
+
+/// Copies an L3 entry into L1 ahead of its fetch (decoded at L1 priority).
+void submit_promotion(planner_pointer self, const cache_key& key, double probability) {
+  auto& st = self->state;
+  const auto epoch = st.epoch_of(key.track_id);
+  st.in_flight[key] = planner_state::in_flight_job{tier_id::l1, epoch};
+  self->request(st.settings.l3, st.settings.ask_timeout, caf::get_atom::value, key, false)
+    .then(
+      [self, key, epoch, probability](get_reply& g) {
+        if (!g.found) {
+          job_done(self, key);
+          return;
+        }
+        job_spec spec;
+        spec.kind = job_kind::decode;
+        spec.key = key;
+        spec.priority = job_priority::l1;
+        spec.probability = probability;
+        spec.input = std::move(g.payload);
+        self->request(self->state.settings.pool, caf::infinite, submit_atom::value,
+                      std::move(spec))
+          .then(
+            [self, key, epoch](job_output& out) {
+              auto& st = self->state;
+              if (st.epoch_of(key.track_id) == epoch)
+                if (const auto* w = st.wanted.find(key); w && w->first == tier_id::l1)
+                  put_into(self, tier_id::l1, key, std::move(out.output), w->second);
+              job_done(self, key);
+            },
+            [self, key](caf::error& err) {
+              note_failure(self, key, err);
+              job_done(self, key);
+            });
+      },
+      [self, key](caf::error&) { job_done(self, key); });
+}
+
+/// Where each held key is, with its probability there.
+struct held_entry {
+  tier_id tier;
+  double probability;
+};
+
+void apply_plan(planner_pointer self, const std::vector<entry_record>* lists[3]) {
+  auto& st = self->state;
+  const auto& wanted = st.wanted;
+  std::map<cache_key, std::vector<held_entry>> held;
+  for (int t = 0; t < 3; ++t) {
+    probability_update update;
+    for (const auto& r : *lists[t]) {
+      held[r.key].push_back({r.tier, r.probability});
+      const double p = st.planner->held_probability(wanted, r.key);
+      if (std::fabs(p - r.probability) > 1e-9) {
+        update.keys.push_back(r.key);
+        update.probabilities.push_back(p);
+      }
+    }
+    if (!update.keys.empty())
+      self->send(tier_of(self, static_cast<tier_id>(t)), update_atom::value, std::move(update));
+  }
+  auto held_in = [&](const cache_key& k, std::initializer_list<tier_id> tiers) {
+    auto it = held.find(k);
+    if (it == held.end())
+      return false;
+    for (const auto& h : it->second)
+      for (auto t : tiers)
+        if (h.tier == t)
+          return true;
+    return false;
+  };
+  auto plannable = [&](const cache_key& k) {
+    auto it = st.tracks.find(k.track_id);
+    return it != st.tracks.end() && it->second.ready && !st.failed_tracks.count(k.track_id);
+  };
+  int in_flight[3] = {0, 0, 0};
+  for (const auto& [k, job] : st.in_flight)
+    ++in_flight[static_cast<int>(job.target)];
+  // L3 work is submitted only when every L1 and L2 entry is held or on its way (the pool
+  // runs those first anyway).
+  bool hot_satisfied = true;
+  for (const auto& e : wanted.l1) {
+    if (held_in(e.key, {tier_id::l1, tier_id::l2}) || st.in_flight.count(e.key) ||
+        !plannable(e.key))
+      continue;
+    if (held_in(e.key, {tier_id::l3}))
+      submit_promotion(self, e.key, e.probability);
+    else
+      submit_render(self, e.key, tier_id::l1, e.probability);
+  }
+  for (const auto& e : wanted.l2) {
+    if (held.count(e.key) || st.in_flight.count(e.key) || !plannable(e.key))
+      continue;
+    if (in_flight[1] >= st.settings.l2_jobs_in_flight) {
+      hot_satisfied = false;
+      break;
+    }
+    submit_render(self, e.key, tier_id::l2, e.probability);
+    ++in_flight[1];
+  }
+  if (hot_satisfied) {
+    for (const auto& e : wanted.l3) {
+      if (in_flight[2] >= st.settings.l3_jobs_in_flight)
+        break;
+      if (held.count(e.key) || st.in_flight.count(e.key) || !plannable(e.key))
+        continue;
+      submit_render(self, e.key, tier_id::l3, e.probability);
+      ++in_flight[2];
+    }
+  }
+  // Stale work goes before it starts.
+  self->request(st.settings.pool, st.settings.ask_timeout, prune_atom::value, wanted.keys())
+    .then([](std::uint64_t) {}, [](caf::error&) {});
+}
+
+void finish_round(planner_pointer self) {
+  auto& st = self->state;
+  st.planning = false;
+  if (st.replan) {
+    st.replan = false;
+    request_plan(self);
+  }
+}
+
+/// One planning round: the wanted set, what the tiers hold, then updates and jobs.
+void run_plan(planner_pointer self) {
+  auto& st = self->state;
+  const auto now = st.now();
+  const auto idle = std::chrono::duration_cast<wall_clock::duration>(
+    std::chrono::duration<double>(st.settings.session_idle_timeout_s));
+  std::vector<planned_session> sessions;
+  for (auto it = st.sessions.begin(); it != st.sessions.end();) {
+    if (now - it->second.last_seen > idle) {
+      it = st.sessions.erase(it);
+      continue;
+    }
+    const auto& v = it->second.view;
+    auto t = st.tracks.find(v.track_id);
+    if (t != st.tracks.end() && t->second.ready && !st.failed_tracks.count(v.track_id))
+      sessions.push_back(v);
+    ++it;
+  }
+  st.wanted = st.planner->plan(sessions);
+  struct tier_lists {
+    std::vector<entry_record> of[3];
+  };
+  auto lists = std::make_shared<tier_lists>();
+  const auto timeout = st.settings.ask_timeout;
+  auto fail = [self](caf::error& err) {
+    spdlog::warn("planner: a tier did not list its entries: {}", self->system().render(err));
+    finish_round(self);
+  };
+  self->request(st.settings.l1, timeout, list_atom::value)
+    .then(
+      [self, lists, timeout, fail](std::vector<entry_record>& a) {
+        lists->of[0] = std::move(a);
+        self->request(self->state.settings.l2, timeout, list_atom::value)
+          .then(
+            [self, lists, timeout, fail](std::vector<entry_record>& b) {
+              lists->of[1] = std::move(b);
+              self->request(self->state.settings.l3, timeout, list_atom::value)
+                .then(
+                  [self, lists](std::vector<entry_record>& c) {
+                    lists->of[2] = std::move(c);
+                    const std::vector<entry_record>* all[3] = {&lists->of[0], &lists->of[1],
+                                                                &lists->of[2]};
+                    apply_plan(self, all);
+                    finish_round(self);
+                  },
+                  fail);
+            },
+            fail);
+      },
+      fail);
+}
+
+void request_plan(planner_pointer self) {
+  auto& st = self->state;
+  if (st.planning) {
+    st.replan = true;
+    return;
+  }
+  st.planning = true;
+  run_plan(self);
+}
+
+/// Asks the predictor for a session's predictions and branch scenarios and re-plans.
+void refresh_session(planner_pointer self, const std::string& session_id,
+                     std::int64_t track_id) {
+  with_track(self, track_id, [self, session_id, track_id](const caf::error& err) {
+    auto& st = self->state;
+    if (err) {
+      spdlog::warn("planner: session {} plays track {}, which cannot be used: {}", session_id,
+                   track_id, self->system().render(err));
+      st.sessions.erase(session_id);
+      return;
+    }
+    const auto& slot = st.tracks.at(track_id);
+    auto features = slot.features;
+    auto chunks = slot.info.chunks;
+    auto ask = [self, session_id, features](std::int64_t chunk_idx) {
+      prediction_request r;
+      r.session_id = session_id;
+      const auto next = static_cast<std::size_t>(std::max<std::int64_t>(0, chunk_idx + 1));
+      if (next < features.size()) {
+        r.has_features = true;
+        r.features = features[next];
+      }
+      return r;
+    };
+    auto it = st.sessions.find(session_id);
+    const auto hint = it != st.sessions.end() ? it->second.view.chunk_idx : 0;
+    self->request(st.settings.predictor, st.settings.ask_timeout, predict_atom::value, ask(hint))
+      .then(
+        [self, session_id, ask, chunks](prediction_reply& pr) {
+          auto req = ask(pr.chunk_idx);
+          self->request(self->state.settings.predictor, self->state.settings.ask_timeout,
+                        branches_atom::value, req)
+            .then(
+              [self, session_id, chunks, pr](branch_plan& bp) {
+                auto& st = self->state;
+                auto& slot = st.sessions[session_id];
+                auto& v = slot.view;
+                v.session_id = session_id;
+                v.track_id = bp.track_id;
+                v.chunks = chunks;
+                v.chunk_idx = bp.chunk_idx;
+                v.preset = bp.current_preset;
+                v.intensity_tenths = intensity_to_tenths(bp.intensity);
+                v.mode = bp.mode;
+                v.predictions = pr.predictions;
+                v.scenarios = std::move(bp.scenarios);
+                slot.last_seen = st.now();
+                request_plan(self);
+              },
+              [](caf::error&) {});
+        },
+        [](caf::error&) {});
+  });
+}
+
+void record_latency(planner_pointer self, fetch_source source, double ms) {
+  auto& w = self->state.latency[static_cast<int>(source)].samples;
+  w.push_back(ms);
+  while (w.size() > latency_samples)
+    w.pop_front();
+}
+
+void reply_fetch(planner_pointer self, const fetch_ptr& ctx, fetch_source source,
+                 audio_payload pcm) {
+  fetch_reply r;
+  r.key = ctx->request.key;
+  r.source = source;
+  r.frames = pcm.data ? static_cast<std::int64_t>(pcm.data->size() / 4) : 0;
+  r.pcm = std::move(pcm);
+  r.service_ms =
+    std::chrono::duration<double, std::milli>(wall_clock::now() - ctx->start).count();
+  record_latency(self, source, r.service_ms);
+  ctx->promise.deliver(std::move(r));
+}
+
+double fetched_probability(planner_pointer self, const cache_key& key) {
+  if (const auto* w = self->state.wanted.find(key))
+    return std::max(w->second, 0.5);
+  return 1.0;
+}
+
+/// A full miss: render now, store in L1, answer.
+void render_for_fetch(planner_pointer self, const fetch_ptr& ctx) {
+  const auto& key = ctx->request.key;
+  auto& st = self->state;
+  auto it = st.tracks.find(key.track_id);
+  if (it == st.tracks.end() || !it->second.ready) {
+    ctx->promise.deliver(make_engine_error(engine_errc::cancelled,
+                                           "track " + std::to_string(key.track_id) +
+                                             " was invalidated during the fetch"));
+    return;
+  }
+  const auto epoch = st.epoch_of(key.track_id);
+  self->request(st.settings.pool, caf::infinite, submit_atom::value,
+                render_spec(self, key, job_priority::immediate, 1.0))
+    .then(
+      [self, ctx, epoch](job_output& out) {
+        const auto& key = ctx->request.key;
+        if (self->state.epoch_of(key.track_id) == epoch)
+          put_into(self, tier_id::l1, key, out.output, fetched_probability(self, key));
+        self->state.failed_tracks.erase(key.track_id);
+        reply_fetch(self, ctx, fetch_source::miss, std::move(out.output));
+      },
+      [self, ctx](caf::error& err) {
+        note_failure(self, ctx->request.key, err);
+        ctx->promise.deliver(err);
+      });
+}
+
+/// Serves an L3 entry: decode at immediate priority, promote into L1, answer.
+void serve_from_l3(planner_pointer self, const fetch_ptr& ctx, audio_payload blob) {
+  const auto& key = ctx->request.key;
+  job_spec spec;
+  spec.kind = job_kind::decode;
+  spec.key = key;
+  spec.priority = job_priority::immediate;
+  spec.probability = 1.0;
+  spec.input = std::move(blob);
+  const auto epoch = self->state.epoch_of(key.track_id);
+  self->request(self->state.settings.pool, caf::infinite, submit_atom::value, std::move(spec))
+    .then(
+      [self, ctx, epoch](job_output& out) {
+        const auto& key = ctx->request.key;
+        if (self->state.epoch_of(key.track_id) == epoch)
+          put_into(self, tier_id::l1, key, out.output, fetched_probability(self, key));
+        reply_fetch(self, ctx, fetch_source::l3, std::move(out.output));
+      },
+      [self, ctx](caf::error& err) {
+        spdlog::warn("planner: decoding {} from L3 failed: {}", to_string(ctx->request.key),
+                     self->system().render(err));
+        ctx->promise.deliver(err);
+      });
+}
+
+/// Looks in tier `index` (0 = L1, 1 = L2, 2 = L3) and on; 3 = nothing held it.
+/// `miss_counted`: a client get already found nothing (its miss is the fetch's one count).
+void lookup(planner_pointer self, const fetch_ptr& ctx, int index, bool miss_counted) {
+  auto& st = self->state;
+  const auto timeout = st.settings.ask_timeout;
+  const auto& key = ctx->request.key;
+  auto fail = [ctx](caf::error& err) { ctx->promise.deliver(err); };
+  if (index == 3) {
+    if (miss_counted) {
+      render_for_fetch(self, ctx);
+      return;
+    }
+    // Count the fetch's one miss on L1; should the chunk have arrived meanwhile, it is a hit.
+    self->request(st.settings.l1, timeout, caf::get_atom::value, key, true)
+      .then(
+        [self, ctx](get_reply& g) {
+          if (g.found)
+            reply_fetch(self, ctx, fetch_source::l1, std::move(g.payload));
+          else
+            render_for_fetch(self, ctx);
+        },
+        fail);
+    return;
+  }
+  const auto t = static_cast<tier_id>(index);
+  self->request(tier_of(self, t), timeout, peek_atom::value, key)
+    .then(
+      [self, ctx, index, miss_counted, t, timeout, fail](const peek_reply& p) {
+        if (!p.found) {
+          lookup(self, ctx, index + 1, miss_counted);
+          return;
+        }
+        self->request(tier_of(self, t), timeout, caf::get_atom::value, ctx->request.key, true)
+          .then(
+            [self, ctx, index, t](get_reply& g) {
+              if (!g.found) {
+                lookup(self, ctx, index + 1, true); // left between peek and get
+                return;
+              }
+              if (t == tier_id::l3)
+                serve_from_l3(self, ctx, std::move(g.payload));
+              else
+                reply_fetch(self, ctx, t == tier_id::l1 ? fetch_source::l1 : fetch_source::l2,
+                            std::move(g.payload));
+            },
+            fail);
+      },
+      fail);
+}
+
+/// The fetch tells where its session is: the session moves to the fetched chunk.
+void note_fetch(planner_pointer self, const fetch_request& req) {
+  auto& st = self->state;
+  const auto& key = req.key;
+  const auto& id = session_name(req.session_id);
+  auto& slot = st.sessions[id];
+  auto& v = slot.view;
+  v.session_id = id;
+  if (v.track_id != key.track_id || v.preset != key.preset) {
+    v.predictions.erase(std::remove_if(v.predictions.begin(), v.predictions.end(),
+                                       [&](const preset_probability& p) {
+                                         return p.preset == key.preset;
+                                       }),
+                        v.predictions.end());
+    if (v.track_id != key.track_id) {
+      v.predictions.clear();
+      v.scenarios.clear();
+    }
+  }
+  v.track_id = key.track_id;
+  v.chunks = st.tracks.at(key.track_id).info.chunks;
+  v.chunk_idx = key.chunk_idx;
+  v.preset = key.preset;
+  v.intensity_tenths = key.intensity_tenths;
+  slot.last_seen = st.now();
+}
+
+} // namespace
+
+double planner_state::latency_window::median() const {
+  if (samples.empty())
+    return 0;
+  std::vector<double> v(samples.begin(), samples.end());
+  const auto mid = v.size() / 2;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
+  if (v.size() % 2 == 1)
+    return v[mid];
+  const double upper = v[mid];
+  const double lower = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid));
+  return (lower + upper) / 2;
+}
+
+planner_state::time_point planner_state::now() const {
+  return settings.clock ? settings.clock() : std::chrono::steady_clock::now();
+}
+
+std::uint64_t planner_state::epoch_of(std::int64_t track_id) const {
+  auto it = epochs.find(track_id);
+  return it == epochs.end() ? 0 : it->second;
+}
+
+planner_settings planner_settings::from(const config::engine_config& cfg) {
+  planner_settings s;
+  s.plan = buffer_planner_settings::from(cfg);
+  s.presets = cfg.presets.all();
+  s.l2_jobs_in_flight = std::max(1, cfg.planner.l2_jobs_per_round);
+  s.l3_jobs_in_flight = std::max(1, cfg.planner.l3_jobs_per_round);
+  s.session_idle_timeout_s = cfg.predictor.session_idle_timeout_s;
+  return s;
+}
+
+planner_actor::behavior_type
+planner_actor_impl(planner_actor::stateful_pointer<planner_state> self,
+                   planner_settings settings) {
+  auto& st = self->state;
+  for (const auto& p : settings.presets)
+    st.chains[p.name] = std::make_unique<dsp::mastering_chain>(p);
+  if (settings.plan.presets.empty())
+    for (const auto& p : settings.presets)
+      settings.plan.presets.push_back(p.name);
+  st.planner = std::make_unique<buffer_planner>(settings.plan);
+  st.settings = std::move(settings);
+  if (st.settings.predictor)
+    self
+      ->request(st.settings.predictor, st.settings.ask_timeout, subscribe_atom::value,
+                caf::actor_cast<mode_listener>(self))
+      .then([](std::uint64_t) {},
+            [self](caf::error& err) {
+              spdlog::warn("planner: cannot subscribe to mode changes: {}",
+                           self->system().render(err));
+            });
+
+  return {
+    [self](position_atom, const position_update& u) -> caf::typed_response_promise<position_reply> {
+      auto rp = self->make_response_promise<position_reply>();
+      self->request(self->state.settings.predictor, self->state.settings.ask_timeout,
+                    position_atom::value, u)
+        .then(
+          [self, rp, track_id = u.track_id](position_reply& r) mutable {
+            if (r.accepted)
+              refresh_session(self, r.session_id, track_id);
+            rp.deliver(std::move(r));
+          },
+          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
+    },
+    [self](fetch_atom, const fetch_request& req) -> caf::typed_response_promise<fetch_reply> {
+      auto& st = self->state;
+      auto ctx = std::make_shared<fetch_context>();
+      ctx->request = req;
+      ctx->promise = self->make_response_promise<fetch_reply>();
+      ctx->start = wall_clock::now();
+      const auto& key = req.key;
+      if (!valid_session_id(req.session_id)) {
+        ctx->promise.deliver(make_engine_error(
+          engine_errc::invalid_argument,
+          "session_id must be at most 128 bytes without control characters"));
+      } else if (!st.chains.count(key.preset)) {
+        ctx->promise.deliver(
+          make_engine_error(engine_errc::unknown_preset, "no preset named '" + key.preset + "'"));
+      } else if (key.intensity_tenths < 0 || key.intensity_tenths > 10) {
+        ctx->promise.deliver(
+          make_engine_error(engine_errc::invalid_argument, "intensity must be within 0..1"));
+      } else if (key.chunk_idx < 0) {
+        ctx->promise.deliver(
+          make_engine_error(engine_errc::unknown_chunk, "chunk index must be >= 0"));
+      } else {
+        if (st.failed_tracks.count(key.track_id)) {
+          // Its data may be stale: reload it for this fetch.
+          if (auto it = st.tracks.find(key.track_id);
+              it != st.tracks.end() && it->second.ready)
+            st.tracks.erase(it);
+        }
+        with_track(self, key.track_id, [self, ctx](const caf::error& err) {
+          if (err) {
+            ctx->promise.deliver(err);
+            return;
+          }
+          const auto& key = ctx->request.key;
+          const auto chunks = self->state.tracks.at(key.track_id).info.chunks;
+          if (key.chunk_idx >= chunks) {
+            ctx->promise.deliver(make_engine_error(
+              engine_errc::unknown_chunk, "track " + std::to_string(key.track_id) + " has " +
+                                            std::to_string(chunks) + " chunks"));
+            return;
+          }
+          note_fetch(self, ctx->request);
+          lookup(self, ctx, 0, false);
+          request_plan(self);
+        });
+      }
+      return ctx->promise;
+    },
+    [self](latency_atom) {
+      const auto& l = self->state.latency;
+      tier_latency r;
+      r.l1_ms = l[0].median();
+      r.l2_ms = l[1].median();
+      r.l3_ms = l[2].median();
+      r.miss_ms = l[3].median();
+      r.l1_samples = l[0].samples.size();
+      r.l2_samples = l[1].samples.size();
+      r.l3_samples = l[2].samples.size();
+      r.miss_samples = l[3].samples.size();
+      return r;
+    },
+    [self](invalidate_atom, std::int64_t track_id) -> caf::typed_response_promise<std::uint64_t> {
+      auto& st = self->state;
+      ++st.epochs[track_id];
+      if (auto it = st.tracks.find(track_id); it != st.tracks.end() && it->second.ready)
+        st.tracks.erase(it);
+      st.failed_tracks.erase(track_id);
+      for (auto it = st.sessions.begin(); it != st.sessions.end();)
+        it = it->second.view.track_id == track_id ? st.sessions.erase(it) : std::next(it);
+      for (auto it = st.in_flight.begin(); it != st.in_flight.end();)
+        it = it->first.track_id == track_id ? st.in_flight.erase(it) : std::next(it);
+      self->request(st.settings.pool, st.settings.ask_timeout, cancel_atom::value, track_id)
+        .then([](std::uint64_t) {}, [](caf::error&) {});
+      auto rp = self->make_response_promise<std::uint64_t>();
+      struct tally {
+        std::uint64_t removed = 0;
+        int pending = 3;
+        caf::error err;
+      };
+      auto t = std::make_shared<tally>();
+      for (auto tier : {tier_id::l1, tier_id::l2, tier_id::l3}) {
+        auto done = [rp, t]() mutable {
+          if (--t->pending == 0) {
+            if (t->err)
+              rp.deliver(t->err);
+            else
+              rp.deliver(t->removed);
+          }
+        };
+        self->request(tier_of(self, tier), st.settings.ask_timeout, invalidate_atom::value,
+                      track_id)
+          .then([t, done](std::uint64_t n) mutable { t->removed += n, done(); },
+                [t, done](caf::error& err) mutable { t->err = err, done(); });
+      }
+      request_plan(self);
+      return rp;
+    },
+    [self](mode_atom, const mode_change& m) {
+      auto& st = self->state;
+      if (st.settings.events) {
+        engine_event e;
+        e.kind = event_kind::mode_changed;
+        e.timestamp = seconds_since_epoch();
+        e.session_id = m.session_id;
+        e.mode = to_string(m.to);
+        self->send(st.settings.events, event_atom::value, std::move(e));
+      }
+      if (auto it = st.sessions.find(m.session_id); it != st.sessions.end()) {
+        it->second.view.mode = m.to;
+        request_plan(self);
+      }
+    },
+  };
+}
+
+} // namespace auralis::actors

@@ -1,0 +1,76 @@
+#pragma once
+
+// Messages of the planner (the buffer manager): client fetches and what it reports.
+
+#include <cstdint>
+#include <string>
+
+#include <caf/meta/type_name.hpp>
+
+#include "actors/cache_key.hpp"
+#include "actors/cache_messages.hpp"
+
+namespace auralis::actors {
+
+/// Where a fetch was served from.
+enum class fetch_source : std::uint8_t {
+  l1,   ///< hot PCM tier
+  l2,   ///< predicted-branch PCM tier
+  l3,   ///< Opus tier (decoded on the pool, then promoted to L1)
+  miss, ///< rendered on demand (immediate priority), then stored in L1
+};
+
+/// Wire name of `s` ("L1", "L2", "L3", "MISS"), as the X-Cache-Tier header says it.
+inline const char* to_string(fetch_source s) noexcept {
+  switch (s) {
+    case fetch_source::l1: return "L1";
+    case fetch_source::l2: return "L2";
+    case fetch_source::l3: return "L3";
+    case fetch_source::miss: return "MISS";
+  }
+  return "?";
+}
+
+/// A client fetch of one rendered chunk for a session.
+struct fetch_request {
+  std::string session_id; ///< empty = "default"
+  cache_key key;          ///< track, preset, intensity (tenths), chunk
+};
+
+/// CAF serialisation of fetch_request.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fetch_request& x) {
+  return f(caf::meta::type_name("fetch_request"), x.session_id, x.key);
+}
+
+/// The chunk a fetch returns.
+struct fetch_reply {
+  cache_key key;
+  fetch_source source = fetch_source::miss;
+  audio_payload pcm;        ///< interleaved 16-bit 48 kHz stereo
+  std::int64_t frames = 0;  ///< pcm frames (the last chunk of a track may be short)
+  double service_ms = 0;    ///< wall time from request to reply inside the engine
+};
+
+/// CAF serialisation of fetch_reply.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fetch_reply& x) {
+  return f(caf::meta::type_name("fetch_reply"), x.key, x.source, x.pcm, x.frames,
+           x.service_ms);
+}
+
+/// Moving medians of the real service time of fetches, per source, in milliseconds
+/// (0 while a source has served nothing yet), and how many samples each median covers.
+struct tier_latency {
+  double l1_ms = 0, l2_ms = 0, l3_ms = 0, miss_ms = 0;
+  std::uint64_t l1_samples = 0, l2_samples = 0, l3_samples = 0, miss_samples = 0;
+};
+
+/// CAF serialisation of tier_latency.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, tier_latency& x) {
+  return f(caf::meta::type_name("tier_latency"), x.l1_ms, x.l2_ms, x.l3_ms, x.miss_ms,
+           x.l1_samples, x.l2_samples, x.l3_samples, x.miss_samples);
+}
+
+} // namespace auralis::actors

@@ -1,0 +1,183 @@
+// http: what the HTTP front end costs. The engine runs in this process on the demo library
+// (loopback, port 0); clients are Boost.Beast keep-alive connections on their own threads.
+// Server CPU per request = (process CPU - the client threads' CPU) / requests, over a run
+// with nothing else working (the planner's renders are waited out first).
+// - check: GET /api/cache/check, one connection, sequential;
+// - l1 fetch: GET /api/audio/stream/<id>/chunk/0?preset=adaptive (WAV, 2.88 MB, an L1 hit),
+//   one connection, sequential;
+// - latency: the same L1 fetch from 32 connections at once, wall time per request.
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+#include <time.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include "bench/bench.hpp"
+#include "config/config_loader.hpp"
+#include "http/engine.hpp"
+
+namespace auralis::bench {
+
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+/// One keep-alive connection.
+class client {
+public:
+  explicit client(std::uint16_t port) : stream_(ioc_) {
+    boost::asio::ip::tcp::resolver resolver(ioc_);
+    stream_.connect(resolver.resolve("127.0.0.1", std::to_string(port)));
+  }
+
+  /// GETs `target`; returns the status and stores the X-Cache-Tier header and body size.
+  int get(const std::string& target) {
+    bhttp::request<bhttp::empty_body> req{bhttp::verb::get, target, 11};
+    req.set(bhttp::field::host, "127.0.0.1");
+    req.keep_alive(true);
+    bhttp::write(stream_, req);
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(64 * 1024 * 1024);
+    bhttp::read(stream_, buffer_, parser);
+    const auto& res = parser.get();
+    tier = std::string(res["X-Cache-Tier"]);
+    body_bytes = res.body().size();
+    return static_cast<int>(res.result_int());
+  }
+
+  std::string tier;
+  std::size_t body_bytes = 0;
+
+private:
+  boost::asio::io_context ioc_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+};
+
+/// Server CPU microseconds per request of `n` sequential GETs of `target`.
+double server_cpu_us(std::uint16_t port, const std::string& target, int n) {
+  client c(port);
+  for (int i = 0; i < 20; ++i)
+    c.get(target); // warm-up
+  const double p0 = process_cpu_seconds();
+  const double t0 = thread_cpu_seconds();
+  for (int i = 0; i < n; ++i)
+    if (c.get(target) != 200)
+      throw std::runtime_error(target + " did not answer 200");
+  const double client_cpu = thread_cpu_seconds() - t0;
+  const double all = process_cpu_seconds() - p0;
+  return (all - client_cpu) / n * 1e6;
+}
+
+/// Waits until the tiers' entry count has not changed for a second (renders done).
+void wait_for_quiet(std::uint16_t port) {
+  client c(port);
+  std::size_t last = 0;
+  int stable = 0;
+  for (int i = 0; i < 300 && stable < 5; ++i) {
+    c.get("/api/cache/contents");
+    stable = c.body_bytes == last ? stable + 1 : 0;
+    last = c.body_bytes;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty())
+    return 0;
+  std::sort(v.begin(), v.end());
+  const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
+}
+
+} // namespace
+
+int run_http(const bench_options& o) {
+  spdlog::set_level(spdlog::level::warn);
+  auto cfg = config::config_loader::load_embedded();
+  cfg.server.port = 0;
+  cfg.paths.data_dir = (std::filesystem::path(o.data_dir) / "http").string();
+  ensure_demo_tracks(http::demo_library_dir(cfg.paths.data_dir));
+  http::engine eng(cfg);
+  const auto port = eng.port();
+
+  const std::string fetch = "/api/audio/stream/1/chunk/0?preset=adaptive&session_id=bench";
+  {
+    client c(port);
+    if (c.get(fetch) != 200)
+      throw std::runtime_error("the first fetch failed");
+    std::printf("first fetch: %s, %zu bytes\n", c.tier.c_str(), c.body_bytes);
+  }
+  wait_for_quiet(port);
+  {
+    client c(port);
+    c.get(fetch);
+    std::printf("after the planner settled: %s\n", c.tier.c_str());
+  }
+
+  const int checks = 5000;
+  const double check_us =
+    server_cpu_us(port, "/api/cache/check?track_id=1&preset=adaptive&chunk_idx=0", checks);
+  std::printf("check: %d sequential requests, server CPU %.1f us per request\n", checks, check_us);
+
+  const int fetches = 300;
+  const double fetch_ms = server_cpu_us(port, fetch, fetches) / 1000.0;
+  std::printf("L1 WAV fetch (2.88 MB): %d sequential requests, server CPU %.3f ms per request\n",
+              fetches, fetch_ms);
+
+  const int connections = 32, per_connection = 20;
+  std::vector<std::vector<double>> lat(connections);
+  std::atomic<int> failures{0};
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < connections; ++t)
+    threads.emplace_back([&, t] {
+      try {
+        client c(port);
+        c.get(fetch);
+        while (!go.load())
+          std::this_thread::yield();
+        for (int i = 0; i < per_connection; ++i) {
+          const auto start = std::chrono::steady_clock::now();
+          if (c.get(fetch) != 200 || c.tier != "L1")
+            ++failures;
+          lat[static_cast<std::size_t>(t)].push_back(seconds_since(start) * 1e3);
+        }
+      } catch (const std::exception&) {
+        ++failures;
+      }
+    });
+  const auto wall = std::chrono::steady_clock::now();
+  go = true;
+  for (auto& th : threads)
+    th.join();
+  const double wall_s = seconds_since(wall);
+  std::vector<double> all;
+  for (auto& l : lat)
+    all.insert(all.end(), l.begin(), l.end());
+  const double p50 = percentile(all, 0.5), p99 = percentile(all, 0.99);
+  std::printf("L1 WAV fetch at %d connections: %zu requests in %.2f s, p50 %.2f ms, p99 %.2f ms, "
+              "%d not L1/200\n",
+              connections, all.size(), wall_s, p50, p99, failures.load());
+  std::printf("{\"check_cpu_us\": %.2f, \"l1_fetch_cpu_ms\": %.3f, \"l1_fetch_p50_ms\": %.2f, "
+              "\"l1_fetch_p99_ms\": %.2f}\n",
+              check_us, fetch_ms, p50, p99);
+  return failures.load() == 0 ? 0 : 1;
+}
+
+} // namespace auralis::bench

@@ -1,0 +1,89 @@
+#define BOOST_TEST_MODULE job_queue
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+
+#include "actors/job_queue.hpp"
+
+using namespace auralis::actors;
+
+namespace {
+
+job_spec job(job_kind kind, std::int64_t track, std::int64_t chunk, job_priority p,
+             double probability = 0) {
+  job_spec j;
+  j.kind = kind;
+  j.key = cache_key{track, "warm", 10, chunk};
+  j.priority = p;
+  j.probability = probability;
+  return j;
+}
+
+std::vector<std::uint64_t> drain(job_queue& q) {
+  std::vector<std::uint64_t> out;
+  while (auto j = q.pop())
+    out.push_back(j->id);
+  return out;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(pops_by_priority_then_probability_then_arrival) {
+  job_queue q;
+  q.push(1, job(job_kind::render, 1, 1, job_priority::l3, 0.9));
+  q.push(2, job(job_kind::render, 1, 2, job_priority::l2, 0.2));
+  q.push(3, job(job_kind::render, 1, 3, job_priority::l2, 0.8));
+  q.push(4, job(job_kind::render, 1, 4, job_priority::l1, 0.0));
+  q.push(5, job(job_kind::render, 1, 5, job_priority::immediate, 0.0));
+  q.push(6, job(job_kind::render, 1, 6, job_priority::l2, 0.2)); // ties with 2: after it
+  BOOST_TEST(q.size() == 6u);
+  const auto counts = q.counts_by_priority();
+  BOOST_TEST(counts == (std::vector<std::size_t>{1, 1, 3, 1}), boost::test_tools::per_element());
+  BOOST_TEST(drain(q) == (std::vector<std::uint64_t>{5, 4, 3, 2, 6, 1}),
+             boost::test_tools::per_element());
+  BOOST_TEST(q.empty());
+  BOOST_TEST(!q.pop().has_value());
+}
+
+BOOST_AUTO_TEST_CASE(an_identical_job_joins_and_raises_the_queued_one) {
+  job_queue q;
+  q.push(1, job(job_kind::render, 1, 1, job_priority::l3, 0.1));
+  q.push(2, job(job_kind::render, 1, 2, job_priority::l2, 0.5));
+  // Same kind and key as job 1: joins it and lifts it to l1.
+  auto r = q.push(3, job(job_kind::render, 1, 1, job_priority::l1, 0.05));
+  BOOST_TEST(r.joined);
+  BOOST_TEST(r.id == 1u);
+  // Same key, other kind: a different job.
+  auto e = q.push(4, job(job_kind::encode, 1, 1, job_priority::l3, 0.1));
+  BOOST_TEST(!e.joined);
+  // A less urgent duplicate does not lower it.
+  BOOST_TEST(q.push(5, job(job_kind::render, 1, 1, job_priority::l3, 0.0)).joined);
+  BOOST_TEST(q.size() == 3u);
+  auto first = q.pop();
+  BOOST_REQUIRE(first.has_value());
+  BOOST_TEST(first->id == 1u);
+  BOOST_TEST((first->spec.priority == job_priority::l1));
+  BOOST_TEST(first->spec.probability == 0.1);
+  BOOST_TEST(drain(q) == (std::vector<std::uint64_t>{2, 4}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(find_remove_and_drop_if) {
+  job_queue q;
+  q.push(1, job(job_kind::render, 1, 1, job_priority::l2));
+  q.push(2, job(job_kind::render, 2, 1, job_priority::l2));
+  q.push(3, job(job_kind::analyse, 2, 0, job_priority::immediate));
+  q.push(4, job(job_kind::render, 3, 1, job_priority::l3));
+  const job_identity two{job_kind::render, cache_key{2, "warm", 10, 1}};
+  BOOST_TEST(q.find(two).value() == 2u);
+  BOOST_TEST(!q.find(job_identity{job_kind::encode, cache_key{2, "warm", 10, 1}}).has_value());
+  auto dropped = q.drop_if([](const job_spec& s) { return s.key.track_id == 2; });
+  std::sort(dropped.begin(), dropped.end());
+  BOOST_TEST(dropped == (std::vector<std::uint64_t>{2, 3}), boost::test_tools::per_element());
+  BOOST_TEST(!q.find(two).has_value());
+  BOOST_TEST(q.remove(job_identity{job_kind::render, cache_key{3, "warm", 10, 1}}));
+  BOOST_TEST(!q.remove(job_identity{job_kind::render, cache_key{3, "warm", 10, 1}}));
+  BOOST_TEST(drain(q) == (std::vector<std::uint64_t>{1}), boost::test_tools::per_element());
+  // Dropped and removed jobs left the order too: pushing them again queues them anew.
+  BOOST_TEST(!q.push(7, job(job_kind::render, 2, 1, job_priority::l2)).joined);
+  BOOST_TEST(q.counts_by_priority()[2] == 1u);
+}

@@ -1,0 +1,232 @@
+#define BOOST_TEST_MODULE job_runner
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "actors/job_error.hpp"
+#include "actors/job_runner.hpp"
+#include "codec/audio_file_writer.hpp"
+#include "codec/audio_source.hpp"
+#include "codec/codec_error.hpp"
+#include "config/config_loader.hpp"
+#include "dsp/loudness_analyser.hpp"
+#include "dsp/mastering_chain.hpp"
+#include "test_support.hpp"
+
+using namespace auralis::actors;
+namespace codec = auralis::codec;
+namespace config = auralis::config;
+namespace dsp = auralis::dsp;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::int64_t chunk_frames = 48000; // 1 s chunks keep the test fast
+
+config::preset_set presets() {
+  return config::config_loader::parse_presets(config::embedded_presets_json, "presets");
+}
+
+/// A 2.5 s music-like 44.1 kHz FLAC (so the resampler is part of the path): 3 chunks, the
+/// last one 0.5 s.
+struct track_file {
+  auralis::test::scratch_dir dir{"job-runner"};
+  std::string path = dir.file("track.flac");
+  track_file() {
+    codec::write_audio_file(path, auralis::test::music_like(110250, 44100, 7), 2, 44100,
+                            codec::file_format::flac_pcm16);
+  }
+  source_ref ref() const {
+    const auto sig = codec::signature_of(path);
+    return source_ref{path, sig.size, sig.mtime_ns, 120000};
+  }
+};
+
+job_spec render_job(const source_ref& src, const std::string& preset, std::int64_t chunk,
+                    std::int32_t tenths = 10, double gain_db = 1.5) {
+  job_spec j;
+  j.kind = job_kind::render;
+  j.key = cache_key{5, preset, tenths, chunk};
+  j.priority = job_priority::immediate;
+  j.source = src;
+  j.loudness_gain_db = gain_db;
+  return j;
+}
+
+engine_errc job_error_code(job_runner& runner, const job_spec& spec) {
+  try {
+    runner.run(spec);
+  } catch (const job_error& e) {
+    return e.code();
+  }
+  BOOST_FAIL("the job should have failed");
+  return engine_errc::not_found;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_rendered_chunk_equals_the_chain_rendering_the_same_span) {
+  track_file file;
+  job_runner runner({}, presets(), chunk_frames);
+  for (std::int64_t chunk : {0, 1, 2}) {
+    for (std::int32_t tenths : {10, 4}) {
+      const auto spec = render_job(file.ref(), "warm", chunk, tenths);
+      const auto out = runner.run(spec);
+      BOOST_TEST((out.kind == job_kind::render));
+      BOOST_TEST((out.key == spec.key));
+      BOOST_REQUIRE(out.output.data);
+      const std::int64_t frames = chunk < 2 ? chunk_frames : 24000; // the last is short
+      BOOST_REQUIRE(out.output.data->size() == static_cast<std::size_t>(frames * 4));
+
+      // The same span through the chain by hand: pre-roll before, post-roll after.
+      dsp::mastering_chain chain(*presets().find("warm"));
+      auto src = codec::audio_source::open(file.path);
+      const std::int64_t first = chunk * chunk_frames;
+      const std::int64_t pre = chain.default_preroll_frames();
+      const std::int64_t post = chain.postroll_frames();
+      const auto input = src->read(first - pre, pre + frames + post);
+      dsp::render_request r;
+      r.input = input.data();
+      r.input_frames = pre + frames + post;
+      r.preroll_frames = pre;
+      r.output_frames = frames;
+      r.start_frame = first;
+      r.intensity = tenths / 10.0;
+      r.loudness_gain_db = 1.5;
+      r.dither_seed = job_runner::dither_seed_of(spec.key);
+      std::vector<std::int16_t> expected(static_cast<std::size_t>(2 * frames));
+      chain.render_pcm(r, expected.data());
+      BOOST_TEST(std::memcmp(expected.data(), out.output.data->data(), expected.size() * 2) == 0);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_same_job_gives_the_same_bytes) {
+  track_file file;
+  job_runner a({}, presets(), chunk_frames);
+  job_runner b({}, presets(), chunk_frames);
+  const auto spec = render_job(file.ref(), "punchy", 1);
+  // `a` renders something else first, so its chain and source carry state from it.
+  a.run(render_job(file.ref(), "punchy", 2));
+  a.run(render_job(file.ref(), "gentle", 0));
+  const auto x = a.run(spec);
+  const auto y = b.run(spec);
+  BOOST_TEST(*x.output.data == *y.output.data);
+  // Another preset or intensity is another rendition with other bytes.
+  const auto z = b.run(render_job(file.ref(), "bright", 1));
+  BOOST_TEST(*x.output.data != *z.output.data);
+  BOOST_TEST(job_runner::dither_seed_of(spec.key) !=
+             job_runner::dither_seed_of(render_job(file.ref(), "punchy", 1, 9).key));
+  BOOST_TEST(job_runner::dither_seed_of(spec.key) ==
+             job_runner::dither_seed_of(render_job(file.ref(), "punchy", 0).key));
+}
+
+BOOST_AUTO_TEST_CASE(a_touched_file_is_source_changed_and_a_missing_one_unreadable) {
+  track_file file;
+  job_runner runner({}, presets(), chunk_frames);
+  const auto before = file.ref();
+  runner.run(render_job(before, "warm", 0)); // the source is now open in the runner
+  fs::last_write_time(file.path, fs::last_write_time(file.path) + std::chrono::seconds(5));
+  BOOST_TEST((job_error_code(runner, render_job(before, "warm", 0)) == engine_errc::source_changed));
+  job_spec analyse;
+  analyse.kind = job_kind::analyse;
+  analyse.key = analysis_key(5);
+  analyse.source = before;
+  BOOST_TEST((job_error_code(runner, analyse) == engine_errc::source_changed));
+  // With the new signature it renders again.
+  BOOST_TEST(runner.run(render_job(file.ref(), "warm", 0)).output.data->size() == 48000u * 4u);
+
+  auto gone = file.ref();
+  fs::remove(file.path);
+  try {
+    runner.run(render_job(gone, "warm", 0));
+    BOOST_FAIL("a missing file should fail");
+  } catch (const codec::codec_error& e) {
+    BOOST_TEST((e.code() == codec::codec_errc::io_error));
+  }
+  // Garbage where audio was expected.
+  { std::ofstream(file.path) << "not audio at all"; }
+  try {
+    runner.run(render_job(file.ref(), "warm", 0));
+    BOOST_FAIL("a file that is not audio should fail");
+  } catch (const codec::codec_error& e) {
+    BOOST_TEST((e.code() == codec::codec_errc::unsupported));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(unknown_presets_chunks_and_bad_values_are_typed_errors) {
+  track_file file;
+  job_runner runner({}, presets(), chunk_frames);
+  BOOST_TEST((job_error_code(runner, render_job(file.ref(), "loud", 0)) ==
+              engine_errc::unknown_preset));
+  BOOST_TEST((job_error_code(runner, render_job(file.ref(), "warm", 3)) ==
+              engine_errc::unknown_chunk));
+  BOOST_TEST((job_error_code(runner, render_job(file.ref(), "warm", -1)) ==
+              engine_errc::unknown_chunk));
+  BOOST_TEST((job_error_code(runner, render_job(file.ref(), "warm", 0, 11)) ==
+              engine_errc::invalid_argument));
+  BOOST_TEST((job_error_code(runner, render_job(file.ref(), "warm", 0, 10, std::nan(""))) ==
+              engine_errc::invalid_argument));
+  auto no_file = render_job(file.ref(), "warm", 0);
+  no_file.source.path.clear();
+  BOOST_TEST((job_error_code(runner, no_file) == engine_errc::invalid_argument));
+  // A runner without presets knows none.
+  job_runner bare({});
+  BOOST_TEST((job_error_code(bare, render_job(file.ref(), "warm", 0)) ==
+              engine_errc::unknown_preset));
+  BOOST_CHECK_THROW(job_runner({}, presets(), 0), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(analyse_measures_every_preset_and_every_chunk) {
+  track_file file;
+  job_runner runner({}, presets(), chunk_frames);
+  job_spec spec;
+  spec.kind = job_kind::analyse;
+  spec.key = analysis_key(5);
+  spec.source = file.ref();
+  const auto out = runner.run(spec);
+  BOOST_TEST((out.kind == job_kind::analyse));
+  const auto& a = out.analysis;
+  BOOST_TEST(a.presets == presets().names(), boost::test_tools::per_element());
+  BOOST_REQUIRE(a.pre_gain_lufs.size() == presets().size());
+  for (double l : a.pre_gain_lufs)
+    BOOST_TEST((std::isfinite(l) && l < 0 && l > -40));
+  BOOST_TEST(std::isfinite(a.source_lufs));
+  BOOST_REQUIRE(a.chunks.size() == 3u);
+  for (const auto& c : a.chunks) {
+    BOOST_TEST(c.energy > 0.0);
+    BOOST_TEST(c.energy <= 1.0);
+    BOOST_TEST(c.vocal_presence >= 0.0);
+    BOOST_TEST(c.vocal_presence <= 1.0);
+  }
+  // The same figures as the analyser over the same reads.
+  auto src = codec::audio_source::open(file.path);
+  const auto expected = dsp::loudness_analyser::measure(
+    [&](std::int64_t first, std::int64_t count) { return src->read(first, count); },
+    src->info().frames, presets().all());
+  BOOST_TEST(a.source_lufs == expected.source_lufs);
+  BOOST_TEST(a.pre_gain_lufs == expected.pre_gain_lufs, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(encode_and_decode_still_work) {
+  job_runner runner({});
+  const auto f = auralis::test::music_like(4800, 48000);
+  auto pcm = std::make_shared<std::vector<std::uint8_t>>(f.size() * 2);
+  auto* s = reinterpret_cast<std::int16_t*>(pcm->data());
+  for (std::size_t i = 0; i < f.size(); ++i)
+    s[i] = static_cast<std::int16_t>(std::lround(f[i] * 32767.0f));
+  job_spec enc;
+  enc.kind = job_kind::encode;
+  enc.input.data = pcm;
+  const auto blob = runner.run(enc);
+  job_spec dec;
+  dec.kind = job_kind::decode;
+  dec.input = blob.output;
+  BOOST_TEST(runner.run(dec).output.data->size() == pcm->size());
+  enc.input.data.reset();
+  BOOST_CHECK_THROW(runner.run(enc), codec::codec_error);
+}

@@ -1,0 +1,354 @@
+#define BOOST_TEST_MODULE planner_actor
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "actor_test_support.hpp"
+#include "actors/core_actors.hpp"
+#include "codec/audio_file_writer.hpp"
+#include "config/config_loader.hpp"
+#include "test_support.hpp"
+
+using namespace auralis;
+using namespace auralis::actors;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr double chunk_seconds = 3;
+constexpr std::uint64_t pcm_chunk = 3 * 48000 * 4; // bytes of one full chunk
+
+/// Collects engine events and answers them on request.
+struct sink_state {
+  std::vector<engine_event> got;
+};
+using event_probe = caf::typed_actor<caf::reacts_to<event_atom, engine_event>,
+                                     caf::replies_to<list_atom>::with<std::vector<std::string>>>;
+
+event_probe::behavior_type event_probe_impl(event_probe::stateful_pointer<sink_state> self,
+                                            std::size_t capacity) {
+  self->state.got.reserve(capacity);
+  return {
+    [self](event_atom, engine_event& e) { self->state.got.push_back(std::move(e)); },
+    [self](list_atom) {
+      std::vector<std::string> out;
+      for (const auto& e : self->state.got)
+        out.push_back(std::string(to_string(e.kind)) + ":" + e.session_id + ":" + e.mode);
+      return out;
+    },
+  };
+}
+
+/// A scenario clock the predictor and the planner read.
+struct test_clock {
+  std::shared_ptr<std::atomic<std::int64_t>> ms = std::make_shared<std::atomic<std::int64_t>>(0);
+  std::chrono::steady_clock::time_point now() const {
+    return std::chrono::steady_clock::time_point(std::chrono::milliseconds(ms->load()));
+  }
+  void advance(std::int64_t by_ms) { *ms += by_ms; }
+};
+
+/// The core actors over a library of short synthetic tracks, with 3 s chunks and small
+/// tier budgets (in chunks).
+struct engine_fixture : test::actor_system_fixture {
+  test::scratch_dir dir{"planner"};
+  config::engine_config cfg = config::config_loader::load_embedded();
+  core_actors core;
+  event_probe events;
+  test_clock clock;
+  std::vector<std::string> files;
+
+  /// Writes `seconds_each` long tracks and spawns the actors.
+  void start(const std::vector<double>& seconds_each, double l1_chunks = 6.5,
+             double l2_chunks = 12.5, double l3_mb = 2) {
+    const auto lib = dir.path() / "library";
+    std::filesystem::create_directories(lib);
+    unsigned seed = 1;
+    for (double s : seconds_each) {
+      const auto name = "track" + std::to_string(seed) + ".wav";
+      const auto path = (lib / name).string();
+      codec::write_audio_file(path, test::music_like(static_cast<std::int64_t>(s * 48000), 48000, seed),
+                              2, 48000, codec::file_format::wav_pcm16);
+      files.push_back(path);
+      ++seed;
+    }
+    cfg.paths.data_dir = (dir.path() / "data").string();
+    std::filesystem::create_directories(cfg.paths.data_dir);
+    cfg.chunk_seconds = chunk_seconds;
+    cfg.worker_count = 2;
+    cfg.opus.complexity = 0;
+    cfg.tiers.l1_mb = l1_chunks * pcm_chunk / 1e6;
+    cfg.tiers.l2_mb = l2_chunks * pcm_chunk / 1e6;
+    cfg.tiers.l3_mb = l3_mb;
+    events = sys->spawn(event_probe_impl, std::size_t{64});
+    core = spawn_core_actors(*sys, cfg, lib.string(), 2, caf::actor_cast<event_sink>(events),
+                             [c = clock] { return c.now(); });
+  }
+
+  ~engine_fixture() { stop_in_order(*sys, core.stop_order()); }
+
+  std::vector<track_info> tracks(caf::scoped_actor& self) {
+    return test::ask<std::vector<track_info>>(self, core.library, list_atom::value);
+  }
+
+  tier_report report(caf::scoped_actor& self, const tier_actor& t) {
+    return test::ask<tier_report>(self, t, stats_atom::value);
+  }
+
+  /// Waits until the pool has nothing queued or running twice in a row (background
+  /// pre-rendering has settled); there is no reply to wait for, so this polls.
+  pool_report settle(caf::scoped_actor& self) {
+    pool_report r;
+    int quiet = 0;
+    for (int i = 0; i < 20000 && quiet < 5; ++i) {
+      r = test::ask<pool_report>(self, core.pool, stats_atom::value);
+      bool idle = r.busy == 0;
+      for (auto q : r.queued)
+        idle = idle && q == 0;
+      quiet = idle ? quiet + 1 : 0;
+      std::this_thread::sleep_for(3ms);
+    }
+    BOOST_REQUIRE(quiet >= 5);
+    return r;
+  }
+};
+
+fetch_request fetch_of(const std::string& session, std::int64_t track, const std::string& preset,
+                       std::int64_t chunk) {
+  fetch_request r;
+  r.session_id = session;
+  r.key = cache_key{track, preset, 10, chunk};
+  return r;
+}
+
+position_update position_of(const std::string& session, std::int64_t track, double pos,
+                            const std::string& preset) {
+  position_update u;
+  u.session_id = session;
+  u.track_id = track;
+  u.position_s = pos;
+  u.preset = preset;
+  return u;
+}
+
+std::uint64_t total_hits(const std::vector<tier_report>& rs) {
+  std::uint64_t n = 0;
+  for (const auto& r : rs)
+    n += r.hits;
+  return n;
+}
+
+std::uint64_t total_misses(const std::vector<tier_report>& rs) {
+  std::uint64_t n = 0;
+  for (const auto& r : rs)
+    n += r.misses;
+  return n;
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(a_miss_renders_into_l1_and_the_next_fetch_is_an_l1_hit, engine_fixture) {
+  start({10});
+  caf::scoped_actor self{*sys};
+  const auto id = tracks(self).at(0).id;
+  auto first = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
+                                      fetch_of("a", id, "warm", 1));
+  BOOST_TEST((first.source == fetch_source::miss));
+  BOOST_TEST(first.frames == 3 * 48000);
+  BOOST_REQUIRE(first.pcm.data);
+  BOOST_TEST(first.pcm.data->size() == pcm_chunk);
+  auto peek = test::ask<peek_reply>(self, core.l1, peek_atom::value, first.key);
+  BOOST_TEST(peek.found);
+  auto second = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
+                                       fetch_of("a", id, "warm", 1));
+  BOOST_TEST((second.source == fetch_source::l1));
+  BOOST_TEST(*second.pcm.data == *first.pcm.data);
+  const auto l1 = report(self, core.l1);
+  BOOST_TEST(l1.hits == 1u);
+  BOOST_TEST(l1.misses == 1u);
+  BOOST_TEST(total_hits({report(self, core.l2), report(self, core.l3)}) == 0u);
+  BOOST_TEST(total_misses({report(self, core.l2), report(self, core.l3)}) == 0u);
+  auto lat = test::ask<tier_latency>(self, core.planner, latency_atom::value);
+  BOOST_TEST(lat.miss_samples == 1u);
+  BOOST_TEST(lat.l1_samples == 1u);
+  BOOST_TEST(lat.miss_ms > 0);
+  // The last chunk of a 10 s track is 1 s long; past it there is nothing.
+  auto last = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
+                                     fetch_of("a", id, "warm", 3));
+  BOOST_TEST(last.frames == 48000);
+  auto err = test::ask_error<fetch_reply>(self, core.planner, fetch_atom::value,
+                                          fetch_of("a", id, "warm", 4));
+  BOOST_TEST(engine_code_of(err) == static_cast<std::uint8_t>(engine_errc::unknown_chunk));
+  err = test::ask_error<fetch_reply>(self, core.planner, fetch_atom::value,
+                                     fetch_of("a", id + 100, "warm", 0));
+  BOOST_TEST(engine_code_of(err) == static_cast<std::uint8_t>(engine_errc::unknown_track));
+  err = test::ask_error<fetch_reply>(self, core.planner, fetch_atom::value,
+                                     fetch_of("a", id, "loud", 0));
+  BOOST_TEST(engine_code_of(err) == static_cast<std::uint8_t>(engine_errc::unknown_preset));
+}
+
+BOOST_FIXTURE_TEST_CASE(planner_pre_renders_do_not_move_hit_or_miss_counters, engine_fixture) {
+  start({20});
+  caf::scoped_actor self{*sys};
+  const auto id = tracks(self).at(0).id;
+  auto r = test::ask<position_reply>(self, core.planner, position_atom::value,
+                                     position_of("a", id, 0.5, "adaptive"));
+  BOOST_TEST(r.accepted);
+  settle(self);
+  // Pre-rendered: the current preset's chunks 0 and 1 in L1, chunks further on in L2/L3.
+  BOOST_TEST(test::ask<peek_reply>(self, core.l1, peek_atom::value, cache_key{id, "adaptive", 10, 0}).found);
+  BOOST_TEST(test::ask<peek_reply>(self, core.l1, peek_atom::value, cache_key{id, "adaptive", 10, 1}).found);
+  BOOST_TEST(test::ask<peek_reply>(self, core.l2, peek_atom::value, cache_key{id, "adaptive", 10, 3}).found);
+  BOOST_TEST(report(self, core.l3).count > 0u);
+  std::vector<tier_report> before{report(self, core.l1), report(self, core.l2), report(self, core.l3)};
+  BOOST_TEST(total_hits(before) == 0u);
+  BOOST_TEST(total_misses(before) == 0u);
+  auto f = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
+                                  fetch_of("a", id, "adaptive", 1));
+  BOOST_TEST((f.source == fetch_source::l1));
+  settle(self);
+  std::vector<tier_report> after{report(self, core.l1), report(self, core.l2), report(self, core.l3)};
+  BOOST_TEST(total_hits(after) == 1u);
+  BOOST_TEST(total_misses(after) == 0u);
+  BOOST_TEST(after[0].hits == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(duplicate_fetches_of_a_missing_chunk_render_once, engine_fixture) {
+  start({2.5}); // one chunk
+  caf::scoped_actor self{*sys};
+  const auto id = tracks(self).at(0).id;
+  std::vector<fetch_reply> replies;
+  for (const auto* session : {"a", "b", "c"})
+    self->send(core.planner, fetch_atom::value, fetch_of(session, id, "bright", 0));
+  for (int i = 0; i < 3; ++i)
+    self->receive([&](fetch_reply& r) { replies.push_back(std::move(r)); },
+                  [&](caf::error& e) { BOOST_FAIL("fetch failed: " + to_string(e)); },
+                  caf::after(30s) >> [] { BOOST_FAIL("no fetch reply within 30 s"); });
+  BOOST_REQUIRE(replies.size() == 3u);
+  for (const auto& r : replies) {
+    BOOST_REQUIRE(r.pcm.data);
+    BOOST_TEST(r.pcm.data == replies[0].pcm.data); // one rendering, shared
+  }
+  const auto pool = settle(self);
+  BOOST_TEST(pool.completed == 2u); // the track's analysis and one render
+  BOOST_TEST(pool.failed == 0u);
+  const auto l1 = report(self, core.l1);
+  BOOST_TEST(l1.hits + l1.misses == 3u); // one count per client fetch
+}
+
+BOOST_FIXTURE_TEST_CASE(an_l3_entry_is_decoded_and_promoted_into_l1, engine_fixture) {
+  start({6});
+  caf::scoped_actor self{*sys};
+  const auto id = tracks(self).at(0).id;
+  auto pcm = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
+                                    fetch_of("a", id, "adaptive", 0));
+  job_spec enc;
+  enc.kind = job_kind::encode;
+  enc.key = cache_key{id, "gentle", 10, 1};
+  enc.priority = job_priority::immediate;
+  enc.input = pcm.pcm;
+  auto blob = test::ask<job_output>(self, core.pool, submit_atom::value, enc);
+  const cache_key key{id, "gentle", 10, 1};
+  test::ask<put_reply>(self, core.l3, caf::put_atom::value, key, blob.output, 0.3);
+  BOOST_TEST(!test::ask<peek_reply>(self, core.l1, peek_atom::value, key).found);
+  auto f = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
+                                  fetch_of("b", id, "gentle", 1));
+  BOOST_TEST((f.source == fetch_source::l3));
+  BOOST_TEST(f.frames == pcm.frames);
+  BOOST_TEST(test::ask<peek_reply>(self, core.l1, peek_atom::value, key).found);
+  BOOST_TEST(report(self, core.l3).hits == 1u);
+  BOOST_TEST(report(self, core.l1).hits == 0u);
+  auto again = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
+                                      fetch_of("b", id, "gentle", 1));
+  BOOST_TEST((again.source == fetch_source::l1));
+}
+
+BOOST_FIXTURE_TEST_CASE(invalidate_removes_the_track_from_every_tier, engine_fixture) {
+  start({9, 9});
+  caf::scoped_actor self{*sys};
+  const auto ts = tracks(self);
+  const auto a = ts.at(0).id, b = ts.at(1).id;
+  auto fa = test::ask<fetch_reply>(self, core.planner, fetch_atom::value, fetch_of("a", a, "warm", 0));
+  test::ask<fetch_reply>(self, core.planner, fetch_atom::value, fetch_of("b", b, "warm", 0));
+  settle(self);
+  test::ask<put_reply>(self, core.l2, caf::put_atom::value, cache_key{a, "punchy", 10, 2}, fa.pcm, 0.9);
+  test::ask<put_reply>(self, core.l3, caf::put_atom::value, cache_key{a, "punchy", 10, 1}, fa.pcm, 0.9);
+  const auto removed = test::ask<std::uint64_t>(self, core.planner, invalidate_atom::value, a);
+  BOOST_TEST(removed >= 3u);
+  for (const auto* t : {&core.l1, &core.l2, &core.l3})
+    for (const auto& e : test::ask<std::vector<entry_record>>(self, *t, list_atom::value))
+      BOOST_TEST(e.key.track_id != a);
+  BOOST_TEST(test::ask<peek_reply>(self, core.l1, peek_atom::value, cache_key{b, "warm", 10, 0}).found);
+  // The track still plays after it was invalidated (its data is loaded afresh).
+  auto again = test::ask<fetch_reply>(self, core.planner, fetch_atom::value, fetch_of("a", a, "warm", 0));
+  BOOST_TEST((again.source == fetch_source::miss));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_deleted_file_fails_its_fetch_and_the_engine_keeps_serving, engine_fixture) {
+  start({9, 9});
+  caf::scoped_actor self{*sys};
+  const auto ts = tracks(self);
+  test::ask<fetch_reply>(self, core.planner, fetch_atom::value, fetch_of("a", ts[0].id, "warm", 0));
+  settle(self);
+  std::filesystem::remove(ts[0].abs_path);
+  auto err = test::ask_error<fetch_reply>(self, core.planner, fetch_atom::value,
+                                          fetch_of("a", ts[0].id, "bright", 2));
+  BOOST_TEST(static_cast<bool>(err));
+  const auto code = static_cast<engine_errc>(engine_code_of(err));
+  BOOST_TEST((code == engine_errc::unreadable_file || code == engine_errc::source_changed ||
+              code == engine_errc::unknown_track));
+  auto ok = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
+                                   fetch_of("b", ts[1].id, "bright", 2));
+  BOOST_TEST(ok.frames > 0);
+  const auto pool = settle(self);
+  BOOST_TEST(pool.respawned == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(budgets_hold_with_many_sessions, engine_fixture) {
+  start({12, 12, 12}, 4.5, 6.5, 0.6);
+  caf::scoped_actor self{*sys};
+  const auto ts = tracks(self);
+  const std::vector<std::string> presets{"adaptive", "gentle", "warm", "bright", "punchy"};
+  for (int i = 0; i < 20; ++i) {
+    auto r = test::ask<position_reply>(
+      self, core.planner, position_atom::value,
+      position_of("s" + std::to_string(i), ts[i % 3].id, (i % 4) * 3.0 + 0.5, presets[i % 5]));
+    BOOST_TEST(r.accepted);
+  }
+  settle(self);
+  for (const auto* t : {&core.l1, &core.l2, &core.l3}) {
+    const auto r = report(self, *t);
+    BOOST_TEST(r.bytes <= r.budget);
+    BOOST_TEST(r.count > 0u);
+  }
+  BOOST_TEST(report(self, core.l1).count <= 4u); // 4.5 chunks of budget
+}
+
+BOOST_FIXTURE_TEST_CASE(mode_changes_are_published_as_events, engine_fixture) {
+  start({30});
+  caf::scoped_actor self{*sys};
+  const auto id = tracks(self).at(0).id;
+  const std::vector<std::string> presets{"adaptive", "gentle", "warm", "bright", "punchy",
+                                         "adaptive", "gentle"};
+  position_reply last;
+  for (std::size_t i = 0; i < presets.size(); ++i) {
+    last = test::ask<position_reply>(self, core.planner, position_atom::value,
+                                     position_of("x", id, 1.0 + static_cast<double>(i), presets[i]));
+    clock.advance(2000);
+  }
+  BOOST_TEST((last.mode == session_mode::exploration));
+  // The notification reached the planner before its next reply; the event was sent then.
+  test::ask<tier_latency>(self, core.planner, latency_atom::value);
+  const auto got = test::ask<std::vector<std::string>>(self, events, list_atom::value);
+  BOOST_TEST(std::count(got.begin(), got.end(), "mode_changed:x:exploration") == 1);
+  settle(self);
+  // Exploring: every preset's playing chunk is held in PCM (L1, or L2 when L1 is full).
+  for (const auto& p : {"adaptive", "gentle", "warm", "bright", "punchy"}) {
+    const cache_key k{id, p, 10, 2};
+    BOOST_TEST((test::ask<peek_reply>(self, core.l1, peek_atom::value, k).found ||
+                test::ask<peek_reply>(self, core.l2, peek_atom::value, k).found));
+  }
+}

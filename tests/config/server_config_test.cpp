@@ -1,0 +1,46 @@
+#define BOOST_TEST_MODULE server_config
+#include <boost/test/unit_test.hpp>
+
+#include "config/config_loader.hpp"
+
+using auralis::config::config_error;
+using auralis::config::config_loader;
+
+namespace {
+
+/// Expects parsing `json` to fail naming `key`.
+void expect_key_error(const std::string& json, const std::string& key) {
+  try {
+    config_loader::parse_engine(json, "x.json");
+    BOOST_FAIL("expected a config_error naming " + key);
+  } catch (const config_error& e) {
+    BOOST_TEST(e.key() == key);
+    BOOST_TEST(std::string(e.what()).find("x.json: " + key) == 0u, e.what());
+  }
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(http_keys_have_their_defaults) {
+  const auto embedded = config_loader::load_embedded();
+  BOOST_TEST(embedded.server.max_body_bytes == 65536u);
+  BOOST_TEST(embedded.server.ws_queue_limit == 256u);
+  BOOST_TEST(embedded.server.api_token.empty());
+  const auto bare = config_loader::parse_engine("{}", "x.json");
+  BOOST_TEST(bare.server.max_body_bytes == 65536u);
+  BOOST_TEST(bare.server.ws_queue_limit == 256u);
+}
+
+BOOST_AUTO_TEST_CASE(http_keys_are_read_and_validated) {
+  const auto cfg = config_loader::parse_engine(
+    R"({"server": {"max_body_bytes": 2048, "ws_queue_limit": 8, "api_token": "t"}})", "x.json");
+  BOOST_TEST(cfg.server.max_body_bytes == 2048u);
+  BOOST_TEST(cfg.server.ws_queue_limit == 8u);
+  BOOST_TEST(cfg.server.api_token == "t");
+  expect_key_error(R"({"server": {"max_body_bytes": 1023}})", "server.max_body_bytes");
+  expect_key_error(R"({"server": {"max_body_bytes": 67108865}})", "server.max_body_bytes");
+  expect_key_error(R"({"server": {"max_body_bytes": "64k"}})", "server.max_body_bytes");
+  expect_key_error(R"({"server": {"ws_queue_limit": 0}})", "server.ws_queue_limit");
+  expect_key_error(R"({"server": {"ws_queue_limit": 1.5}})", "server.ws_queue_limit");
+  expect_key_error(R"({"server": {"api_token": 5}})", "server.api_token");
+}
