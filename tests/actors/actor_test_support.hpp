@@ -4,13 +4,21 @@
 // blocking request helper. Include after <boost/test/unit_test.hpp>.
 
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/scoped_actor.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
+#include "actors/atoms.hpp"
 #include "actors/engine_error.hpp"
+#include "actors/engine_event.hpp"
 #include "actors/message_types.hpp"
 
 namespace auralis::test {
@@ -25,6 +33,38 @@ struct actor_system_fixture {
     sys = std::make_unique<caf::actor_system>(cfg);
   }
 };
+
+/// Turns a recorded event into the line a test compares.
+using event_format = std::function<std::string(const actors::engine_event&)>;
+
+/// State of an event recorder: what arrived, and how to report it.
+struct event_recorder_state {
+  std::vector<actors::engine_event> got;
+  event_format format;
+};
+
+/// An event sink that records every event; list answers them as lines, in arrival order.
+using event_recorder =
+  caf::typed_actor<caf::reacts_to<actors::event_atom, actors::engine_event>,
+                   caf::replies_to<actors::list_atom>::with<std::vector<std::string>>>;
+
+/// Behaviour of an event recorder reporting each event through `format`.
+inline event_recorder::behavior_type
+event_recorder_impl(event_recorder::stateful_pointer<event_recorder_state> self,
+                    event_format format) {
+  self->state.format = std::move(format);
+  return {
+    [self](actors::event_atom, actors::engine_event& e) {
+      self->state.got.push_back(std::move(e));
+    },
+    [self](actors::list_atom) {
+      std::vector<std::string> out;
+      for (const auto& e : self->state.got)
+        out.push_back(self->state.format(e));
+      return out;
+    },
+  };
+}
 
 /// Sends a request and waits for its answer; fails the test on an error.
 template <class Reply, class Handle, class... Ts>

@@ -21,27 +21,6 @@ namespace {
 constexpr double chunk_seconds = 3;
 constexpr std::uint64_t pcm_chunk = 3 * 48000 * 4; // bytes of one full chunk
 
-/// Collects engine events and answers them on request.
-struct sink_state {
-  std::vector<engine_event> got;
-};
-using event_probe = caf::typed_actor<caf::reacts_to<event_atom, engine_event>,
-                                     caf::replies_to<list_atom>::with<std::vector<std::string>>>;
-
-event_probe::behavior_type event_probe_impl(event_probe::stateful_pointer<sink_state> self,
-                                            std::size_t capacity) {
-  self->state.got.reserve(capacity);
-  return {
-    [self](event_atom, engine_event& e) { self->state.got.push_back(std::move(e)); },
-    [self](list_atom) {
-      std::vector<std::string> out;
-      for (const auto& e : self->state.got)
-        out.push_back(std::string(to_string(e.kind)) + ":" + e.session_id + ":" + e.mode);
-      return out;
-    },
-  };
-}
-
 /// A scenario clock the predictor and the planner read.
 struct test_clock {
   std::shared_ptr<std::atomic<std::int64_t>> ms = std::make_shared<std::atomic<std::int64_t>>(0);
@@ -57,7 +36,7 @@ struct engine_fixture : test::actor_system_fixture {
   test::scratch_dir dir{"planner"};
   config::engine_config cfg = config::config_loader::load_embedded();
   core_actors core;
-  event_probe events;
+  test::event_recorder events;
   test_clock clock;
   std::vector<std::string> files;
 
@@ -83,7 +62,9 @@ struct engine_fixture : test::actor_system_fixture {
     cfg.tiers.l1_mb = l1_chunks * pcm_chunk / 1e6;
     cfg.tiers.l2_mb = l2_chunks * pcm_chunk / 1e6;
     cfg.tiers.l3_mb = l3_mb;
-    events = sys->spawn(event_probe_impl, std::size_t{64});
+    events = sys->spawn(test::event_recorder_impl, test::event_format([](const engine_event& e) {
+      return std::string(to_string(e.kind)) + ":" + e.session_id + ":" + e.mode;
+    }));
     core = spawn_core_actors(*sys, cfg, lib.string(), 2, caf::actor_cast<event_sink>(events),
                              [c = clock] { return c.now(); });
   }

@@ -7,6 +7,7 @@
 
 #include "actors/message_types.hpp"
 #include "actors/tier_actor.hpp"
+#include "actor_test_support.hpp"
 
 using namespace auralis::actors;
 using namespace std::chrono_literals;
@@ -143,35 +144,14 @@ BOOST_FIXTURE_TEST_CASE(invalidate_update_and_list, system_fixture) {
   self->send_exit(tier, caf::exit_reason::user_shutdown);
 }
 
-namespace {
-
-/// Collects engine events; answers them as "kind tier chunk" lines on request.
-struct event_log_state {
-  std::vector<engine_event> got;
-};
-using event_log = caf::typed_actor<caf::reacts_to<event_atom, engine_event>,
-                                   caf::replies_to<list_atom>::with<std::vector<std::string>>>;
-
-event_log::behavior_type event_log_impl(event_log::stateful_pointer<event_log_state> self,
-                                        std::size_t capacity) {
-  self->state.got.reserve(capacity);
-  return {
-    [self](event_atom, engine_event& e) { self->state.got.push_back(std::move(e)); },
-    [self](list_atom) {
-      std::vector<std::string> out;
-      for (const auto& e : self->state.got)
-        out.push_back(std::string(to_string(e.kind)) + " " + tier_label(e.tier) + " " +
-                      std::to_string(e.track_id) + "/" + e.preset + "/" +
-                      std::to_string(e.chunk_idx));
-      return out;
-    },
-  };
-}
-
-} // namespace
-
 BOOST_FIXTURE_TEST_CASE(puts_and_evictions_are_published_but_not_clears, system_fixture) {
-  auto log = sys->spawn(event_log_impl, std::size_t{16});
+  // Each event as "kind tier track/preset/chunk".
+  auto log = sys->spawn(auralis::test::event_recorder_impl,
+                        auralis::test::event_format([](const engine_event& e) {
+                          return std::string(to_string(e.kind)) + " " + tier_label(e.tier) +
+                                 " " + std::to_string(e.track_id) + "/" + e.preset + "/" +
+                                 std::to_string(e.chunk_idx);
+                        }));
   tier_settings s;
   s.tier = tier_id::l2;
   s.budget_bytes = 1000;
