@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/engine_error.hpp"
+#include "actors/tier_requests.hpp"
 
 namespace auralis::actors {
 
@@ -378,37 +379,19 @@ void run_plan(planner_pointer self) {
     ++it;
   }
   st.wanted = st.planner->plan(sessions);
-  struct tier_lists {
-    std::vector<entry_record> of[3];
-  };
-  auto lists = std::make_shared<tier_lists>();
-  const auto timeout = st.settings.ask_timeout;
-  auto fail = [self](caf::error& err) {
-    spdlog::warn("planner: a tier did not list its entries: {}", self->system().render(err));
-    finish_round(self);
-  };
-  self->request(st.settings.l1, timeout, list_atom::value)
-    .then(
-      [self, lists, timeout, fail](std::vector<entry_record>& a) {
-        lists->of[0] = std::move(a);
-        self->request(self->state.settings.l2, timeout, list_atom::value)
-          .then(
-            [self, lists, timeout, fail](std::vector<entry_record>& b) {
-              lists->of[1] = std::move(b);
-              self->request(self->state.settings.l3, timeout, list_atom::value)
-                .then(
-                  [self, lists](std::vector<entry_record>& c) {
-                    lists->of[2] = std::move(c);
-                    const std::vector<entry_record>* all[3] = {&lists->of[0], &lists->of[1],
-                                                                &lists->of[2]};
-                    apply_plan(self, all);
-                    finish_round(self);
-                  },
-                  fail);
-            },
-            fail);
-      },
-      fail);
+  using records = std::vector<entry_record>;
+  ask_each_tier<records>(
+    self, {st.settings.l1, st.settings.l2, st.settings.l3}, st.settings.ask_timeout,
+    [self](std::array<records, 3>& lists) {
+      const std::vector<entry_record>* all[3] = {&lists[0], &lists[1], &lists[2]};
+      apply_plan(self, all);
+      finish_round(self);
+    },
+    [self](caf::error& err) {
+      spdlog::warn("planner: a tier did not list its entries: {}", self->system().render(err));
+      finish_round(self);
+    },
+    list_atom::value);
 }
 
 void request_plan(planner_pointer self) {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/engine_error.hpp"
+#include "actors/tier_requests.hpp"
 #include "config/json_writer.hpp"
 #include "http/api_json.hpp"
 #include "http/bad_request.hpp"
@@ -71,24 +72,20 @@ actors::tier_actor tier_of(gateway_pointer self, tier_id t) {
   return t == tier_id::l1 ? c.l1 : t == tier_id::l2 ? c.l2 : c.l3;
 }
 
+/// The three tiers, in order.
+std::array<actors::tier_actor, 3> tiers_of(gateway_pointer self) {
+  const auto& c = self->state.peers.core;
+  return {c.l1, c.l2, c.l3};
+}
+
 /// Asks L1, L2 and L3 for their reports (one after the other) and calls `done` with all
 /// three, or `failed` with the first error.
 template <class Done, class Failed>
 void collect_tier_reports(gateway_pointer self, Done done, Failed failed) {
-  const auto timeout = self->state.settings.timeout;
-  self->request(self->state.peers.core.l1, timeout, actors::stats_atom::value)
-    .then(
-      [self, done, failed, timeout](actors::tier_report r1) {
-        self->request(self->state.peers.core.l2, timeout, actors::stats_atom::value)
-          .then(
-            [self, done, failed, timeout, r1](actors::tier_report r2) {
-              self->request(self->state.peers.core.l3, timeout, actors::stats_atom::value)
-                .then([done, r1, r2](actors::tier_report r3) { done(tier_reports{r1, r2, r3}); },
-                      failed);
-            },
-            failed);
-      },
-      failed);
+  actors::ask_each_tier<actors::tier_report>(
+    self, tiers_of(self), self->state.settings.timeout,
+    [done](std::array<actors::tier_report, 3>& r) { done(tier_reports{r[0], r[1], r[2]}); },
+    failed, actors::stats_atom::value);
 }
 
 // --- cache ------------------------------------------------------------------------------
@@ -137,23 +134,11 @@ void cache_predictions(gateway_pointer self, const http_call& call) {
 }
 
 void cache_contents(gateway_pointer self, const responder_ptr& r) {
-  const auto timeout = self->state.settings.timeout;
   using records = std::vector<actors::entry_record>;
-  self->request(self->state.peers.core.l1, timeout, actors::list_atom::value)
-    .then(
-      [self, r, timeout](const records& l1) {
-        self->request(self->state.peers.core.l2, timeout, actors::list_atom::value)
-          .then(
-            [self, r, timeout, l1](const records& l2) {
-              self->request(self->state.peers.core.l3, timeout, actors::list_atom::value)
-                .then([r, l1, l2](const records& l3) {
-                  reply_json(*r, 200, contents_json(l1, l2, l3));
-                },
-                      fail_with(r));
-            },
-            fail_with(r));
-      },
-      fail_with(r));
+  actors::ask_each_tier<records>(
+    self, tiers_of(self), self->state.settings.timeout,
+    [r](std::array<records, 3>& l) { reply_json(*r, 200, contents_json(l[0], l[1], l[2])); },
+    fail_with(r), actors::list_atom::value);
 }
 
 std::string cleared_json(const std::string& message, std::uint64_t removed) {
@@ -167,25 +152,15 @@ std::string cleared_json(const std::string& message, std::uint64_t removed) {
 }
 
 void cache_clear(gateway_pointer self, const responder_ptr& r) {
-  const auto timeout = self->state.settings.timeout;
-  self->request(self->state.peers.core.l1, timeout, actors::clear_atom::value)
-    .then(
-      [self, r, timeout](std::uint64_t n1) {
-        self->request(self->state.peers.core.l2, timeout, actors::clear_atom::value)
-          .then(
-            [self, r, timeout, n1](std::uint64_t n2) {
-              self->request(self->state.peers.core.l3, timeout, actors::clear_atom::value)
-                .then([self, r, n1, n2](std::uint64_t n3) {
-                  engine_event e;
-                  e.kind = event_kind::cache_cleared;
-                  publish(self, e);
-                  reply_json(*r, 200, cleared_json("All caches cleared", n1 + n2 + n3));
-                },
-                      fail_with(r));
-            },
-            fail_with(r));
-      },
-      fail_with(r));
+  actors::ask_each_tier<std::uint64_t>(
+    self, tiers_of(self), self->state.settings.timeout,
+    [self, r](std::array<std::uint64_t, 3>& n) {
+      engine_event e;
+      e.kind = event_kind::cache_cleared;
+      publish(self, e);
+      reply_json(*r, 200, cleared_json("All caches cleared", n[0] + n[1] + n[2]));
+    },
+    fail_with(r), actors::clear_atom::value);
 }
 
 void cache_clear_tier(gateway_pointer self, const http_call& call) {
