@@ -107,12 +107,22 @@ wanted_set buffer_planner::plan(const std::vector<planned_session>& sessions) co
       if (chunk >= c && chunk < ses.chunks)
         want(m, key_of(preset, chunk), p);
     };
+    // L1 offsets run on into the next track, when the player said which one it is.
+    auto add_l1 = [&](const std::string& preset, std::int64_t chunk, double p) {
+      if (chunk < ses.chunks || ses.next_track_id <= 0)
+        add(c1, preset, chunk, p);
+      else if (chunk >= c)
+        want(c1, cache_key{ses.next_track_id, preset, ses.intensity_tenths, chunk - ses.chunks},
+             p);
+    };
+    if (ses.next_track_id > 0 && c + s.l1_chunks.last >= ses.chunks)
+      out.live_tracks.insert(ses.next_track_id);
 
     // L1: the current preset, then the likeliest predicted presets, at the L1 offsets.
     // The chunk after the playing one is the next fetch; the playing one was fetched
     // already (it matters again on a seek back), so it ranks just below.
     for (int k = s.l1_chunks.first; k <= s.l1_chunks.last; ++k)
-      add(c1, ses.preset, c + k,
+      add_l1(ses.preset, c + k,
           k == s.l1_chunks.first && k < s.l1_chunks.last ? 0.95
                                                           : 1.0 - 0.01 * (k - s.l1_chunks.first - 1));
     int presets_in_l1 = 1;
@@ -123,7 +133,7 @@ wanted_set buffer_planner::plan(const std::vector<planned_session>& sessions) co
         continue;
       ++presets_in_l1;
       for (int k = s.l1_chunks.first; k <= s.l1_chunks.last; ++k)
-        add(c1, p.preset, c + k, p.probability * (1.0 - 0.01 * (k - s.l1_chunks.first)));
+        add_l1(p.preset, c + k, p.probability * (1.0 - 0.01 * (k - s.l1_chunks.first)));
     }
     if (ses.mode == session_mode::exploration && !s.presets.empty()) {
       const double floor = 1.0 / static_cast<double>(s.presets.size());

@@ -24,6 +24,7 @@ struct planned_session {
   session_mode mode = session_mode::normal;
   std::vector<preset_probability> predictions; ///< most likely first (current one excluded)
   std::vector<branch_scenario> scenarios;      ///< the predictor's branch scenarios
+  std::int64_t next_track_id = 0; ///< the track played after this one, ready to render; 0 = none
 };
 
 /// One wanted chunk and how likely it is to be fetched (0..1).
@@ -36,7 +37,7 @@ struct wanted_entry {
 /// it); each list is ordered by probability, highest first, ties by key.
 struct wanted_set {
   std::vector<wanted_entry> l1, l2, l3;
-  std::set<std::int64_t> live_tracks; ///< tracks some planned session plays
+  std::set<std::int64_t> live_tracks; ///< tracks some planned session plays or goes on to
 
   /// Where `key` is wanted: tier and probability; nullptr when it is not wanted.
   const std::pair<tier_id, double>* find(const cache_key& key) const;
@@ -78,7 +79,9 @@ struct buffer_planner_settings {
 /// - L1: P at l1_chunks (+0, +1), probability 0.95 for the first offset (the playing chunk,
 ///   fetched already) and 1 for the next (0.01 less for each further one), and up
 ///   to l1_max_presets - 1 predicted presets whose probability is above
-///   l1_min_probability at the same offsets, with their probability;
+///   l1_min_probability at the same offsets, with their probability; offsets past the
+///   track's last chunk continue at chunk 0, 1, ... of next_track_id when it is set (a
+///   gapless player's next fetch after the last chunk);
 /// - L2: every branch scenario's chunks with the scenario's probability;
 /// - L3: P at l3_chunks (+2..+9), probability 0.5 falling by 10% per chunk;
 /// - exploration: L1 also gets every preset at the current chunk (probability at least

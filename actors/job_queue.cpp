@@ -38,6 +38,12 @@ std::optional<queued_job> job_queue::pop() {
   return out;
 }
 
+std::optional<job_priority> job_queue::top_priority() const {
+  if (by_order_.empty())
+    return std::nullopt;
+  return static_cast<job_priority>(std::get<0>(by_order_.begin()->first));
+}
+
 std::optional<std::uint64_t> job_queue::find(const job_identity& identity) const {
   auto it = by_identity_.find(identity);
   if (it == by_identity_.end())

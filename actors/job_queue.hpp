@@ -36,6 +36,9 @@ public:
   /// Removes and returns the most urgent job; nullopt when empty.
   std::optional<queued_job> pop();
 
+  /// The priority of the job pop() would return; nullopt when empty.
+  std::optional<job_priority> top_priority() const;
+
   /// The queued job with `identity`'s id, or nullopt.
   std::optional<std::uint64_t> find(const job_identity& identity) const;
 

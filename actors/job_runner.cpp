@@ -8,7 +8,7 @@
 
 #include "actors/job_error.hpp"
 #include "codec/codec_error.hpp"
-#include "codec/opus_chunk_format.hpp"
+#include "codec/opus_segmented_format.hpp"
 #include "dsp/loudness_analyser.hpp"
 
 namespace auralis::actors {
@@ -169,11 +169,22 @@ job_output job_runner::run(const job_spec& spec) {
     }
     case job_kind::decode: {
       const auto& blob = bytes_of(spec);
-      const auto view = codec::opus_chunk_format::parse(blob.data(), blob.size());
-      const std::size_t samples = 2 * static_cast<std::size_t>(view.frame_count());
+      // Validated before the output is allocated: the sizes come from the container.
+      const auto view = codec::opus_segmented_format::parse(blob.data(), blob.size());
+      if (spec.segment < -1)
+        throw job_error(engine_errc::invalid_argument,
+                        "decode segment " + std::to_string(spec.segment));
+      const bool whole = spec.segment < 0;
+      const auto segment = static_cast<std::uint32_t>(whole ? 0 : spec.segment);
+      const std::size_t frames = whole ? view.frame_count() : view.segment_at(segment).frame_count;
+      const std::size_t samples = 2 * frames;
       auto pcm = std::make_shared<std::vector<std::uint8_t>>(samples * sizeof(std::int16_t));
-      decoder_.decode_into(blob.data(), blob.size(), reinterpret_cast<std::int16_t*>(pcm->data()),
-                           samples);
+      // new[] storage is suitably aligned for int16_t.
+      auto* target = reinterpret_cast<std::int16_t*>(pcm->data());
+      if (whole)
+        decoder_.decode_into(blob.data(), blob.size(), target, samples);
+      else
+        decoder_.decode_segment_into(blob.data(), blob.size(), segment, target, samples);
       out.output.data = std::move(pcm);
       break;
     }

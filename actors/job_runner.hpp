@@ -18,7 +18,9 @@ namespace auralis::actors {
 /// Does the CPU work of one job, without an actor: each worker owns one runner (and so its
 /// own codec states and mastering chain). Not thread-safe.
 ///
-/// - encode: 16-bit PCM payload -> opus_chunk blob; decode: the reverse.
+/// - encode: 16-bit PCM payload -> L3 container of opus.segments segments
+///   (opus_chunk_encoder::encode); decode: the reverse, the whole entry when spec.segment is
+///   -1, else only segment spec.segment (its frames alone: a part of a parallel decode).
 /// - render: key.chunk_idx of spec.source through the preset named key.preset at
 ///   key.intensity with spec.loudness_gain_db, as interleaved 16-bit 48 kHz stereo PCM
 ///   (exactly frames * 4 bytes; the last chunk of a track may be short). The chunk is read
@@ -46,8 +48,9 @@ public:
 
   /// Runs `spec` and returns its output (with the CPU time spent). Throws job_error for
   /// failures the engine names (unknown_preset, unknown_chunk, source_changed,
-  /// invalid_argument for an out-of-range intensity or gain) and codec_error on bad input
-  /// (PCM of odd length, a corrupt blob), an unreadable file or a codec failure.
+  /// invalid_argument for an out-of-range intensity or gain or a segment below -1) and
+  /// codec_error on bad input (PCM of odd length, a corrupt blob, a segment index past the
+  /// entry's segments: invalid_argument), an unreadable file or a codec failure.
   job_output run(const job_spec& spec);
 
   /// The dither seed of a render of `key`: a hash of track, preset and intensity (not the

@@ -18,7 +18,7 @@ namespace auralis::actors {
 /// What a job does. All of it is CPU-heavy and runs on a worker, never in a tier actor.
 enum class job_kind : std::uint8_t {
   encode,  ///< 16-bit PCM payload -> opus_chunk blob (for L3)
-  decode,  ///< opus_chunk blob -> 16-bit PCM payload (serving or promoting an L3 entry)
+  decode,  ///< L3 entry (opus_chunk container) -> 16-bit PCM payload (serving or promoting it)
   render,  ///< source file span -> mastered 16-bit PCM payload of key's chunk
   analyse, ///< whole source file -> track_analysis (loudness per preset, chunk features)
 };
@@ -94,13 +94,16 @@ struct job_spec {
   audio_payload input;    ///< encode: PCM; decode: opus_chunk blob; else unused
   source_ref source;      ///< render, analyse: the file
   double loudness_gain_db = 0; ///< render: the track's gain for key.preset (from analyse)
+  /// decode: -1 decodes the whole L3 entry; k >= 0 only its segment k (the pool's parallel
+  /// parts; the output then holds that segment's frames alone).
+  std::int32_t segment = -1;
 };
 
 /// CAF serialisation of job_spec.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_spec& x) {
   return f(caf::meta::type_name("job_spec"), x.kind, x.key, x.priority, x.probability, x.input,
-           x.source, x.loudness_gain_db);
+           x.source, x.loudness_gain_db, x.segment);
 }
 
 /// What a job produced.

@@ -373,9 +373,15 @@ void run_plan(planner_pointer self) {
       continue;
     }
     const auto& v = it->second.view;
-    auto t = st.tracks.find(v.track_id);
-    if (t != st.tracks.end() && t->second.ready && !st.failed_tracks.count(v.track_id))
+    auto ready = [&](std::int64_t track_id) {
+      auto t = st.tracks.find(track_id);
+      return t != st.tracks.end() && t->second.ready && !st.failed_tracks.count(track_id);
+    };
+    if (ready(v.track_id)) {
       sessions.push_back(v);
+      const auto next = it->second.next_track_id;
+      sessions.back().next_track_id = next > 0 && ready(next) ? next : 0;
+    }
     ++it;
   }
   st.wanted = st.planner->plan(sessions);
@@ -404,10 +410,26 @@ void request_plan(planner_pointer self) {
   run_plan(self);
 }
 
+/// Loads the track a session goes on to (its analysis, once) so that its first chunks can
+/// be planned before the current track ends; re-plans when it is ready.
+void prepare_next_track(planner_pointer self, std::int64_t track_id) {
+  if (track_id <= 0)
+    return;
+  if (auto it = self->state.tracks.find(track_id); it != self->state.tracks.end() && it->second.ready)
+    return;
+  with_track(self, track_id, [self, track_id](const caf::error& err) {
+    if (err)
+      spdlog::debug("planner: next track {} cannot be prepared: {}", track_id,
+                    self->system().render(err));
+    else
+      request_plan(self);
+  });
+}
+
 /// Asks the predictor for a session's predictions and branch scenarios and re-plans.
 void refresh_session(planner_pointer self, const std::string& session_id,
-                     std::int64_t track_id) {
-  with_track(self, track_id, [self, session_id, track_id](const caf::error& err) {
+                     std::int64_t track_id, std::int64_t next_track_id) {
+  with_track(self, track_id, [self, session_id, track_id, next_track_id](const caf::error& err) {
     auto& st = self->state;
     if (err) {
       spdlog::warn("planner: session {} plays track {}, which cannot be used: {}", session_id,
@@ -432,14 +454,15 @@ void refresh_session(planner_pointer self, const std::string& session_id,
     const auto hint = it != st.sessions.end() ? it->second.view.chunk_idx : 0;
     self->request(st.settings.predictor, st.settings.ask_timeout, predict_atom::value, ask(hint))
       .then(
-        [self, session_id, ask, chunks](prediction_reply& pr) {
+        [self, session_id, ask, chunks, next_track_id](prediction_reply& pr) {
           auto req = ask(pr.chunk_idx);
           self->request(self->state.settings.predictor, self->state.settings.ask_timeout,
                         branches_atom::value, req)
             .then(
-              [self, session_id, chunks, pr](branch_plan& bp) {
+              [self, session_id, chunks, pr, next_track_id](branch_plan& bp) {
                 auto& st = self->state;
                 auto& slot = st.sessions[session_id];
+                slot.next_track_id = next_track_id;
                 auto& v = slot.view;
                 v.session_id = session_id;
                 v.track_id = bp.track_id;
@@ -452,6 +475,7 @@ void refresh_session(planner_pointer self, const std::string& session_id,
                 v.scenarios = std::move(bp.scenarios);
                 slot.last_seen = st.now();
                 request_plan(self);
+                prepare_next_track(self, next_track_id);
               },
               [](caf::error&) {});
         },
@@ -676,9 +700,9 @@ planner_actor_impl(planner_actor::stateful_pointer<planner_state> self,
       self->request(self->state.settings.predictor, self->state.settings.ask_timeout,
                     position_atom::value, u)
         .then(
-          [self, rp, track_id = u.track_id](position_reply& r) mutable {
+          [self, rp, track_id = u.track_id, next = u.next_track_id](position_reply& r) mutable {
             if (r.accepted)
-              refresh_session(self, r.session_id, track_id);
+              refresh_session(self, r.session_id, track_id, next);
             rp.deliver(std::move(r));
           },
           [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });

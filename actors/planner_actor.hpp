@@ -81,6 +81,7 @@ struct planner_state {
   struct session_slot {
     planned_session view;  ///< what the wanted set is computed from
     time_point last_seen;  ///< last position update or fetch (settings.clock)
+    std::int64_t next_track_id = 0; ///< from the last position update; 0 = unknown
   };
 
   /// A track's data needed to render it, loaded once from the library.

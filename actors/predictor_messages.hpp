@@ -59,13 +59,14 @@ struct position_update {
   double position_s = 0;   ///< playback position in the track, seconds, >= 0
   std::string preset;      ///< the preset playing now; must be a known preset
   double intensity = 1;    ///< 0..1
+  std::int64_t next_track_id = 0; ///< the track the player goes on to after this one; 0 = unknown
 };
 
 /// CAF serialisation of position_update.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, position_update& x) {
   return f(caf::meta::type_name("position_update"), x.session_id, x.track_id, x.position_s,
-           x.preset, x.intensity);
+           x.preset, x.intensity, x.next_track_id);
 }
 
 /// The answer to a position update.

@@ -1,6 +1,10 @@
 #include "actors/worker_pool_actor.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <mutex>
+#include <numeric>
+#include <optional>
 #include <set>
 
 #include <malloc.h>
@@ -12,6 +16,7 @@
 #include "actors/job_error.hpp"
 #include "actors/job_runner.hpp"
 #include "codec/codec_error.hpp"
+#include "codec/opus_segmented_format.hpp"
 
 namespace auralis::actors {
 
@@ -61,7 +66,10 @@ void finish_job(pool_pointer self, std::uint64_t id, F&& fn) {
     fn(w.promise);
     st.waiter_job.erase(w.id);
   }
-  st.running_by_identity.erase(it->second.identity);
+  // A split job given up may share its identity with a newer job: forget only its own.
+  if (auto r = st.running_by_identity.find(it->second.identity);
+      r != st.running_by_identity.end() && r->second == id)
+    st.running_by_identity.erase(r);
   st.jobs.erase(it);
 }
 
@@ -111,23 +119,174 @@ std::uint64_t cancel_jobs(pool_pointer self, const std::vector<std::uint64_t>& i
   return ids.size();
 }
 
-/// Starts queued jobs on idle workers, most urgent first; skips jobs nobody waits for.
+/// The split job whose next part starts first (most urgent, then oldest), or 0. Forgets
+/// entries whose job is gone or has no part left to start.
+std::uint64_t next_split(pool_pointer self) {
+  auto& st = self->state;
+  std::uint64_t best = 0;
+  job_priority best_priority = job_priority::l3;
+  for (auto it = st.splitting.begin(); it != st.splitting.end();) {
+    auto job = st.jobs.find(*it);
+    if (job == st.jobs.end() || !job->second.split ||
+        job->second.split->next >= job->second.split->frame_counts.size()) {
+      it = st.splitting.erase(it);
+      continue;
+    }
+    const auto priority = job->second.split->spec.priority;
+    if (best == 0 || priority < best_priority) {
+      best = *it;
+      best_priority = priority;
+    }
+    ++it;
+  }
+  return best;
+}
+
+/// Runs the next part of split job `id` on worker `slot`.
+void start_part(pool_pointer self, std::size_t slot, std::uint64_t id) {
+  auto& st = self->state;
+  auto& split = *st.jobs.at(id).split;
+  const std::uint32_t segment = split.next++;
+  ++split.running;
+  ++st.counters.parts;
+  job_spec part = split.spec; // shares the entry's bytes
+  part.segment = static_cast<std::int32_t>(segment);
+  st.workers[slot].job = id;
+  self->request(st.workers[slot].handle, caf::infinite, run_atom::value, std::move(part))
+    .then(
+      [self, slot, id, segment](job_output& out) {
+        auto& st = self->state;
+        st.counters.cpu_ms += out.cpu_ms;
+        st.workers[slot].job = 0;
+        auto it = st.jobs.find(id);
+        if (it == st.jobs.end() || !it->second.split) {
+          dispatch(self); // the job failed or was given up: the part is not needed
+          return;
+        }
+        auto& split = *it->second.split;
+        --split.running;
+        // The worker gets its next work before this part is copied.
+        dispatch(self);
+        const std::size_t bytes = static_cast<std::size_t>(split.frame_counts[segment]) * 4;
+        if (!out.output.data || out.output.data->size() != bytes) {
+          ++st.counters.failed;
+          const auto got = out.output.data ? out.output.data->size() : 0;
+          finish_job(self, id, [&](auto& promise) {
+            promise.deliver(make_engine_error(
+              engine_errc::corrupt_entry, "segment " + std::to_string(segment) + " decoded to " +
+                                            std::to_string(got) + " bytes, not " +
+                                            std::to_string(bytes)));
+          });
+          return;
+        }
+        if (!split.pcm) // allocated while the other parts still run
+          split.pcm = std::make_shared<std::vector<std::uint8_t>>(
+            std::accumulate(split.frame_counts.begin(), split.frame_counts.end(), std::size_t{0}) *
+            4);
+        std::memcpy(split.pcm->data() + static_cast<std::size_t>(split.first_frames[segment]) * 4,
+                    out.output.data->data(), bytes);
+        split.cpu_ms += out.cpu_ms;
+        ++split.done;
+        if (split.done == split.frame_counts.size()) {
+          ++st.counters.completed;
+          job_output joined;
+          joined.kind = split.spec.kind;
+          joined.key = split.spec.key;
+          joined.output.data = std::move(split.pcm);
+          joined.cpu_ms = split.cpu_ms;
+          finish_job(self, id, [&](auto& promise) { promise.deliver(joined); });
+        } else if (split.running == 0 && split.next == split.frame_counts.size()) {
+          // Given up (its last waiter timed out) and its last running part is back.
+          finish_job(self, id, [](auto&) {});
+        }
+      },
+      [self, slot, id](caf::error& err) {
+        auto& st = self->state;
+        st.workers[slot].job = 0;
+        if (engine_code_of(err) == 0) {
+          spdlog::error("worker-pool: worker {} died ({}); replacing it", slot,
+                        self->system().render(err));
+          ++st.counters.respawned;
+          st.workers[slot].handle = spawn_worker(self);
+          err = make_engine_error(engine_errc::worker_failed, "the worker running the job died");
+        }
+        if (auto it = st.jobs.find(id); it != st.jobs.end() && it->second.split) {
+          // The first failing part fails the job; later parts find it gone.
+          ++st.counters.failed;
+          finish_job(self, id, [&](auto& promise) { promise.deliver(err); });
+        }
+        dispatch(self);
+      });
+}
+
+/// Turns the queued decode job `q` into a split job when its entry has several segments
+/// and the pool several workers; false (nothing changed) otherwise. A blob that is not a
+/// valid container is left to a worker, which answers the error.
+bool split_decode(pool_pointer self, queued_job& q) {
+  auto& st = self->state;
+  if (q.spec.kind != job_kind::decode || q.spec.segment >= 0 || !q.spec.input.data ||
+      st.workers.size() < 2)
+    return false;
+  const auto& bytes = *q.spec.input.data;
+  if (!codec::opus_segmented_format::has_magic(bytes.data(), bytes.size()))
+    return false;
+  std::optional<codec::opus_segmented_format> view;
+  try {
+    view = codec::opus_segmented_format::parse(bytes.data(), bytes.size());
+  } catch (const codec::codec_error&) {
+    return false;
+  }
+  if (view->segment_count() < 2)
+    return false;
+  auto split = std::make_unique<pool_state::split_job>();
+  for (std::uint32_t k = 0; k < view->segment_count(); ++k) {
+    const auto segment = view->segment_at(k);
+    split->first_frames.push_back(segment.first_frame);
+    split->frame_counts.push_back(segment.frame_count);
+  }
+  split->spec = std::move(q.spec);
+  auto& job = st.jobs.at(q.id);
+  job.running = true;
+  job.split = std::move(split);
+  st.running_by_identity[job.identity] = q.id;
+  st.splitting.push_back(q.id);
+  ++st.counters.split;
+  return true;
+}
+
+/// Starts the most urgent work on idle worker `slot`: a part of a split job, or else the
+/// most urgent queued job nobody has given up on. False when there is nothing to start.
+bool start_next(pool_pointer self, std::size_t slot) {
+  auto& st = self->state;
+  for (;;) {
+    const std::uint64_t split = next_split(self);
+    const auto top = st.queue.top_priority();
+    if (split != 0 && (!top || st.jobs.at(split).split->spec.priority <= *top)) {
+      start_part(self, slot, split);
+      return true;
+    }
+    auto q = st.queue.pop();
+    if (!q)
+      return false;
+    auto it = st.jobs.find(q->id);
+    if (it == st.jobs.end() || it->second.waiters.empty()) {
+      if (it != st.jobs.end())
+        st.jobs.erase(it);
+      continue;
+    }
+    if (split_decode(self, *q))
+      continue; // its first part is now the most urgent work
+    start_on(self, slot, std::move(*q));
+    return true;
+  }
+}
+
+/// Starts work on idle workers, most urgent first.
 void dispatch(pool_pointer self) {
   auto& st = self->state;
-  for (std::size_t slot = 0; slot < st.workers.size() && !st.queue.empty(); ++slot) {
-    if (st.workers[slot].job != 0)
-      continue;
-    while (auto q = st.queue.pop()) {
-      auto it = st.jobs.find(q->id);
-      if (it == st.jobs.end() || it->second.waiters.empty()) {
-        if (it != st.jobs.end())
-          st.jobs.erase(it);
-        continue;
-      }
-      start_on(self, slot, std::move(*q));
-      break;
-    }
-  }
+  for (std::size_t slot = 0; slot < st.workers.size(); ++slot)
+    if (st.workers[slot].job == 0 && !start_next(self, slot))
+      return;
 }
 
 } // namespace
@@ -188,6 +347,10 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
           running != st.running_by_identity.end()) {
         id = running->second;
         ++st.counters.joined;
+        if (auto& split = st.jobs.at(id).split) {
+          split->spec.priority = std::min(split->spec.priority, spec.priority);
+          split->spec.probability = std::max(split->spec.probability, spec.probability);
+        }
       } else {
         const auto pushed = st.queue.push(st.next_job, std::move(spec));
         id = pushed.id;
@@ -249,6 +412,15 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
       if (job.waiters.empty() && !job.running) {
         st.queue.remove(job.identity);
         st.jobs.erase(job_id);
+      } else if (job.waiters.empty() && job.split) {
+        // Nobody waits for the decode any more: start no more of its parts.
+        auto& split = *job.split;
+        split.next = static_cast<std::uint32_t>(split.frame_counts.size());
+        ++st.counters.cancelled;
+        // A new request for the same entry starts afresh instead of joining this one.
+        st.running_by_identity.erase(job.identity);
+        if (split.running == 0)
+          st.jobs.erase(job_id);
       }
     },
   };

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <vector>
 
 #include <caf/stateful_actor.hpp>
@@ -31,17 +32,21 @@ struct pool_report {
   std::uint64_t joined = 0;      ///< of which joined an identical queued or running job
   std::uint64_t completed = 0;   ///< jobs finished
   std::uint64_t failed = 0;      ///< jobs that ended in an error
-  std::uint64_t cancelled = 0;   ///< queued jobs dropped by cancel or prune
+  std::uint64_t cancelled = 0;   ///< queued jobs dropped by cancel or prune, and split
+                                 ///< decodes given up when their last waiter timed out
   std::uint64_t timed_out = 0;   ///< waiters answered with a timeout
   std::uint64_t respawned = 0;   ///< workers replaced after dying
-  double cpu_ms = 0;             ///< CPU time of all finished jobs
+  double cpu_ms = 0;             ///< CPU time of all finished jobs (and parts)
+  std::uint64_t split = 0;       ///< decode jobs run as parallel segment parts
+  std::uint64_t parts = 0;       ///< segment parts started
 };
 
 /// CAF serialisation of pool_report.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, pool_report& x) {
   return f(caf::meta::type_name("pool_report"), x.workers, x.busy, x.queued, x.submitted,
-           x.joined, x.completed, x.failed, x.cancelled, x.timed_out, x.respawned, x.cpu_ms);
+           x.joined, x.completed, x.failed, x.cancelled, x.timed_out, x.respawned, x.cpu_ms,
+           x.split, x.parts);
 }
 
 /// The DSP worker pool: a typed dispatcher in front of N worker actors.
@@ -51,6 +56,15 @@ typename Inspector::result_type inspect(Inspector& f, pool_report& x) {
 ///   gets engine_errc::timed_out when its priority's timeout passes first; a queued job
 ///   nobody waits for any more is dropped. A worker that dies fails its job
 ///   (worker_failed) and is replaced.
+///   A decode job of an L3 entry of several segments (opus_segmented_format), once it is
+///   the most urgent queued job and the pool has more than one worker, runs as one part
+///   per segment (job_spec::segment) at the job's priority: every idle worker takes a part,
+///   parts go before queued jobs of the same or a lower priority, and the parts' PCM is
+///   joined into one payload, answered once when the last part is done (cpu_ms: the sum
+///   of the parts). The first part to fail fails the job with its error, once; the other
+///   parts' results are then dropped. While its parts run the job counts as running (it is
+///   joined, never cancelled or pruned); when its last waiter times out, its parts not yet
+///   started are dropped.
 /// - cancel, track id: drops every queued job (any kind, any priority) of that track; its
 ///   waiters get engine_errc::cancelled. Running jobs finish and their results are still
 ///   delivered. Answers how many queued jobs were dropped.
@@ -85,11 +99,24 @@ struct pool_state {
     std::uint64_t id;
     caf::typed_response_promise<job_output> promise;
   };
+  /// A decode job running as parallel parts, one per segment of its L3 entry.
+  struct split_job {
+    job_spec spec;                           ///< the job (its input, its priority)
+    std::vector<std::uint32_t> first_frames; ///< per segment, its first frame in the chunk
+    std::vector<std::uint32_t> frame_counts; ///< per segment, its frames
+    std::uint32_t next = 0;                  ///< the next segment to start
+    std::uint32_t running = 0;               ///< parts on workers now
+    std::uint32_t done = 0;                  ///< parts finished and copied
+    std::shared_ptr<std::vector<std::uint8_t>> pcm; ///< the joined PCM (from the first part
+                                                    ///< back on), filled part by part
+    double cpu_ms = 0;                       ///< CPU time of the finished parts
+  };
   /// A job queued or running.
   struct pending_job {
     job_identity identity;   ///< the spec itself waits in `queue`, then goes to a worker
     std::vector<waiter> waiters;
     bool running = false;
+    std::unique_ptr<split_job> split; ///< set while the job runs as parts
   };
   /// One worker and what it runs.
   struct worker_slot {
@@ -103,6 +130,7 @@ struct pool_state {
   std::map<job_identity, std::uint64_t> running_by_identity;
   std::map<std::uint64_t, std::uint64_t> waiter_job;    ///< waiter id -> job id
   std::vector<worker_slot> workers;
+  std::vector<std::uint64_t> splitting; ///< split jobs with parts not yet started, oldest first
   std::uint64_t next_job = 1;
   std::uint64_t next_waiter = 1;
   pool_report counters;

@@ -16,6 +16,7 @@ namespace auralis::bench {
 struct bench_options {
   std::string data_dir = "var/bench"; ///< scratch space (demo library, temp files)
   unsigned seed = 42;                 ///< for anything random
+  std::string only;                   ///< run only this part (replay: a scenario name); "" = all
 };
 
 /// One benchmark: `name` is its subcommand; `run` returns the process exit code.

@@ -1,6 +1,6 @@
 // dsp: the mastering chain's speed. Renders the first 60 s of the rhythmic demo track
-// (synthesised at 48 kHz) through each preset in 15 s chunks with a 3 s pre-roll and the
-// limiter's post-roll, to 16-bit PCM with dither, and measures thread CPU time. Times real
+// (synthesised at 48 kHz) through each preset in 15 s chunks with the preset's pre-roll
+// (mastering_chain::default_preroll_frames(), 1-3 s) and the limiter's post-roll, to 16-bit PCM with dither, and measures thread CPU time. Times real
 // time = audio seconds delivered / CPU seconds spent (pre-roll work included).
 
 #include <algorithm>
@@ -27,18 +27,19 @@ int run_dsp(const bench_options& opts) {
   const auto presets =
     config::config_loader::parse_presets(config::embedded_presets_json, "(embedded presets)");
   const std::size_t track_index = 1;
-  std::printf("dsp: demo track %zu (%s), first %lld s, %lld chunks of 15 s, 3 s pre-roll, "
-              "%d repeats\n",
+  std::printf("dsp: demo track %zu (%s), first %lld s, %lld chunks of 15 s, each preset's "
+              "pre-roll, %d repeats\n",
               track_index, dsp::demo_synth::tracks()[track_index].title.c_str(),
               static_cast<long long>(seconds), static_cast<long long>(chunks), repeats);
   const std::vector<float> track = dsp::demo_synth::render(track_index, rate);
   const auto track_frames = static_cast<std::int64_t>(track.size() / 2);
   const std::int64_t frames = std::min(track_frames, chunk_frames * chunks);
-  // The timeline with zeros before frame 0, so every chunk's pre-roll is a plain pointer.
+  // The timeline with zeros before frame 0 (the longest pre-roll), so every chunk's pre-roll
+  // is a plain pointer.
   const dsp::mastering_chain probe(presets.all().front(), rate);
-  const std::int64_t preroll = probe.default_preroll_frames();
+  const auto lead = static_cast<std::int64_t>(dsp::mastering_chain::default_preroll_seconds * rate);
   const std::int64_t postroll = probe.postroll_frames();
-  std::vector<float> timeline(static_cast<std::size_t>(2 * preroll), 0.0f);
+  std::vector<float> timeline(static_cast<std::size_t>(2 * lead), 0.0f);
   timeline.insert(timeline.end(), track.begin(), track.end());
   timeline.resize(timeline.size() + static_cast<std::size_t>(2 * postroll), 0.0f);
 
@@ -89,6 +90,7 @@ int run_dsp(const bench_options& opts) {
     request.intensity = 1.0;
     request.loudness_gain_db = chain.loudness_gain_db(loudness.pre_gain_lufs[p]);
     request.dither_seed = opts.seed;
+    const std::int64_t preroll = chain.default_preroll_frames();
     request.preroll_frames = preroll;
     double cpu = 0;
     double limiter_db = 0;
@@ -97,7 +99,7 @@ int run_dsp(const bench_options& opts) {
         const std::int64_t first = k * chunk_frames;
         request.start_frame = first;
         request.output_frames = std::min(chunk_frames, frames - first);
-        request.input = timeline.data() + 2 * first;
+        request.input = timeline.data() + 2 * (lead + first - preroll);
         request.input_frames = preroll + request.output_frames + postroll;
         t0 = thread_cpu_seconds();
         chain.render_pcm(request, pcm.data());
@@ -107,9 +109,10 @@ int run_dsp(const bench_options& opts) {
         limiter_db = std::min(limiter_db, chain.last_stats().limiter_min_gain_db);
       }
     const double xrt = static_cast<double>(frames) * repeats / rate / cpu;
-    std::printf("%-9s gain %+6.2f dB  limiter down to %6.2f dB  %8.1f ms CPU for %d x %lld s  "
-                "%7.0fx real time\n",
-                preset.name.c_str(), request.loudness_gain_db, limiter_db, cpu * 1e3, repeats,
+    std::printf("%-9s gain %+6.2f dB  limiter down to %6.2f dB  pre-roll %.2f s  %8.1f ms CPU "
+                "for %d x %lld s  %7.0fx real time\n",
+                preset.name.c_str(), request.loudness_gain_db, limiter_db,
+                static_cast<double>(preroll) / rate, cpu * 1e3, repeats,
                 static_cast<long long>(seconds), xrt);
     char buf[96];
     std::snprintf(buf, sizeof buf, "%s\"%s\": %.1f", p ? ", " : "", preset.name.c_str(), xrt);

@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
   app.add_option("--data-dir", opts.data_dir, "scratch folder for demo audio")
     ->capture_default_str();
   app.add_option("--seed", opts.seed, "seed for anything random")->capture_default_str();
+  app.add_option("--only", opts.only,
+                 "run only the named part of a benchmark (replay: one scenario)");
   const benchmark* chosen = nullptr;
   for (const auto& b : all_benchmarks()) {
     auto* sub = app.add_subcommand(b.name, b.description);

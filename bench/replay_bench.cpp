@@ -9,10 +9,10 @@
 // (a fetch of the playing chunk in the new preset or at the new place, then a position
 // update), 0.5 s of scenario time later. Like a gapless player, a listener whose track is
 // fetched to its end announces the next track (a position update at its start) in its last
-// 10 s. Rendering is real: after each phase the pool gets
-// real time until it has nothing queued or running (at most 0.4 s of wall time per 5
-// listeners), so the
-// planner prepares what a real engine would have prepared during those 5 s of listening.
+// 10 s, and every position update names the track that follows (the player's queue).
+// Rendering is real: after each phase the pool gets real time until it has nothing queued
+// or running (at most 0.4 s of wall time per 5 listeners), so the planner prepares what a
+// real engine would have prepared during those 5 s of listening.
 //
 // Figures per scenario, over the fetches after a 2-minute (scenario time) warm-up: the
 // share served from L1, L2, L3 and missed; the fetches right after a preset switch and the
@@ -203,6 +203,7 @@ tally replay(const scenario& sc, const config::engine_config& base, const std::s
       u.track_id = tracks[l.track].id;
       u.position_s = position(l, t);
       u.preset = l.preset;
+      u.next_track_id = tracks[(l.track + 1) % tracks.size()].id; // the player's queue
       self->request(core.planner, 30s, actors::position_atom::value, u)
         .receive([](actors::position_reply&) {}, [&](caf::error&) { ++out.errors; });
     };
@@ -212,6 +213,7 @@ tally replay(const scenario& sc, const config::engine_config& base, const std::s
       u.track_id = tracks[(l.track + 1) % tracks.size()].id;
       u.position_s = 0;
       u.preset = l.preset;
+      u.next_track_id = tracks[(l.track + 2) % tracks.size()].id;
       (void) t;
       self->request(core.planner, 30s, actors::position_atom::value, u)
         .receive([](actors::position_reply&) {}, [&](caf::error&) { ++out.errors; });
@@ -413,9 +415,16 @@ int run_replay(const bench_options& opts) {
   config::json_writer w;
   w.begin_object().key("scenarios").begin_object();
   unsigned index = 0;
+  if (!opts.only.empty() &&
+      std::none_of(scenarios.begin(), scenarios.end(),
+                   [&](const scenario& sc) { return sc.name == opts.only; }))
+    throw std::runtime_error("no replay scenario is called '" + opts.only + "'");
   for (const auto& sc : scenarios) {
+    const unsigned scenario_seed = opts.seed + 101 * index++; // the same with or without --only
+    if (!opts.only.empty() && sc.name != opts.only)
+      continue;
     const auto r = replay(sc, cfg, demo.string(), (root / ("data-" + sc.name)).string(),
-                          opts.seed + 101 * index++, cores);
+                          scenario_seed, cores);
     const double miss = fraction(r.by_source[3], r.fetches);
     std::printf("  %-22s %s\n", sc.name.c_str(), sc.description.c_str());
     std::printf("  %-22s %llu fetches: L1 %.3f  L2 %.3f  L3 %.3f  miss %.3f; switches %llu, "

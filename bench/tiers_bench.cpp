@@ -6,7 +6,9 @@
 // measures:
 // - l3_ratio: 16-bit PCM bytes the L3 entries represent / Opus bytes L3 holds;
 // - l3_decode_ms_p50: median wall time, submit to reply, of a decode job turning one full
-//   15 s L3 entry back into PCM on an otherwise idle pool (>= 20 samples);
+//   15 s L3 entry back into PCM on an otherwise idle pool (>= 20 samples); the pool runs
+//   the entry's segments as parallel parts on its idle workers, so this is about the CPU
+//   per decode (also printed) divided by the workers;
 // - l3_encode_xrt: audio seconds per wall second of one 15 s encode job (median of 5);
 // - rss_mb: the process's resident memory after the tiers are full (1 MB = 10^6 bytes,
 //   as the budgets);
@@ -32,7 +34,7 @@
 #include "actors/core_actors.hpp"
 #include "actors/message_types.hpp"
 #include "bench/bench.hpp"
-#include "codec/opus_chunk_format.hpp"
+#include "codec/opus_segmented_format.hpp"
 #include "config/config_loader.hpp"
 #include "dsp/mastering_chain.hpp"
 
@@ -244,7 +246,7 @@ int measure(caf::scoped_actor& self, const core_actors& core, const config::engi
     auto got = ask<get_reply>(self, core.l3, caf::get_atom::value, rec.key, false);
     if (!got.found || !got.payload.data)
       continue;
-    const auto view = codec::opus_chunk_format::parse(*got.payload.data);
+    const auto view = codec::opus_segmented_format::parse(*got.payload.data);
     pcm_bytes += static_cast<std::uint64_t>(view.frame_count()) * 4;
     opus_bytes += rec.bytes;
     if (static_cast<std::int64_t>(view.frame_count()) == cfg.chunk_frames())
@@ -272,9 +274,14 @@ int measure(caf::scoped_actor& self, const core_actors& core, const config::engi
     decode_cpu_ms.push_back(pcm.cpu_ms);
   }
   const double decode_p50 = median(decode_ms);
-  std::printf("L3 decode of a 15 s entry: %.2f ms wall (median of %zu), %.2f ms CPU on the "
-              "worker\n",
-              decode_p50, decode_ms.size(), median(decode_cpu_ms));
+  const auto pool = ask<pool_report>(self, core.pool, stats_atom::value);
+  std::printf("L3 decode of a 15 s entry in %u segments: %.2f ms wall (median of %zu), "
+              "%.2f ms CPU on the workers in all (%llu decodes split into %llu parts)\n",
+              codec::opus_segmented_format::parse(*full_chunks.front().second.data)
+                .segment_count(),
+              decode_p50, decode_ms.size(), median(decode_cpu_ms),
+              static_cast<unsigned long long>(pool.split),
+              static_cast<unsigned long long>(pool.parts));
 
   // Encode: the last decoded chunk back to Opus, as demotion does.
   std::vector<double> encode_ms;

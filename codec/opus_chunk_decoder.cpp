@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include <opus/opus.h>
@@ -37,25 +38,56 @@ opus_chunk_decoder::~opus_chunk_decoder() = default;
 
 std::size_t opus_chunk_decoder::decode_into(const unsigned char* blob, std::size_t size,
                                             std::int16_t* out, std::size_t out_samples) {
-  const opus_chunk_format chunk = opus_chunk_format::parse(blob, size);
+  const opus_segmented_format chunk = opus_segmented_format::parse(blob, size);
+  // Every segment is validated before a packet is decoded.
+  std::array<std::optional<opus_chunk_format>, opus_segmented_format::max_segments> segments;
+  for (std::uint32_t k = 0; k < chunk.segment_count(); ++k)
+    segments[k] = chunk.segment_format(k);
   const std::size_t needed = 2 * static_cast<std::size_t>(chunk.frame_count());
   if (out_samples < needed)
     throw codec_error(codec_errc::corrupt,
-                      "opus chunk decoder: the blob holds " + std::to_string(needed) +
+                      "opus chunk decoder: the chunk holds " + std::to_string(needed) +
                         " samples, the output has room for " + std::to_string(out_samples));
-  return decode_validated(chunk, out);
+  std::size_t first = 0;
+  for (std::uint32_t k = 0; k < chunk.segment_count(); ++k)
+    first += decode_validated(*segments[k], out + 2 * first);
+  return first;
 }
 
 std::vector<std::int16_t> opus_chunk_decoder::decode(const unsigned char* blob,
                                                      std::size_t size) {
-  const opus_chunk_format chunk = opus_chunk_format::parse(blob, size);
+  const opus_segmented_format chunk = opus_segmented_format::parse(blob, size);
   std::vector<std::int16_t> out(2 * static_cast<std::size_t>(chunk.frame_count()));
-  decode_validated(chunk, out.data());
+  decode_into(blob, size, out.data(), out.size());
   return out;
 }
 
 std::vector<std::int16_t> opus_chunk_decoder::decode(const std::vector<unsigned char>& blob) {
   return decode(blob.data(), blob.size());
+}
+
+std::size_t opus_chunk_decoder::decode_segment_into(const unsigned char* blob, std::size_t size,
+                                                    std::uint32_t segment, std::int16_t* out,
+                                                    std::size_t out_samples) {
+  const opus_segmented_format chunk = opus_segmented_format::parse(blob, size);
+  const opus_chunk_format part = chunk.segment_format(segment);
+  const std::size_t needed = 2 * static_cast<std::size_t>(part.frame_count());
+  if (out_samples < needed)
+    throw codec_error(codec_errc::corrupt,
+                      "opus chunk decoder: segment " + std::to_string(segment) + " holds " +
+                        std::to_string(needed) + " samples, the output has room for " +
+                        std::to_string(out_samples));
+  return decode_validated(part, out);
+}
+
+std::vector<std::int16_t> opus_chunk_decoder::decode_segment(const unsigned char* blob,
+                                                             std::size_t size,
+                                                             std::uint32_t segment) {
+  const opus_segmented_format chunk = opus_segmented_format::parse(blob, size);
+  const opus_chunk_format part = chunk.segment_format(segment);
+  std::vector<std::int16_t> out(2 * static_cast<std::size_t>(part.frame_count()));
+  decode_validated(part, out.data());
+  return out;
 }
 
 std::size_t opus_chunk_decoder::decode_validated(const opus_chunk_format& chunk,

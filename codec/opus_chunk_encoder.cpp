@@ -1,11 +1,13 @@
 #include "codec/opus_chunk_encoder.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
 #include <opus/opus.h>
 
 #include "codec/codec_error.hpp"
+#include "codec/opus_segmented_format.hpp"
 
 namespace auralis::codec {
 
@@ -42,6 +44,7 @@ opus_chunk_encoder::opus_chunk_encoder(const opus_options& options) : options_(o
     encode_failed("lookahead " + std::to_string(lookahead) + " does not fit the blob",
                   OPUS_INTERNAL_ERROR);
   lookahead_ = lookahead;
+  warmup_ = std::max(0, 2 * opus_chunk_format::frame_size - lookahead_);
 }
 
 opus_chunk_encoder::opus_chunk_encoder(opus_chunk_encoder&&) noexcept = default;
@@ -50,37 +53,69 @@ opus_chunk_encoder::~opus_chunk_encoder() = default;
 
 std::vector<unsigned char> opus_chunk_encoder::encode(const std::int16_t* interleaved,
                                                       std::size_t frames) {
+  if (frames > max_frames)
+    throw codec_error(codec_errc::invalid_argument,
+                      "opus chunk encoder: " + std::to_string(frames) +
+                        " frames is more than one blob holds");
+  // Split at packet boundaries: `units` packets' worth of input, `segments` near-equal
+  // runs of them, the last one cut at the chunk's end.
+  constexpr std::size_t frame_size = opus_chunk_format::frame_size;
+  const std::size_t units = (frames + frame_size - 1) / frame_size;
+  const std::size_t segments =
+    std::max<std::size_t>(1, std::min(static_cast<std::size_t>(options_.segments), units));
+  std::vector<std::vector<unsigned char>> blobs;
+  blobs.reserve(segments);
+  for (std::size_t k = 0; k < segments; ++k) {
+    const std::size_t first = std::min(frames, k * units / segments * frame_size);
+    const std::size_t end = std::min(frames, (k + 1) * units / segments * frame_size);
+    blobs.push_back(encode_segment(interleaved, frames, first, end - first));
+  }
+  return opus_segmented_format::assemble(blobs);
+}
+
+std::vector<unsigned char> opus_chunk_encoder::encode_segment(const std::int16_t* interleaved,
+                                                              std::size_t frames,
+                                                              std::size_t first,
+                                                              std::size_t count) {
   if (!state_)
     throw codec_error(codec_errc::invalid_argument, "opus chunk encoder: moved from");
   if (frames > max_frames)
     throw codec_error(codec_errc::invalid_argument,
                       "opus chunk encoder: " + std::to_string(frames) +
                         " frames is more than one blob holds");
+  if (first > frames || count > frames - first)
+    throw codec_error(codec_errc::invalid_argument,
+                      "opus chunk encoder: frames [" + std::to_string(first) + ", +" +
+                        std::to_string(count) + ") outside a chunk of " +
+                        std::to_string(frames));
   int rc = opus_encoder_ctl(state_.get(), OPUS_RESET_STATE);
   if (rc != OPUS_OK)
     encode_failed("cannot reset the encoder", rc);
 
   constexpr std::size_t frame_size = opus_chunk_format::frame_size;
+  const std::size_t warmup = std::min(first, static_cast<std::size_t>(warmup_));
+  const std::size_t pre_skip = static_cast<std::size_t>(lookahead_) + warmup;
   const std::size_t packet_count =
-    static_cast<std::size_t>(opus_chunk_format::packets_for(frames, lookahead_));
+    static_cast<std::size_t>(opus_chunk_format::packets_for(count, pre_skip));
+  // Chunk frame of packet 0's first input sample.
+  const std::size_t origin = first - warmup;
   lengths_.clear();
   lengths_.reserve(packet_count);
   packets_.clear();
-  // Enough for the configured bitrate with VBR headroom; grows if a chunk needs more.
+  // Enough for the configured bitrate with VBR headroom; grows if a segment needs more.
   packets_.reserve(packet_count * static_cast<std::size_t>(options_.bitrate_bps / 400 + 64));
 
   unsigned char packet[opus_chunk_format::max_packet_bytes];
   for (std::size_t i = 0; i < packet_count; ++i) {
-    const std::size_t first = i * frame_size;
+    const std::size_t at = origin + i * frame_size;
     const std::int16_t* input = nullptr;
-    if (first + frame_size <= frames) {
-      input = interleaved + 2 * first;
+    if (at + frame_size <= frames) {
+      input = interleaved + 2 * at;
     } else {
-      // The tail: what is left of the input, then zeros (the lookahead and the padding).
+      // Past the chunk's end: what is left of it, then zeros.
       tail_.fill(0);
-      if (first < frames)
-        std::memcpy(tail_.data(), interleaved + 2 * first,
-                    2 * (frames - first) * sizeof(std::int16_t));
+      if (at < frames)
+        std::memcpy(tail_.data(), interleaved + 2 * at, 2 * (frames - at) * sizeof(std::int16_t));
       input = tail_.data();
     }
     const opus_int32 bytes = opus_encode(state_.get(), input, static_cast<int>(frame_size),
@@ -90,8 +125,8 @@ std::vector<unsigned char> opus_chunk_encoder::encode(const std::int16_t* interl
     lengths_.push_back(static_cast<std::uint16_t>(bytes));
     packets_.insert(packets_.end(), packet, packet + bytes);
   }
-  return opus_chunk_format::assemble(static_cast<std::uint32_t>(frames),
-                                     static_cast<std::uint16_t>(lookahead_), lengths_.data(),
+  return opus_chunk_format::assemble(static_cast<std::uint32_t>(count),
+                                     static_cast<std::uint16_t>(pre_skip), lengths_.data(),
                                      lengths_.size(), packets_.data(), packets_.size());
 }
 

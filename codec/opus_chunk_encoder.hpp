@@ -8,25 +8,28 @@
 
 #include "codec/opus_chunk_format.hpp"
 #include "codec/opus_options.hpp"
+#include "codec/opus_segmented_format.hpp"
 
 struct OpusEncoder; // libopus' opaque encoder state
 
 namespace auralis::codec {
 
-/// Compresses one chunk of interleaved 16-bit stereo 48 kHz PCM into an L3 blob (layout
-/// in opus_chunk_format.hpp): 20 ms Opus packets (opus_encode, OPUS_APPLICATION_AUDIO,
-/// VBR at the configured bitrate and complexity).
+/// Compresses one chunk of interleaved 16-bit stereo 48 kHz PCM into an L3 container
+/// (layout in opus_segmented_format.hpp) of `options().segments` independently decodable
+/// segments, each a version-1 blob (opus_chunk_format.hpp) of 20 ms Opus packets
+/// (opus_encode, OPUS_APPLICATION_AUDIO, VBR at the configured bitrate and complexity).
 ///
-/// Sample-exact: the input is followed by `lookahead()` zero frames and the last 20 ms
-/// frame is zero-padded; the blob records the frame count and the lookahead as pre-skip,
-/// and opus_chunk_decoder drops that many samples at the front, so a round trip returns
-/// exactly as many frames as went in, at lag 0.
+/// Sample-exact: each segment blob records its frame count and, as pre-skip, the
+/// lookahead plus the warm-up it was started with; its last packet is completed with the
+/// PCM that follows it (zeros past the chunk's end). opus_chunk_decoder drops the pre-skip
+/// at the front and the padding at the end, so a round trip returns exactly as many
+/// frames as went in, at lag 0, whether the segments are decoded together or apart.
 ///
-/// Each encode() starts from a reset encoder (OPUS_RESET_STATE), so every blob decodes on
-/// its own and the same PCM always gives the same bytes. Owns the libopus state; movable,
-/// not copyable, not thread-safe (one encoder per thread). A 15 s chunk takes about
-/// 100 ms of CPU at complexity 10: run it on a worker thread, never inside an actor's
-/// message handler that others wait on.
+/// Each segment starts from a reset encoder (OPUS_RESET_STATE), so every segment decodes
+/// on its own and the same PCM always gives the same bytes. Owns the libopus state;
+/// movable, not copyable, not thread-safe (one encoder per thread). A 15 s chunk takes
+/// about 100 ms of CPU at complexity 10: run it on a worker thread, never inside an
+/// actor's message handler that others wait on.
 class opus_chunk_encoder {
 public:
   /// Creates a 48 kHz stereo encoder. Throws codec_error: invalid_argument when
@@ -51,16 +54,34 @@ public:
   /// with libopus 1.3.1), written into every blob as its pre-skip.
   int lookahead() const noexcept { return lookahead_; }
 
+  /// PCM frames (per channel) a segment other than the first is started before its own
+  /// first frame: 2 * 960 - lookahead() (1608 with libopus 1.3.1), so that the warm-up
+  /// and the lookahead together are two whole packets, decoded and dropped.
+  int warmup() const noexcept { return warmup_; }
+
   /// Encodes `frames` frames of interleaved stereo PCM at `interleaved` (2 * frames
-  /// values; may be null when frames is 0). `frames` need not be a multiple of 960. The
-  /// blob's size() is exactly the bytes it holds (size() == capacity()). Throws
-  /// codec_error: invalid_argument when frames exceeds 4,000,000,000 or the encoder was
-  /// moved from, encode_failed when libopus reports an error.
+  /// values; may be null when frames is 0) as an L3 container. `frames` need not be a
+  /// multiple of 960. The segments split the chunk at multiples of 960 frames into
+  /// min(options().segments, ceil(frames / 960)) nearly equal parts (at least one; the last
+  /// takes the remainder). The container's size() is exactly the bytes it holds
+  /// (size() == capacity()). Throws codec_error: invalid_argument when frames exceeds
+  /// 4,000,000,000 or the encoder was moved from, encode_failed when libopus reports an
+  /// error.
   std::vector<unsigned char> encode(const std::int16_t* interleaved, std::size_t frames);
 
   /// Same as encode(interleaved.data(), interleaved.size() / 2); throws codec_error
   /// (invalid_argument) when interleaved.size() is odd.
   std::vector<unsigned char> encode(const std::vector<std::int16_t>& interleaved);
+
+  /// Encodes frames [first, first + count) of the `frames`-frame chunk at `interleaved`
+  /// as one version-1 blob (a segment): the packets start min(first, warmup()) frames
+  /// before `first`, its pre-skip is lookahead() plus that warm-up, and its last packet is
+  /// completed with the chunk's following PCM (zeros past `frames`). With first == 0 and
+  /// count == frames this is the whole chunk as a single blob. Throws codec_error:
+  /// invalid_argument when first + count exceeds frames, frames exceeds 4,000,000,000 or
+  /// the encoder was moved from; encode_failed when libopus reports an error.
+  std::vector<unsigned char> encode_segment(const std::int16_t* interleaved, std::size_t frames,
+                                            std::size_t first, std::size_t count);
 
 private:
   struct state_deleter {
@@ -70,8 +91,9 @@ private:
   opus_options options_;
   std::unique_ptr<OpusEncoder, state_deleter> state_;
   int lookahead_ = 0;
-  // Reused across chunks: packet bytes and lengths of the chunk being encoded, and one
-  // zero-padded frame for the input's tail.
+  int warmup_ = 0;
+  // Reused across segments: packet bytes and lengths of the segment being encoded, and
+  // one packet's input where it reaches outside the chunk (zero-padded).
   std::vector<unsigned char> packets_;
   std::vector<std::uint16_t> lengths_;
   std::array<std::int16_t, 2 * opus_chunk_format::frame_size> tail_{};

@@ -14,6 +14,9 @@ void opus_options::validate() const {
   if (complexity < 0 || complexity > 10)
     throw codec_error(codec_errc::invalid_argument,
                       "opus complexity " + std::to_string(complexity) + " is outside 0..10");
+  if (segments < 1 || segments > 16)
+    throw codec_error(codec_errc::invalid_argument,
+                      "opus segments " + std::to_string(segments) + " is outside 1..16");
 }
 
 } // namespace auralis::codec

@@ -7,9 +7,13 @@ namespace auralis::codec {
 struct opus_options {
   int bitrate_bps = 160000; ///< target bitrate of the whole stereo stream, 6000..510000 b/s (VBR)
   int complexity = 10;      ///< encoder effort 0 (fastest) .. 10 (best quality)
+  /// L3 chunks only: independently decodable segments per chunk, 1..16 (see
+  /// opus_segmented_format); a chunk's segments can be decoded on that many threads at once.
+  int segments = 4;
 
   /// Throws codec_error (invalid_argument) naming the field when bitrate_bps is outside
-  /// 6000..510000 or complexity outside 0..10; returns normally otherwise.
+  /// 6000..510000, complexity outside 0..10 or segments outside 1..16; returns normally
+  /// otherwise.
   void validate() const;
 };
 

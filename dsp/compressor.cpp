@@ -44,4 +44,35 @@ float compressor::next_gain(float mean_square) noexcept {
   return reduction > 0 ? simd::fast_exp2(-0.16609640474f * reduction) : 1.0f;
 }
 
+void compressor::next_gains(const float* mean_squares, float* gains,
+                            std::int64_t blocks) noexcept {
+  using simd::v4sf;
+  using simd::v4si;
+  const auto levels = [](v4sf ms) {
+    const v4sf level = simd::min(3.0102999566f * simd::fast_log2(ms), simd::splat(-floor_db));
+    const v4si loud = ms > 1e-12f; // false for NaN
+    return loud ? level : simd::splat(floor_db);
+  };
+  const auto curve = [this](v4sf envelope) {
+    const v4sf reduction = simd::max(envelope - threshold_db_, simd::splat(0.0f)) * slope_;
+    return reduction > 0.0f ? simd::fast_exp2(-0.16609640474f * reduction) : simd::splat(1.0f);
+  };
+  // Four blocks at a time: levels, the envelope recursion block by block, then the curve.
+  std::int64_t i = 0;
+  float envelope = envelope_db_;
+  for (; i + 4 <= blocks; i += 4) {
+    const v4sf level = levels(simd::load(mean_squares + i));
+    v4sf env;
+    for (int l = 0; l < 4; ++l) {
+      const float coeff = level[l] > envelope ? attack_ : release_;
+      envelope += coeff * (level[l] - envelope);
+      env[l] = envelope;
+    }
+    simd::store(gains + i, curve(env));
+  }
+  envelope_db_ = envelope;
+  for (; i < blocks; ++i)
+    gains[i] = next_gain(mean_squares[i]);
+}
+
 } // namespace auralis::dsp

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+
 #include "config/preset.hpp"
 
 namespace auralis::dsp {
@@ -34,6 +36,11 @@ public:
   /// +120 dB as +120 dB) and returns the compressor gain for
   /// the boundary at the end of that block: linear, in (0, 1].
   float next_gain(float mean_square) noexcept;
+
+  /// Feeds `blocks` mean squares in order and writes what next_gain() would return for
+  /// each, gains[i] for mean_squares[i], bit for bit (faster: the level and gain curves run
+  /// four blocks at a time). `gains` may equal `mean_squares`.
+  void next_gains(const float* mean_squares, float* gains, std::int64_t blocks) noexcept;
 
   /// Current detector envelope, dB.
   float envelope_db() const noexcept { return envelope_db_; }

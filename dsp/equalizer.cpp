@@ -4,9 +4,132 @@
 #include <cmath>
 #include <stdexcept>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define AURALIS_EQ_WIDE 1
+#endif
+
 namespace auralis::dsp {
 
 using simd::v4sf;
+
+#if defined(AURALIS_EQ_WIDE)
+namespace {
+
+// Coefficients and state of the eight-lane kernel, borrowed from the equalizer.
+struct wide_args {
+  const v4sf* b1;
+  const v4sf* b2;
+  const v4sf* a1;
+  const v4sf* a2;
+  v4sf dry, wet;
+  v4sf* h1[2]; // per pair: max_sections + 1 vectors
+  v4sf* h2[2];
+};
+
+__attribute__((target("avx2,fma"), always_inline)) inline __m256 join(v4sf lo, v4sf hi) {
+  return _mm256_insertf128_ps(_mm256_castps128_ps256(lo), hi, 1);
+}
+
+__attribute__((target("avx2,fma"), always_inline)) inline __m256 splat8(v4sf v) {
+  return join(v, v);
+}
+
+/// The N active sections over four streams, lanes {a, b | c, d} (two stereo frames per
+/// stream and iteration). Each section: y = (x + b1 x1 + b2 x2 - a2 y2) - a1 y1, with the
+/// term on the previous output last, so that the feedback path is one fused multiply-add.
+template <int N>
+__attribute__((target("avx2,fma"))) void run_wide(const wide_args& w, const float* const in[4],
+                                                  float* const out[4], std::int64_t frames) {
+  __m256 h1[N + 1], h2[N + 1], b1[N > 0 ? N : 1], b2[N > 0 ? N : 1], a1[N > 0 ? N : 1],
+    a2[N > 0 ? N : 1];
+  for (int k = 0; k <= N; ++k) {
+    h1[k] = join(w.h1[0][k], w.h1[1][k]);
+    h2[k] = join(w.h2[0][k], w.h2[1][k]);
+  }
+  for (int k = 0; k < N; ++k) {
+    b1[k] = splat8(w.b1[k]);
+    b2[k] = splat8(w.b2[k]);
+    a1[k] = splat8(w.a1[k]);
+    a2[k] = splat8(w.a2[k]);
+  }
+  const __m256 dry = splat8(w.dry), wet = splat8(w.wet);
+  const float* const ia = in[0];
+  const float* const ib = in[1];
+  const float* const ic = in[2];
+  const float* const id = in[3];
+  float* const oa = out[0];
+  float* const ob = out[1];
+  float* const oc = out[2];
+  float* const od = out[3];
+  std::int64_t i = 0;
+  for (; i + 2 <= frames; i += 2) {
+    // {a0 a1 | c0 c1} and {b0 b1 | d0 d1} -> frame 0 {a0 b0 | c0 d0}, frame 1 {a1 b1 | c1 d1}.
+    const __m256 ac = join(_mm_loadu_ps(ia + 2 * i), _mm_loadu_ps(ic + 2 * i));
+    const __m256 bd = join(_mm_loadu_ps(ib + 2 * i), _mm_loadu_ps(id + 2 * i));
+    const __m256 x0 = _mm256_castpd_ps(_mm256_unpacklo_pd(_mm256_castps_pd(ac), _mm256_castps_pd(bd)));
+    const __m256 x1 = _mm256_castpd_ps(_mm256_unpackhi_pd(_mm256_castps_pd(ac), _mm256_castps_pd(bd)));
+    __m256 s0 = x0, s1 = x1;
+    for (int k = 0; k < N; ++k) {
+      // Frame 0.
+      const __m256 p0 = _mm256_fnmadd_ps(
+        a2[k], h2[k + 1], _mm256_fmadd_ps(b1[k], h1[k], _mm256_mul_ps(b2[k], h2[k])));
+      const __m256 y0 = _mm256_fnmadd_ps(a1[k], h1[k + 1], _mm256_add_ps(s0, p0));
+      // Frame 1: x1 = s0, x2 = the old x1; y1 = y0, y2 = the old y1.
+      const __m256 p1 = _mm256_fnmadd_ps(
+        a2[k], h1[k + 1], _mm256_fmadd_ps(b1[k], s0, _mm256_mul_ps(b2[k], h1[k])));
+      const __m256 y1 = _mm256_fnmadd_ps(a1[k], y0, _mm256_add_ps(s1, p1));
+      h2[k] = s0;
+      h1[k] = s1;
+      s0 = y0;
+      s1 = y1;
+    }
+    h2[N] = s0;
+    h1[N] = s1;
+    const __m256 r0 = _mm256_fmadd_ps(wet, s0, _mm256_mul_ps(dry, x0));
+    const __m256 r1 = _mm256_fmadd_ps(wet, s1, _mm256_mul_ps(dry, x1));
+    const __m256 rac = _mm256_castpd_ps(_mm256_unpacklo_pd(_mm256_castps_pd(r0), _mm256_castps_pd(r1)));
+    const __m256 rbd = _mm256_castpd_ps(_mm256_unpackhi_pd(_mm256_castps_pd(r0), _mm256_castps_pd(r1)));
+    _mm_storeu_ps(oa + 2 * i, _mm256_castps256_ps128(rac));
+    _mm_storeu_ps(oc + 2 * i, _mm256_extractf128_ps(rac, 1));
+    _mm_storeu_ps(ob + 2 * i, _mm256_castps256_ps128(rbd));
+    _mm_storeu_ps(od + 2 * i, _mm256_extractf128_ps(rbd, 1));
+  }
+  if (i < frames) {
+    const __m256 x = _mm256_setr_ps(ia[2 * i], ia[2 * i + 1], ib[2 * i], ib[2 * i + 1], ic[2 * i],
+                                    ic[2 * i + 1], id[2 * i], id[2 * i + 1]);
+    __m256 s = x;
+    for (int k = 0; k < N; ++k) {
+      const __m256 p = _mm256_fnmadd_ps(
+        a2[k], h2[k + 1], _mm256_fmadd_ps(b1[k], h1[k], _mm256_mul_ps(b2[k], h2[k])));
+      const __m256 y = _mm256_fnmadd_ps(a1[k], h1[k + 1], _mm256_add_ps(s, p));
+      h2[k] = h1[k];
+      h1[k] = s;
+      s = y;
+    }
+    h2[N] = h1[N];
+    h1[N] = s;
+    alignas(32) float r[8];
+    _mm256_store_ps(r, _mm256_fmadd_ps(wet, s, _mm256_mul_ps(dry, x)));
+    oa[2 * i] = r[0];
+    oa[2 * i + 1] = r[1];
+    ob[2 * i] = r[2];
+    ob[2 * i + 1] = r[3];
+    oc[2 * i] = r[4];
+    oc[2 * i + 1] = r[5];
+    od[2 * i] = r[6];
+    od[2 * i + 1] = r[7];
+  }
+  for (int k = 0; k <= N; ++k) {
+    _mm_storeu_ps(reinterpret_cast<float*>(&w.h1[0][k]), _mm256_castps256_ps128(h1[k]));
+    _mm_storeu_ps(reinterpret_cast<float*>(&w.h1[1][k]), _mm256_extractf128_ps(h1[k], 1));
+    _mm_storeu_ps(reinterpret_cast<float*>(&w.h2[0][k]), _mm256_castps256_ps128(h2[k]));
+    _mm_storeu_ps(reinterpret_cast<float*>(&w.h2[1][k]), _mm256_extractf128_ps(h2[k], 1));
+  }
+}
+
+} // namespace
+#endif
 
 equalizer::equalizer(const config::eq_gains& gains, double blend, int rate)
   : blend_(std::clamp(std::isfinite(blend) ? blend : 1.0, 0.0, 1.0)), rate_(rate) {
@@ -48,40 +171,67 @@ double equalizer::response_db(double freq_hz) const {
 }
 
 void equalizer::reset() noexcept {
-  h1_.fill(v4sf{});
-  h2_.fill(v4sf{});
+  for (auto& h : h1_)
+    h.fill(v4sf{});
+  for (auto& h : h2_)
+    h.fill(v4sf{});
 }
 
 void equalizer::process(const float* in, float* out, std::int64_t frames) noexcept {
-  dispatch<false>(in, out, nullptr, nullptr, frames);
+  dispatch<false>(in, out, nullptr, nullptr, frames, 0);
 }
 
 void equalizer::process_pair(const float* in_a, float* out_a, const float* in_b, float* out_b,
                              std::int64_t frames) noexcept {
-  dispatch<true>(in_a, out_a, in_b, out_b, frames);
+  dispatch<true>(in_a, out_a, in_b, out_b, frames, 0);
+}
+
+void equalizer::process_quad(const float* const in[4], float* const out[4], std::int64_t frames,
+                             simd::isa use) noexcept {
+#if defined(AURALIS_EQ_WIDE)
+  if (simd::usable_isa(use) == simd::isa::avx2_fma) {
+    const wide_args w{b1_.data(), b2_.data(), a1_.data(), a2_.data(), dry_, wet_,
+                      {h1_[0].data(), h1_[1].data()}, {h2_[0].data(), h2_[1].data()}};
+    switch (sections_.size()) {
+      case 0: run_wide<0>(w, in, out, frames); break;
+      case 1: run_wide<1>(w, in, out, frames); break;
+      case 2: run_wide<2>(w, in, out, frames); break;
+      case 3: run_wide<3>(w, in, out, frames); break;
+      case 4: run_wide<4>(w, in, out, frames); break;
+      default: run_wide<5>(w, in, out, frames); break;
+    }
+    return;
+  }
+#else
+  (void)use;
+#endif
+  dispatch<true>(in[0], out[0], in[1], out[1], frames, 0);
+  dispatch<true>(in[2], out[2], in[3], out[3], frames, 1);
 }
 
 template <bool Pair>
 void equalizer::dispatch(const float* in_a, float* out_a, const float* in_b, float* out_b,
-                         std::int64_t frames) noexcept {
+                         std::int64_t frames, int pair) noexcept {
   switch (sections_.size()) {
-    case 0: run<0, Pair>(in_a, out_a, in_b, out_b, frames); break;
-    case 1: run<1, Pair>(in_a, out_a, in_b, out_b, frames); break;
-    case 2: run<2, Pair>(in_a, out_a, in_b, out_b, frames); break;
-    case 3: run<3, Pair>(in_a, out_a, in_b, out_b, frames); break;
-    case 4: run<4, Pair>(in_a, out_a, in_b, out_b, frames); break;
-    default: run<5, Pair>(in_a, out_a, in_b, out_b, frames); break;
+    case 0: run<0, Pair>(in_a, out_a, in_b, out_b, frames, pair); break;
+    case 1: run<1, Pair>(in_a, out_a, in_b, out_b, frames, pair); break;
+    case 2: run<2, Pair>(in_a, out_a, in_b, out_b, frames, pair); break;
+    case 3: run<3, Pair>(in_a, out_a, in_b, out_b, frames, pair); break;
+    case 4: run<4, Pair>(in_a, out_a, in_b, out_b, frames, pair); break;
+    default: run<5, Pair>(in_a, out_a, in_b, out_b, frames, pair); break;
   }
 }
 
 template <int N, bool Pair>
 void equalizer::run(const float* in_a, float* out_a, const float* in_b, float* out_b,
-                    std::int64_t frames) noexcept {
+                    std::int64_t frames, int pair) noexcept {
+  state& h1_state = h1_[static_cast<std::size_t>(pair)];
+  state& h2_state = h2_[static_cast<std::size_t>(pair)];
   // State in locals so that the compiler keeps it in registers.
   v4sf h1[N + 1], h2[N + 1];
   for (int k = 0; k <= N; ++k) {
-    h1[k] = h1_[k];
-    h2[k] = h2_[k];
+    h1[k] = h1_state[k];
+    h2[k] = h2_state[k];
   }
   const v4sf dry = dry_, wet = wet_;
   // One frame of both streams, {left a, right a, left b, right b}: the filtered signal.
@@ -122,8 +272,8 @@ void equalizer::run(const float* in_a, float* out_a, const float* in_b, float* o
     }
   }
   for (int k = 0; k <= N; ++k) {
-    h1_[k] = h1[k];
-    h2_[k] = h2[k];
+    h1_state[k] = h1[k];
+    h2_state[k] = h2[k];
   }
 }
 

@@ -81,4 +81,84 @@ float limiter::push(float block_peak) noexcept {
   return 1.0f - sum / static_cast<float>(k);
 }
 
+void limiter::push_many(const float* peaks, float* gains, std::int64_t blocks) {
+  if (blocks <= 0)
+    return;
+  const auto k = static_cast<std::size_t>(lookahead_);
+  const auto n = static_cast<std::size_t>(blocks);
+  constexpr std::size_t pad = 8; // room for whole vectors past the end
+  // Required gains: the K newest before this call (every ring slot but the oldest, which
+  // the first new value replaces; their order does not matter for a minimum), then R_i.
+  many_required_.resize(k + n + pad);
+  float* req = many_required_.data();
+  for (std::size_t q = 0, at = 0; q <= k; ++q)
+    if (q != required_at_)
+      req[at++] = required_[q];
+  for (std::size_t i = 0; i < n; ++i)
+    req[k + i] = required_gain(peaks[i]);
+  std::fill(req + k + n, req + k + n + pad, 1.0f);
+  // The K + 1 newest required gains, for the state left behind, and how many of the
+  // newest ones are 1 (enough to know the trailing quiet pushes).
+  for (std::size_t q = 0; q <= k; ++q)
+    required_[q] = req[n - 1 + q];
+  required_at_ = 0;
+  std::size_t unity_run = 0;
+  while (unity_run < n && unity_run <= k && req[k + n - 1 - unity_run] == 1.0f)
+    ++unity_run;
+  // Sliding minimum over K + 1 values, m_i = min(req[i .. i + K]), by doubling: after the
+  // pass with span w, req[i] = min(req[i .. i + 2w - 1]) (minima are exact, so any order of
+  // evaluation gives the same values).
+  const std::size_t window = k + 1;
+  std::size_t span = 1;
+  for (; 2 * span <= window; span *= 2)
+    for (std::size_t i = 0; i < n + k + 1 - 2 * span; i += 4)
+      simd::store(req + i, simd::min(simd::load(req + i), simd::load(req + i + span)));
+  const std::size_t rest = window - span; // m_i = min(req[i], req[i + rest])
+  // Held attenuations: the K - 1 newest before this call in time order, then one per block.
+  many_held_.resize(k - 1 + n + pad);
+  float* held = many_held_.data();
+  for (std::size_t q = 0; q + 1 < k; ++q)
+    held[q] = held_[held_at_ + 1 + q];
+  float depth = depth_;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float m = rest ? std::min(req[i], req[i + rest]) : req[i];
+    const float floor = 1.0f - m;
+    depth = std::max(floor, floor + (depth - floor) * keep_);
+    held[k - 1 + i] = depth;
+  }
+  std::fill(held + k - 1 + n, held + k - 1 + n + pad, 0.0f);
+  // g = 1 - (sum of the K attenuations ending at block i) / K, summed in push()'s order
+  // (lanes of four in time order, their sum (l0 + l1) + (l2 + l3), then the tail), four
+  // blocks at a time.
+  const float kf = static_cast<float>(k);
+  const std::size_t whole = k / 4 * 4;
+  for (std::size_t i = 0; i < n; i += 4) {
+    const float* w = held + i;
+    simd::v4sf lane[4] = {};
+    for (std::size_t q = 0; q < whole; q += 4)
+      for (std::size_t l = 0; l < 4; ++l)
+        lane[l] += simd::load(w + q + l);
+    simd::v4sf sum = (lane[0] + lane[1]) + (lane[2] + lane[3]);
+    for (std::size_t q = whole; q < k; ++q)
+      sum += simd::load(w + q);
+    const simd::v4sf g = 1.0f - sum / kf;
+    for (std::size_t l = 0; l < 4 && i + l < n; ++l)
+      gains[i + l] = g[l];
+  }
+  // The state push() would have left: the K newest attenuations in time order (twice),
+  // the latest one, and the count of trailing quiet pushes.
+  for (std::size_t q = 0; q < k; ++q) {
+    held_[q] = held[n - 1 + q];
+    held_[q + k] = held[n - 1 + q];
+  }
+  held_at_ = 0;
+  depth_ = depth;
+  std::size_t still = 0; // trailing blocks with R = 1 and h = 1
+  while (still < n && still <= k && unity_run > still && held[k - 1 + n - 1 - still] == 0)
+    ++still;
+  const std::size_t cap = k + 1;
+  quiet_ = static_cast<int>(still == n ? std::min(static_cast<std::size_t>(quiet_) + n, cap)
+                                       : std::min(still, cap));
+}
+
 } // namespace auralis::dsp

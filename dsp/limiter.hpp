@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "config/preset.hpp"
@@ -51,6 +52,12 @@ public:
   /// Feeds the pre-limiter peak of the next block i and returns the gain point g_{i+1-K}.
   float push(float block_peak) noexcept;
 
+  /// Feeds `blocks` peaks in order and writes what push() would return for each:
+  /// gains[i] for peaks[i], bit for bit, and leaves the same state behind. Faster than
+  /// single pushes (the sliding minimum and the box average run across blocks); it keeps
+  /// work buffers that grow to the largest call.
+  void push_many(const float* peaks, float* gains, std::int64_t blocks);
+
 private:
   float threshold_; // linear
   float threshold_db_;
@@ -67,6 +74,9 @@ private:
   std::size_t held_at_ = 0;     // next write position (= oldest value) in held_ (< K)
   float depth_ = 0;             // 1 - h of the latest block
   int quiet_ = 0;               // consecutive pushes that left R = h = 1 (capped)
+  // push_many work: the K previous required gains then one per block (later the sliding
+  // minimum in place); the K - 1 previous attenuations then one per block.
+  std::vector<float> many_required_, many_held_;
 };
 
 } // namespace auralis::dsp

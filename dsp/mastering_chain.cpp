@@ -8,6 +8,10 @@
 #if defined(__SSE__)
 #include <xmmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define AURALIS_CHAIN_WIDE 1
+#endif
 
 #include "dsp/pcm_converter.hpp"
 #include "dsp/simd.hpp"
@@ -25,6 +29,11 @@ static_assert(compressor::block_frames == limiter::block_frames,
 // Frames per tile of the EQ and output passes (keeps a tile's buffers in L1).
 constexpr std::int64_t tile = 1024;
 static_assert(tile % block == 0, "tiles hold whole blocks");
+// Frames per segment tile of the EQ pass (four segments side by side stay in L1).
+constexpr std::int64_t eq_tile = 512;
+static_assert(eq_tile % block == 0, "EQ tiles hold whole blocks");
+static_assert(tile % (2 * pcm_converter::grid_frames) == 0,
+              "timeline-aligned output tiles hold whole pairs of dither grid blocks");
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
   return a >= 0 ? a / b : -((-a + b - 1) / b);
@@ -55,16 +64,158 @@ void check_preset(const config::preset& p) {
                                   "' has a non-finite value");
 }
 
+/// How the output pass combines the EQ output e, the per-sample gain g and the source x.
+enum class mix {
+  pre_gain, ///< e * g
+  full,     ///< clip(e * g)
+  crossfade ///< clip(x + i * (e * g - x))
+};
+
+/// The per-sample gains of blocks [jb, je] (both channels): (gain0 + dgain * r) * (limit0 +
+/// dlimit * r) with r = (frame in block) / 16, generic vectors.
+void block_gains(const float* gain, const float* limit, std::int64_t jb, std::int64_t je,
+                 float* dst) noexcept {
+  const v4sf ramp[4] = {v4sf{0, 1, 2, 3} / 16.0f, v4sf{4, 5, 6, 7} / 16.0f,
+                        v4sf{8, 9, 10, 11} / 16.0f, v4sf{12, 13, 14, 15} / 16.0f};
+  for (std::int64_t j = jb; j <= je; ++j) {
+    const float g0 = gain[j], dg = gain[j + 1] - g0;
+    const float l0 = limit[j], dl = limit[j + 1] - l0;
+    float* out = dst + 2 * block * (j - jb);
+    for (int q = 0; q < 4; ++q) {
+      const v4sf v = (g0 + dg * ramp[q]) * (l0 + dl * ramp[q]);
+      simd::store(out + 8 * q, __builtin_shuffle(v, v4si{0, 0, 1, 1}));
+      simd::store(out + 8 * q + 4, __builtin_shuffle(v, v4si{2, 2, 3, 3}));
+    }
+  }
+}
+
+/// `floats` output samples from e, g and x as `how` says, generic vectors; c is the clip level.
+void apply_gains(mix how, const float* e, const float* g, const float* x, float intensity, float c,
+                 float* out, std::int64_t floats) noexcept {
+  const v4sf vi = simd::splat(intensity), hi = simd::splat(c), lo = simd::splat(-c);
+  const auto clip = [&](float v) { return v < -c ? -c : (v > c ? c : v); };
+  std::int64_t i = 0;
+  if (how == mix::pre_gain) {
+    for (; i + 4 <= floats; i += 4)
+      simd::store(out + i, simd::load(e + i) * simd::load(g + i));
+    for (; i < floats; ++i)
+      out[i] = e[i] * g[i];
+  } else if (how == mix::full) {
+    for (; i + 4 <= floats; i += 4)
+      simd::store(out + i, simd::min(simd::max(simd::load(e + i) * simd::load(g + i), lo), hi));
+    for (; i < floats; ++i)
+      out[i] = clip(e[i] * g[i]);
+  } else {
+    for (; i + 4 <= floats; i += 4) {
+      const v4sf xv = simd::load(x + i);
+      const v4sf v = xv + vi * (simd::load(e + i) * simd::load(g + i) - xv);
+      simd::store(out + i, simd::min(simd::max(v, lo), hi));
+    }
+    for (; i < floats; ++i)
+      out[i] = clip(x[i] + intensity * (e[i] * g[i] - x[i]));
+  }
+}
+
+#if defined(AURALIS_CHAIN_WIDE)
+/// simd::sanitise_copy() with eight-lane vectors (the same values).
+__attribute__((target("avx2"))) void sanitise_copy_wide(const float* in, float* out,
+                                                       std::int64_t floats) noexcept {
+  const __m256i exponent = _mm256_set1_epi32(0x7f800000);
+  const __m256 top = _mm256_set1_ps(simd::max_source_magnitude);
+  const __m256 bottom = _mm256_set1_ps(-simd::max_source_magnitude);
+  std::int64_t i = 0;
+  for (; i + 8 <= floats; i += 8) {
+    const __m256i bits = _mm256_castps_si256(_mm256_loadu_ps(in + i));
+    const __m256i non_finite = _mm256_cmpeq_epi32(_mm256_and_si256(bits, exponent), exponent);
+    const __m256 v = _mm256_castsi256_ps(_mm256_andnot_si256(non_finite, bits));
+    _mm256_storeu_ps(out + i, _mm256_min_ps(_mm256_max_ps(v, bottom), top));
+  }
+  simd::sanitise_copy(in + i, out + i, floats - i);
+}
+
+/// Block statistics of whole blocks at `in` (mean square of both channels, peak
+/// magnitude) with eight-lane vectors (fused multiply-adds), and a copy to `keep` unless null.
+__attribute__((target("avx2,fma"))) void block_stats_wide(const float* in, std::int64_t blocks,
+                                                          float* mean_square, float* peak,
+                                                          float* keep) noexcept {
+  const __m256 magnitude = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+  for (std::int64_t j = 0; j < blocks; ++j) {
+    const float* src = in + 2 * block * j;
+    __m256 sq = _mm256_setzero_ps(), pk = _mm256_setzero_ps();
+    for (int k = 0; k < 2 * block; k += 8) {
+      const __m256 v = _mm256_loadu_ps(src + k);
+      sq = _mm256_fmadd_ps(v, v, sq);
+      pk = _mm256_max_ps(pk, _mm256_and_ps(v, magnitude));
+      if (keep)
+        _mm256_storeu_ps(keep + 2 * block * j + k, v);
+    }
+    const __m128 sq4 = _mm_add_ps(_mm256_castps256_ps128(sq), _mm256_extractf128_ps(sq, 1));
+    const __m128 pk4 = _mm_max_ps(_mm256_castps256_ps128(pk), _mm256_extractf128_ps(pk, 1));
+    const __m128 sq2 = _mm_add_ps(sq4, _mm_movehl_ps(sq4, sq4));
+    const __m128 pk2 = _mm_max_ps(pk4, _mm_movehl_ps(pk4, pk4));
+    mean_square[j] = _mm_cvtss_f32(_mm_add_ss(sq2, _mm_shuffle_ps(sq2, sq2, 1))) *
+                     (1.0f / (2 * block));
+    peak[j] = _mm_cvtss_f32(_mm_max_ss(pk2, _mm_shuffle_ps(pk2, pk2, 1)));
+  }
+}
+
+/// block_gains() with eight-lane vectors (fused multiply-adds: float rounding differs).
+__attribute__((target("avx2,fma"))) void block_gains_wide(const float* gain, const float* limit,
+                                                          std::int64_t jb, std::int64_t je,
+                                                          float* dst) noexcept {
+  const __m256 ramp[4] = {
+    _mm256_setr_ps(0, 0, 1, 1, 2, 2, 3, 3), _mm256_setr_ps(4, 4, 5, 5, 6, 6, 7, 7),
+    _mm256_setr_ps(8, 8, 9, 9, 10, 10, 11, 11), _mm256_setr_ps(12, 12, 13, 13, 14, 14, 15, 15)};
+  const __m256 sixteenth = _mm256_set1_ps(1.0f / 16);
+  for (std::int64_t j = jb; j <= je; ++j) {
+    const __m256 g0 = _mm256_set1_ps(gain[j]), dg = _mm256_set1_ps(gain[j + 1] - gain[j]);
+    const __m256 l0 = _mm256_set1_ps(limit[j]), dl = _mm256_set1_ps(limit[j + 1] - limit[j]);
+    float* out = dst + 2 * block * (j - jb);
+    for (int q = 0; q < 4; ++q) {
+      const __m256 r = _mm256_mul_ps(ramp[q], sixteenth);
+      _mm256_storeu_ps(out + 8 * q,
+                       _mm256_mul_ps(_mm256_fmadd_ps(dg, r, g0), _mm256_fmadd_ps(dl, r, l0)));
+    }
+  }
+}
+
+/// apply_gains() with eight-lane vectors (fused multiply-adds: float rounding differs).
+__attribute__((target("avx2,fma"))) void apply_gains_wide(mix how, const float* e, const float* g,
+                                                          const float* x, float intensity,
+                                                          float c, float* out,
+                                                          std::int64_t floats) noexcept {
+  const __m256 vi = _mm256_set1_ps(intensity), hi = _mm256_set1_ps(c), lo = _mm256_set1_ps(-c);
+  std::int64_t i = 0;
+  if (how == mix::pre_gain) {
+    for (; i + 8 <= floats; i += 8)
+      _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_loadu_ps(e + i), _mm256_loadu_ps(g + i)));
+  } else if (how == mix::full) {
+    for (; i + 8 <= floats; i += 8) {
+      const __m256 v = _mm256_mul_ps(_mm256_loadu_ps(e + i), _mm256_loadu_ps(g + i));
+      _mm256_storeu_ps(out + i, _mm256_min_ps(_mm256_max_ps(v, lo), hi));
+    }
+  } else {
+    for (; i + 8 <= floats; i += 8) {
+      const __m256 xv = _mm256_loadu_ps(x + i);
+      const __m256 wet = _mm256_fmsub_ps(_mm256_loadu_ps(e + i), _mm256_loadu_ps(g + i), xv);
+      _mm256_storeu_ps(out + i, _mm256_min_ps(_mm256_max_ps(_mm256_fmadd_ps(vi, wet, xv), lo), hi));
+    }
+  }
+  apply_gains(how, e + i, g + i, x + i, intensity, c, out + i, floats - i);
+}
+#endif
+
 } // namespace
 
-mastering_chain::mastering_chain(const config::preset& preset, int rate)
-  : preset_((check_preset(preset), preset)), rate_(rate), eq_(preset.eq, preset.eq_blend, rate),
+mastering_chain::mastering_chain(const config::preset& preset, int rate, simd::isa use)
+  : preset_((check_preset(preset), preset)), rate_(rate), isa_(simd::usable_isa(use)),
+    eq_(preset.eq, preset.eq_blend, rate),
     compressor_(preset.compressor, rate), limiter_(preset.limiter, preset.peak_target_db, rate),
     ceiling_(static_cast<float>(db_to_gain(preset.peak_target_db))),
     dynamics_blend_(static_cast<float>(std::clamp(preset.dynamics_blend, 0.0, 1.0))),
     lead_in_((static_cast<std::int64_t>(0.2 * rate) + block - 1) / block * block) {
-  tile_a_.resize(2 * tile);
-  tile_b_.resize(2 * tile);
+  for (auto& t : tile_eq_)
+    t.resize(2 * eq_tile);
   tile_x_.resize(2 * tile);
   tile_gain_.resize(2 * (tile + 2 * block));
   tile_out_.resize(2 * tile);
@@ -74,8 +225,17 @@ std::int64_t mastering_chain::postroll_frames() const noexcept {
   return block * (limiter_.lookahead_blocks() + 1);
 }
 
+double mastering_chain::preroll_seconds() const noexcept {
+  const double slowest_ms = std::max({preset_.compressor.attack_ms, preset_.compressor.release_ms,
+                                      preset_.limiter.release_ms, 0.01});
+  return std::min(default_preroll_seconds,
+                  preroll_time_constants * slowest_ms * 1e-3 + preroll_settle_seconds);
+}
+
 std::int64_t mastering_chain::default_preroll_frames() const noexcept {
-  return static_cast<std::int64_t>(default_preroll_seconds * rate_);
+  // Less a millionth of a frame, so that a whole number of frames in decimal seconds
+  // (1.01 s at 48 kHz) does not round up for binary rounding of the product.
+  return static_cast<std::int64_t>(std::ceil(preroll_seconds() * rate_ - 1e-6));
 }
 
 double mastering_chain::loudness_gain_db(double pre_gain_lufs) const noexcept {
@@ -131,8 +291,12 @@ void mastering_chain::render(const render_request& r, stage what, float* float_o
       floor_div(r.start_frame + r.output_frames - 1, block) - region_first_ / block;
     region_blocks_ = last_block + 1 + (what == stage::output ? limiter_.lookahead_blocks() : 0);
     const auto blocks = static_cast<std::size_t>(region_blocks_);
-    if (eq_out_.size() < 2 * block * blocks)
-      eq_out_.resize(2 * block * blocks);
+    // eq_out_ holds the blocks with output frames only; the others need just statistics.
+    eq_first_ = region_first_ + first_block * block;
+    eq_end_ = region_first_ + (last_block + 1) * block;
+    const auto held = static_cast<std::size_t>(2 * (eq_end_ - eq_first_));
+    if (eq_out_.size() < held)
+      eq_out_.resize(held);
     if (mean_square_.size() < blocks) {
       mean_square_.resize(blocks);
       block_peak_.resize(blocks);
@@ -158,7 +322,13 @@ void mastering_chain::fetch(const render_request& r, std::int64_t first, std::in
     return;
   }
   std::fill(out, out + 2 * (from - first), 0.0f);
-  simd::sanitise_copy(r.input + 2 * (from - in_first), out + 2 * (from - first), 2 * (to - from));
+#if defined(AURALIS_CHAIN_WIDE)
+  if (isa_ == simd::isa::avx2_fma)
+    sanitise_copy_wide(r.input + 2 * (from - in_first), out + 2 * (from - first), 2 * (to - from));
+  else
+#endif
+    simd::sanitise_copy(r.input + 2 * (from - in_first), out + 2 * (from - first),
+                        2 * (to - from));
   std::fill(out + 2 * (to - first), out + 2 * frames, 0.0f);
 }
 
@@ -166,46 +336,80 @@ void mastering_chain::commit(const float* in, std::int64_t first, std::int64_t f
                              std::int64_t lo, std::int64_t hi) {
   const std::int64_t from = std::max(first, lo);
   const std::int64_t to = std::min(first + frames, hi);
+#if defined(AURALIS_CHAIN_WIDE)
+  if (isa_ == simd::isa::avx2_fma && from < to) {
+    // Blocks before the output blocks need statistics only, the others their samples too.
+    const auto j0 = static_cast<std::size_t>((from - region_first_) / block);
+    const std::int64_t split = std::clamp(eq_first_, from, to);
+    const std::int64_t stop = std::clamp(eq_end_, split, to);
+    block_stats_wide(in + 2 * (from - first), (split - from) / block, mean_square_.data() + j0,
+                     block_peak_.data() + j0, nullptr);
+    const auto j1 = j0 + static_cast<std::size_t>((split - from) / block);
+    block_stats_wide(in + 2 * (split - first), (stop - split) / block, mean_square_.data() + j1,
+                     block_peak_.data() + j1, eq_out_.data() + 2 * (split - eq_first_));
+    const auto j2 = j1 + static_cast<std::size_t>((stop - split) / block);
+    block_stats_wide(in + 2 * (stop - first), (to - stop) / block, mean_square_.data() + j2,
+                     block_peak_.data() + j2, nullptr);
+    return;
+  }
+#endif
   for (std::int64_t f = from; f < to; f += block) {
     const float* src = in + 2 * (f - first);
-    float* dst = eq_out_.data() + 2 * (f - region_first_);
     v4sf squares{}, peak{};
     for (int k = 0; k < 2 * block; k += 4) {
       const v4sf v = simd::load(src + k);
       squares += v * v;
       peak = simd::max(peak, simd::abs(v));
-      simd::store(dst + k, v);
     }
     const auto j = static_cast<std::size_t>((f - region_first_) / block);
     mean_square_[j] = simd::hsum(squares) * (1.0f / (2 * block));
     block_peak_[j] = simd::hmax(peak);
   }
+  // The samples of the output blocks.
+  const std::int64_t keep_from = std::max(from, eq_first_);
+  const std::int64_t keep_to = std::min(to, eq_end_);
+  if (keep_from < keep_to)
+    std::copy(in + 2 * (keep_from - first), in + 2 * (keep_to - first),
+              eq_out_.data() + 2 * (keep_from - eq_first_));
 }
 
 void mastering_chain::eq_pass(const render_request& r) {
   // The EQ is the costly part and its state settles within lead_in_ frames, so a long
-  // region runs as two halves side by side in the vector lanes: [a0, mid) and
-  // [mid - lead_in_, a1), whose first lead_in_ frames only settle the filters.
+  // region runs as several segments side by side in the vector lanes (four with AVX2, two
+  // otherwise): segment s filters [start[s], end[s]) and commits [end[s - 1], end[s]); the
+  // first lead_in_ frames of every segment but the first only settle the filters.
   const std::int64_t length = region_blocks_ * block;
   const std::int64_t a0 = region_first_;
   const std::int64_t a1 = a0 + length;
-  const bool split = length >= 8 * lead_in_;
-  const std::int64_t mid = split ? a0 + (length + lead_in_) / 2 / block * block : a1;
-  const std::int64_t b0 = mid - lead_in_;
-  const std::int64_t steps = split ? std::max(mid - a0, a1 - b0) : length;
+  int segments = 1;
+  if (isa_ == simd::isa::avx2_fma && length >= 16 * lead_in_)
+    segments = 4;
+  else if (length >= 8 * lead_in_)
+    segments = 2;
+  // Every segment runs `steps` frames (the last one possibly fewer).
+  const std::int64_t steps =
+    (length + (segments - 1) * lead_in_ + segments * block - 1) / (segments * block) * block;
+  std::int64_t start[4] = {a0, a0, a0, a0}, end[4] = {a1, a1, a1, a1};
+  for (int s = 1; s < segments; ++s) {
+    end[s - 1] = a0 + s * steps - (s - 1) * lead_in_;
+    start[s] = end[s - 1] - lead_in_;
+  }
   eq_.reset();
-  for (std::int64_t t = 0; t < steps; t += tile) {
-    const std::int64_t n = std::min(tile, steps - t);
-    fetch(r, a0 + t, n, a0, mid, tile_a_.data());
-    if (split) {
-      fetch(r, b0 + t, n, b0, a1, tile_b_.data());
-      eq_.process_pair(tile_a_.data(), tile_a_.data(), tile_b_.data(), tile_b_.data(), n);
-      commit(tile_a_.data(), a0 + t, n, a0, mid);
-      commit(tile_b_.data(), b0 + t, n, mid, a1);
-    } else {
-      eq_.process(tile_a_.data(), tile_a_.data(), n);
-      commit(tile_a_.data(), a0 + t, n, a0, a1);
-    }
+  float* tiles[4];
+  for (int s = 0; s < 4; ++s)
+    tiles[s] = tile_eq_[static_cast<std::size_t>(s)].data();
+  for (std::int64_t t = 0; t < steps; t += eq_tile) {
+    const std::int64_t n = std::min(eq_tile, steps - t);
+    for (int s = 0; s < segments; ++s)
+      fetch(r, start[s] + t, n, start[s], end[s], tiles[s]);
+    if (segments == 4)
+      eq_.process_quad(tiles, tiles, n, isa_);
+    else if (segments == 2)
+      eq_.process_pair(tiles[0], tiles[0], tiles[1], tiles[1], n);
+    else
+      eq_.process(tiles[0], tiles[0], n);
+    for (int s = 0; s < segments; ++s)
+      commit(tiles[s], start[s] + t, n, s == 0 ? a0 : end[s - 1], end[s]);
   }
 }
 
@@ -216,9 +420,10 @@ void mastering_chain::control_pass(stage what, float loudness_gain, std::int64_t
   const float dry = 1 - wet;
   compressor_.reset();
   gain_[0] = loudness_gain * (dry + wet);
+  compressor_.next_gains(mean_square_.data(), gain_.data() + 1, blocks);
   float compressor_min = 1;
   for (std::int64_t j = 0; j < blocks; ++j) {
-    const float blended = dry + wet * compressor_.next_gain(mean_square_[j]);
+    const float blended = dry + wet * gain_[j + 1];
     gain_[j + 1] = loudness_gain * blended;
     if (j + 1 >= first_block && j <= last_block)
       compressor_min = std::min(compressor_min, blended);
@@ -230,12 +435,13 @@ void mastering_chain::control_pass(stage what, float loudness_gain, std::int64_t
   }
   limiter_.reset();
   const std::int64_t k = limiter_.lookahead_blocks();
-  for (std::int64_t j = 0; j < blocks; ++j) {
-    const float peak = block_peak_[j] * std::max(gain_[j], gain_[j + 1]);
-    const float g = limiter_.push(peak);
-    if (j + 1 - k >= 0)
-      limit_gain_[j + 1 - k] = g;
-  }
+  // Pre-limiter block peaks, then in place the gain points (feeding block j gives the
+  // point of boundary j + 1 - K).
+  float* peaks = block_peak_.data();
+  for (std::int64_t j = 0; j < blocks; ++j)
+    peaks[j] *= std::max(gain_[j], gain_[j + 1]);
+  limiter_.push_many(peaks, peaks, blocks);
+  std::copy(peaks + k - 1, peaks + blocks, limit_gain_.begin());
   float limiter_min = 1;
   double before = 0, after = 0;
   for (std::int64_t j = first_block; j <= last_block; ++j) {
@@ -252,20 +458,22 @@ void mastering_chain::control_pass(stage what, float loudness_gain, std::int64_t
 void mastering_chain::output_pass(const render_request& r, stage what, bool processed,
                                   float* float_out, std::int16_t* pcm_out) {
   const float intensity = static_cast<float>(r.intensity);
-  const v4sf vi = simd::splat(intensity);
   const float c = what == stage::output ? ceiling_ : std::numeric_limits<float>::max();
   const v4sf hi = simd::splat(c), lo = simd::splat(-c);
   const auto clip = [&](float v) { return v < -c ? -c : (v > c ? c : v); };
-  const v4sf ramp[4] = {v4sf{0, 1, 2, 3} / 16.0f, v4sf{4, 5, 6, 7} / 16.0f,
-                        v4sf{8, 9, 10, 11} / 16.0f, v4sf{12, 13, 14, 15} / 16.0f};
+  const mix how = what == stage::pre_gain ? mix::pre_gain
+                                          : (intensity == 1 ? mix::full : mix::crossfade);
+  const bool wide = isa_ == simd::isa::avx2_fma;
   pcm_converter converter(r.dither_seed, r.start_frame);
-  for (std::int64_t t = 0; t < r.output_frames; t += tile) {
-    const std::int64_t n = std::min(tile, r.output_frames - t);
+  std::int64_t n = 0;
+  for (std::int64_t t = 0; t < r.output_frames; t += n) {
     const std::int64_t first = r.start_frame + t;
+    // Tiles end on timeline multiples of `tile`: whole tiles hold whole dither grid blocks.
+    n = std::min(tile - (first - floor_div(first, tile) * tile), r.output_frames - t);
     const std::int64_t floats = 2 * n;
     float* out = float_out ? float_out + 2 * t : tile_out_.data();
     float* x = tile_x_.data();
-    if (!processed || intensity < 1)
+    if (!processed || how == mix::crossfade)
       fetch(r, first, n, std::numeric_limits<std::int64_t>::min(),
             std::numeric_limits<std::int64_t>::max(), x);
     if (!processed) {
@@ -281,37 +489,17 @@ void mastering_chain::output_pass(const render_request& r, stage what, bool proc
       const std::int64_t jb = rel / block;
       const std::int64_t je = (rel + n - 1) / block;
       float* gains = tile_gain_.data();
-      for (std::int64_t j = jb; j <= je; ++j) {
-        const float g0 = gain_[j], dg = gain_[j + 1] - g0;
-        const float l0 = limit_gain_[j], dl = limit_gain_[j + 1] - l0;
-        float* dst = gains + 2 * block * (j - jb);
-        for (int q = 0; q < 4; ++q) {
-          const v4sf v = (g0 + dg * ramp[q]) * (l0 + dl * ramp[q]);
-          simd::store(dst + 8 * q, __builtin_shuffle(v, v4si{0, 0, 1, 1}));
-          simd::store(dst + 8 * q + 4, __builtin_shuffle(v, v4si{2, 2, 3, 3}));
-        }
-      }
       const float* g = gains + 2 * (rel - jb * block);
-      const float* e = eq_out_.data() + 2 * rel;
-      std::int64_t i = 0;
-      if (what == stage::pre_gain) {
-        for (; i + 4 <= floats; i += 4)
-          simd::store(out + i, simd::load(e + i) * simd::load(g + i));
-        for (; i < floats; ++i)
-          out[i] = e[i] * g[i];
-      } else if (intensity == 1) {
-        for (; i + 4 <= floats; i += 4)
-          simd::store(out + i, simd::min(simd::max(simd::load(e + i) * simd::load(g + i), lo), hi));
-        for (; i < floats; ++i)
-          out[i] = clip(e[i] * g[i]);
-      } else {
-        for (; i + 4 <= floats; i += 4) {
-          const v4sf xv = simd::load(x + i);
-          const v4sf v = xv + vi * (simd::load(e + i) * simd::load(g + i) - xv);
-          simd::store(out + i, simd::min(simd::max(v, lo), hi));
-        }
-        for (; i < floats; ++i)
-          out[i] = clip(x[i] + intensity * (e[i] * g[i] - x[i]));
+      const float* e = eq_out_.data() + 2 * (first - eq_first_);
+#if defined(AURALIS_CHAIN_WIDE)
+      if (wide) {
+        block_gains_wide(gain_.data(), limit_gain_.data(), jb, je, gains);
+        apply_gains_wide(how, e, g, x, intensity, c, out, floats);
+      } else
+#endif
+      {
+        block_gains(gain_.data(), limit_gain_.data(), jb, je, gains);
+        apply_gains(how, e, g, x, intensity, c, out, floats);
       }
     }
     if (pcm_out)

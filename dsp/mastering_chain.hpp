@@ -7,6 +7,7 @@
 #include "dsp/compressor.hpp"
 #include "dsp/equalizer.hpp"
 #include "dsp/limiter.hpp"
+#include "dsp/simd.hpp"
 
 namespace auralis::dsp {
 
@@ -60,16 +61,24 @@ struct render_stats {
 ///
 /// Seamless-chunk contract: processing state at any frame is a function of the source
 /// before it; a render starts from the silence state at input[0], so a pre-roll of
-/// default_preroll_frames() (3 s) makes the first output frame match a continuous render
-/// (the slowest state, the compressor envelope, converges with its release time constant,
-/// at most 250 ms in the presets). The limiter looks postroll_frames() ahead: give that
-/// many frames after the chunk (or the track end) for its last frames to match. A
-/// continuous render is one request over the whole track from frame 0 without pre-roll;
-/// chunk 0's pre-roll of zeros before the track start is that same silence state. Measured
-/// on the demo tracks and recorded speech: chunked and continuous renders differ by less
-/// than -90 dBFS (float rounding; the EQ runs two halves of a long render side by side,
-/// each settling for 200 ms first). The work buffers hold about 9 bytes per rendered frame
-/// (pre-roll included): 8 MB for a 15 s chunk with 3 s pre-roll.
+/// default_preroll_frames() makes the first output frame match a continuous render. The
+/// pre-roll is per preset (preroll_seconds(): 12 time constants of the slowest smoothing,
+/// at most 3 s): the compressor envelope error shrinks at least by the release (or the
+/// slower attack) coefficient per block and the limiter's by its release, while the EQ
+/// settles within 20 ms. The limiter looks postroll_frames() ahead: give that many frames
+/// after the chunk (or the track end) for its last frames to match. A continuous render is
+/// one request over the whole track from frame 0 without pre-roll; chunk 0's pre-roll of
+/// zeros before the track start is that same silence state. Measured on the demo tracks and
+/// recorded speech at each preset's pre-roll: chunked and continuous renders differ by less
+/// than -90 dBFS (float rounding; the EQ runs segments of a long render side by side, four
+/// with AVX2 and two otherwise, each settling for 200 ms first). The work buffers hold
+/// about 8 bytes per output frame plus 2 per rendered frame (pre-roll included): 7 MB for
+/// a 15 s chunk with 3 s pre-roll.
+///
+/// Kernels: the chain uses AVX2 and FMA where the machine runs them (chosen at run time;
+/// see the constructor), otherwise portable four-lane vectors. The two differ by float
+/// rounding (below -90 dBFS), so chunks of one track should be rendered on machines of one
+/// kind; the PCM dither is the same on both.
 ///
 /// Not thread-safe: one chain per thread (it keeps its work buffers between renders, so a
 /// render allocates nothing once the buffers have grown to the largest chunk). The dither
@@ -77,16 +86,23 @@ struct render_stats {
 /// not the chunk.
 class mastering_chain {
 public:
-  /// Recommended pre-roll, seconds.
+  /// Longest pre-roll a preset gets, seconds (default_preroll_frames()).
   static constexpr double default_preroll_seconds = 3.0;
+  /// Pre-roll in time constants of the slowest smoothing of the preset (see preroll_seconds()).
+  static constexpr double preroll_time_constants = 12.0;
+  /// Pre-roll added for the EQ, the limiter lookahead and the block grid, seconds.
+  static constexpr double preroll_settle_seconds = 0.05;
   /// Cap of the loudness gain, dB (near-silent tracks are not pushed further).
   static constexpr double max_loudness_gain_db = 12.0;
   /// Floor of the loudness gain, dB.
   static constexpr double min_loudness_gain_db = -60.0;
 
-  /// Builds the chain for `preset` at `rate` Hz (> 16 kHz). Throws std::invalid_argument for
-  /// a bad rate or non-finite preset values.
-  explicit mastering_chain(const config::preset& preset, int rate = 48000);
+  /// Builds the chain for `preset` at `rate` Hz (> 16 kHz). `use` picks the kernels: the
+  /// best this machine runs by default (simd::isa::generic gives the portable ones, which
+  /// differ by float rounding). Throws std::invalid_argument for a bad rate or non-finite
+  /// preset values.
+  explicit mastering_chain(const config::preset& preset, int rate = 48000,
+                           simd::isa use = simd::best_isa());
 
   /// The preset this chain renders.
   const config::preset& preset() const noexcept { return preset_; }
@@ -97,7 +113,13 @@ public:
   /// Frames after the last output frame the limiter looks at (16 * (K + 1), 256 at 48 kHz).
   std::int64_t postroll_frames() const noexcept;
 
-  /// default_preroll_seconds in frames.
+  /// Pre-roll that makes a chunk match a continuous render, seconds: preroll_time_constants
+  /// times the slowest of the compressor attack and release and the limiter release, plus
+  /// preroll_settle_seconds, at most default_preroll_seconds (1.25 s for a 100 ms release,
+  /// 3 s from a 246 ms release up).
+  double preroll_seconds() const noexcept;
+
+  /// preroll_seconds() in frames (rounded up): the pre-roll to give a chunk.
   std::int64_t default_preroll_frames() const noexcept;
 
   /// The loudness gain for a track whose pre-gain loudness (loudness_analyser: after this
@@ -142,24 +164,29 @@ private:
 
   config::preset preset_;
   int rate_;
+  simd::isa isa_;
   equalizer eq_;
   compressor compressor_;
   limiter limiter_;
   float ceiling_;        // linear
   float dynamics_blend_; // 0..1
-  std::int64_t lead_in_; // EQ settling frames for the second half of a split EQ pass
+  std::int64_t lead_in_; // EQ settling frames of every segment but the first (eq_pass)
   render_stats stats_;
 
   // Work area of one render. Region = [region_first_, region_first_ + blocks * 16), the
   // frames whose EQ output, block statistics and gains the render needs.
   std::int64_t region_first_ = 0;
   std::int64_t region_blocks_ = 0;
-  std::vector<float> eq_out_;      // EQ output over the region, interleaved stereo
-  std::vector<float> mean_square_; // per block: mean square of eq_out_ (both channels)
-  std::vector<float> block_peak_;  // per block: max |eq_out_|
+  std::int64_t eq_first_ = 0;      // first frame of eq_out_ (first output block)
+  std::int64_t eq_end_ = 0;        // frame after eq_out_ (end of the last output block)
+  std::vector<float> eq_out_;      // EQ output over the output blocks, interleaved stereo
+  std::vector<float> mean_square_; // per block: mean square of the EQ output (both channels)
+  std::vector<float> block_peak_;  // per block: max |EQ output|; the control pass turns it
+                                   // into the limiter input and then its gain points
   std::vector<float> gain_;        // per boundary: compressor * loudness gain
   std::vector<float> limit_gain_;  // per boundary: limiter gain
-  std::vector<float> tile_a_, tile_b_, tile_x_, tile_gain_, tile_out_;
+  std::vector<float> tile_eq_[4]; // per EQ segment: one tile, in place
+  std::vector<float> tile_x_, tile_gain_, tile_out_;
 };
 
 } // namespace auralis::dsp

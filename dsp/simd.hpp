@@ -13,6 +13,33 @@
 
 namespace auralis::dsp::simd {
 
+/// Instruction sets of the kernels that come in more than one version.
+enum class isa {
+  generic, ///< the four-lane vectors of this header (SSE2 on x86-64, NEON on ARM)
+  avx2_fma ///< eight-lane AVX2 with fused multiply-add (x86-64 only, chosen at run time)
+};
+
+/// True when the CPU and the OS run AVX2 and FMA instructions (checked once).
+inline bool has_avx2_fma() noexcept {
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const bool yes = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  }();
+  return yes;
+#else
+  return false;
+#endif
+}
+
+/// The fastest instruction set this machine runs.
+inline isa best_isa() noexcept { return has_avx2_fma() ? isa::avx2_fma : isa::generic; }
+
+/// `wanted` if this machine runs it, otherwise isa::generic.
+inline isa usable_isa(isa wanted) noexcept {
+  return wanted == isa::avx2_fma && has_avx2_fma() ? isa::avx2_fma : isa::generic;
+}
+
 /// Four floats; arithmetic and comparisons work lane by lane.
 using v4sf = float __attribute__((vector_size(16)));
 /// Four signed 32-bit integers (comparison results: -1 true, 0 false).
@@ -172,6 +199,38 @@ inline float fast_exp2(float x) noexcept {
   float s;
   std::memcpy(&s, &scale, sizeof s);
   return p * s;
+}
+
+/// fast_log2() lane by lane, bit for bit the scalar values (finite x > 0; other lanes give
+/// unspecified finite-or-not values for the caller to mask).
+inline v4sf fast_log2(v4sf x) noexcept {
+  const v4su shifted = reinterpret_cast<v4su>(x) - 0x3f3504f3u;
+  const v4si e = reinterpret_cast<v4si>(shifted) >> 23;
+  const v4sf m = reinterpret_cast<v4sf>((shifted & 0x007fffffu) + 0x3f3504f3u);
+  const v4sf t = (m - 1.0f) / (m + 1.0f);
+  const v4sf t2 = t * t;
+  const v4sf series =
+    t * (2.8853900818f + t2 * (0.9617966939f + t2 * (0.5770780164f + t2 * 0.4121985831f)));
+  return __builtin_convertvector(e, v4sf) + series;
+}
+
+/// fast_exp2() lane by lane, bit for bit the scalar values (0 at or below -126 and for NaN,
+/// +Inf from 128).
+inline v4sf fast_exp2(v4sf x) noexcept {
+  const v4si low = x > -126.0f;  // false for NaN
+  const v4si high = x >= 128.0f;
+  const v4sf safe = low & ~high ? x : splat(0.0f);
+  const v4si whole = __builtin_convertvector(safe + 126.5f, v4si) - 126;
+  const v4sf n = __builtin_convertvector(whole, v4sf);
+  const v4sf y = (safe - n) * 0.6931471806f;
+  const v4sf p =
+    1.0f +
+    y * (1.0f +
+         y * (0.5f + y * (0.1666666667f +
+                          y * (0.04166666667f + y * (0.008333333333f + y * 0.001388888889f)))));
+  const v4sf scale = reinterpret_cast<v4sf>((whole + 127) << 23);
+  const v4sf r = p * scale;
+  return high ? splat(__builtin_huge_valf()) : (low ? r : splat(0.0f));
 }
 
 } // namespace auralis::dsp::simd

@@ -1,9 +1,11 @@
 #include "http/gateway_actor.hpp"
 
+#include <algorithm>
+
+#include <caf/detail/type_traits.hpp>
 #include <spdlog/spdlog.h>
 
 #include "actors/engine_error.hpp"
-#include "actors/tier_requests.hpp"
 #include "config/json_writer.hpp"
 #include "http/api_json.hpp"
 #include "http/bad_request.hpp"
@@ -23,10 +25,57 @@ using actors::tier_id;
 using actors::track_info;
 using gateway_pointer = gateway_actor::stateful_pointer<gateway_state>;
 using responder_ptr = std::shared_ptr<http_responder>;
+using deadline_clock = ask_deadlines::clock;
 
-/// The error continuation of a request: answers the actor's error.
-auto fail_with(responder_ptr r) {
-  return [r](const caf::error& err) { reply_actor_error(*r, err); };
+/// Makes sure a sweep of the ask deadlines is scheduled while any may be open.
+void watch_deadlines(gateway_pointer self) {
+  auto& st = self->state;
+  if (st.sweep_scheduled)
+    return;
+  st.sweep_scheduled = true;
+  self->delayed_send(caf::actor_cast<gateway_actor>(self), st.deadlines.timeout(),
+                     sweep_atom::value);
+}
+
+/// Answers the asks past their deadline 503 and schedules the next sweep, if any is due.
+void sweep_deadlines(gateway_pointer self) {
+  auto& st = self->state;
+  st.sweep_scheduled = false;
+  const auto now = deadline_clock::now();
+  const auto next = st.deadlines.sweep(now);
+  if (!next)
+    return;
+  st.sweep_scheduled = true;
+  const auto wait = std::max(std::chrono::ceil<std::chrono::milliseconds>(*next - now),
+                             std::chrono::milliseconds(1));
+  self->delayed_send(caf::actor_cast<gateway_actor>(self), wait, sweep_atom::value);
+}
+
+/// `f`, called only while `ticket` is open (closing it first).
+template <class F, class... Args>
+auto while_open(ask_ticket_ptr ticket, F f, caf::detail::type_list<Args...>) {
+  return [ticket = std::move(ticket), f = std::move(f)](Args... xs) mutable {
+    if (ticket->close())
+      f(std::forward<Args>(xs)...);
+  };
+}
+
+/// Asks `dest` for `xs...` on behalf of `r`: `on_reply` gets the answer and an error is
+/// answered on `r` (reply_actor_error). An answer must come within the request timeout,
+/// else `r` answers 503 and the late answer is dropped. The deadline is kept by the
+/// gateway (see ask_deadlines), not by a CAF request timeout.
+template <class Dest, class OnReply, class... Ts>
+void ask(gateway_pointer self, const responder_ptr& r, const Dest& dest, OnReply on_reply,
+         Ts&&... xs) {
+  auto ticket = self->state.deadlines.open(r, deadline_clock::now());
+  watch_deadlines(self);
+  using args = typename caf::detail::get_callable_trait<OnReply>::arg_types;
+  self->request(dest, caf::duration{caf::infinite}, std::forward<Ts>(xs)...)
+    .then(while_open(ticket, std::move(on_reply), args{}),
+          [ticket, r](const caf::error& err) {
+            if (ticket->close())
+              reply_actor_error(*r, err);
+          });
 }
 
 /// Refuses the call (401) unless the configured token is given as a Bearer token.
@@ -78,67 +127,87 @@ std::array<actors::tier_actor, 3> tiers_of(gateway_pointer self) {
   return {c.l1, c.l2, c.l3};
 }
 
+/// Asks L1, then L2, then L3 (each after the previous answer, so a clear or a listing
+/// sees the tiers in order; each within the request timeout) and calls `done` with the
+/// three answers in tier order; the first error is answered on `r`.
+template <class Reply, class Done, class... Ts>
+void ask_each_tier(gateway_pointer self, const responder_ptr& r, Done done, Ts... xs) {
+  auto replies = std::make_shared<std::array<Reply, 3>>();
+  const auto tiers = tiers_of(self);
+  ask(
+    self, r, tiers[0],
+    [=](Reply& a) {
+      (*replies)[0] = std::move(a);
+      ask(
+        self, r, tiers[1],
+        [=](Reply& b) {
+          (*replies)[1] = std::move(b);
+          ask(
+            self, r, tiers[2],
+            [=](Reply& c) {
+              (*replies)[2] = std::move(c);
+              done(*replies);
+            },
+            xs...);
+        },
+        xs...);
+    },
+    xs...);
+}
+
 /// Asks L1, L2 and L3 for their reports (one after the other) and calls `done` with all
-/// three, or `failed` with the first error.
-template <class Done, class Failed>
-void collect_tier_reports(gateway_pointer self, Done done, Failed failed) {
-  actors::ask_each_tier<actors::tier_report>(
-    self, tiers_of(self), self->state.settings.timeout,
-    [done](std::array<actors::tier_report, 3>& r) { done(tier_reports{r[0], r[1], r[2]}); },
-    failed, actors::stats_atom::value);
+/// three; the first error is answered on `r`.
+template <class Done>
+void collect_tier_reports(gateway_pointer self, const responder_ptr& r, Done done) {
+  ask_each_tier<actors::tier_report>(
+    self, r,
+    [done](std::array<actors::tier_report, 3>& t) { done(tier_reports{t[0], t[1], t[2]}); },
+    actors::stats_atom::value);
 }
 
 // --- cache ------------------------------------------------------------------------------
 
 void cache_health(gateway_pointer self, const responder_ptr& r) {
-  collect_tier_reports(
-    self,
-    [self, r](const tier_reports& reports) {
-      self->request(self->state.peers.core.predictor, self->state.settings.timeout,
-                    actors::stats_atom::value, std::string())
-        .then(
-          [self, r, reports](const actors::predictor_stats& p) {
-            const auto f = figures_of(reports, self->state.settings.budget_bytes, p.accuracy);
-            reply_json(*r, 200, health_report(f).to_json());
-          },
-          fail_with(r));
-    },
-    fail_with(r));
+  collect_tier_reports(self, r, [self, r](const tier_reports& reports) {
+    ask(
+      self, r, self->state.peers.core.predictor,
+      [self, r, reports](const actors::predictor_stats& p) {
+        const auto f = figures_of(reports, self->state.settings.budget_bytes, p.accuracy);
+        reply_json(*r, 200, health_report(f).to_json());
+      },
+      actors::stats_atom::value, std::string());
+  });
 }
 
 void cache_stats(gateway_pointer self, const http_call& call) {
   const auto session = session_of(query_string::parse(call.request.query));
   const auto& r = call.responder;
-  collect_tier_reports(
-    self,
-    [self, r, session](const tier_reports& reports) {
-      self->request(self->state.peers.core.predictor, self->state.settings.timeout,
-                    actors::stats_atom::value, session)
-        .then(
-          [self, r, reports](const actors::predictor_stats& p) {
-            reply_json(*r, 200, stats_json(reports, p, self->state.settings.budget_bytes));
-          },
-          fail_with(r));
-    },
-    fail_with(r));
+  collect_tier_reports(self, r, [self, r, session](const tier_reports& reports) {
+    ask(
+      self, r, self->state.peers.core.predictor,
+      [self, r, reports](const actors::predictor_stats& p) {
+        reply_json(*r, 200, stats_json(reports, p, self->state.settings.budget_bytes));
+      },
+      actors::stats_atom::value, session);
+  });
 }
 
 void cache_predictions(gateway_pointer self, const http_call& call) {
   actors::prediction_request req;
   req.session_id = session_of(query_string::parse(call.request.query));
   const auto& r = call.responder;
-  self->request(self->state.peers.core.predictor, self->state.settings.timeout,
-                actors::predict_atom::value, req)
-    .then([r](const actors::prediction_reply& p) { reply_json(*r, 200, predictions_json(p)); },
-          fail_with(r));
+  ask(
+    self, r, self->state.peers.core.predictor,
+    [r](const actors::prediction_reply& p) { reply_json(*r, 200, predictions_json(p)); },
+    actors::predict_atom::value, req);
 }
 
 void cache_contents(gateway_pointer self, const responder_ptr& r) {
   using records = std::vector<actors::entry_record>;
-  actors::ask_each_tier<records>(
-    self, tiers_of(self), self->state.settings.timeout,
+  ask_each_tier<records>(
+    self, r,
     [r](std::array<records, 3>& l) { reply_json(*r, 200, contents_json(l[0], l[1], l[2])); },
-    fail_with(r), actors::list_atom::value);
+    actors::list_atom::value);
 }
 
 std::string cleared_json(const std::string& message, std::uint64_t removed) {
@@ -152,31 +221,30 @@ std::string cleared_json(const std::string& message, std::uint64_t removed) {
 }
 
 void cache_clear(gateway_pointer self, const responder_ptr& r) {
-  actors::ask_each_tier<std::uint64_t>(
-    self, tiers_of(self), self->state.settings.timeout,
+  ask_each_tier<std::uint64_t>(
+    self, r,
     [self, r](std::array<std::uint64_t, 3>& n) {
       engine_event e;
       e.kind = event_kind::cache_cleared;
       publish(self, e);
       reply_json(*r, 200, cleared_json("All caches cleared", n[0] + n[1] + n[2]));
     },
-    fail_with(r), actors::clear_atom::value);
+    actors::clear_atom::value);
 }
 
 void cache_clear_tier(gateway_pointer self, const http_call& call) {
   const tier_id t = request_parser::parse_tier(param(call, "tier"));
   const auto& r = call.responder;
-  self->request(tier_of(self, t), self->state.settings.timeout, actors::clear_atom::value)
-    .then(
-      [self, r, t](std::uint64_t n) {
-        engine_event e;
-        e.kind = event_kind::cache_tier_cleared;
-        e.tier = t;
-        publish(self, e);
-        reply_json(*r, 200,
-                   cleared_json(std::string(actors::tier_label(t)) + " cache cleared", n));
-      },
-      fail_with(r));
+  ask(
+    self, r, tier_of(self, t),
+    [self, r, t](std::uint64_t n) {
+      engine_event e;
+      e.kind = event_kind::cache_tier_cleared;
+      e.tier = t;
+      publish(self, e);
+      reply_json(*r, 200, cleared_json(std::string(actors::tier_label(t)) + " cache cleared", n));
+    },
+    actors::clear_atom::value);
 }
 
 /// Fills in the latency of what `c` found from `l` and answers.
@@ -206,32 +274,33 @@ void answer_check(gateway_pointer self, const responder_ptr& r, check_result c) 
     reply_check(*r, std::move(c), st.latency);
     return;
   }
-  self->request(st.peers.core.planner, st.settings.timeout, actors::latency_atom::value)
-    .then(
-      [self, r, c, now](const actors::tier_latency& l) mutable {
-        self->state.latency = l;
-        self->state.latency_at = now;
-        self->state.latency_fresh = true;
-        reply_check(*r, std::move(c), l);
-      },
-      fail_with(r));
+  ask(
+    self, r, st.peers.core.planner,
+    [self, r, c, now](const actors::tier_latency& l) mutable {
+      self->state.latency = l;
+      self->state.latency_at = now;
+      self->state.latency_fresh = true;
+      reply_check(*r, std::move(c), l);
+    },
+    actors::latency_atom::value);
 }
 
 /// Peeks tier `t` and the ones after it (no counters touched) until one holds the key.
 void peek_from(gateway_pointer self, const responder_ptr& r, check_result c, tier_id t) {
-  self->request(tier_of(self, t), self->state.settings.timeout, actors::peek_atom::value, c.key)
-    .then(
-      [self, r, c, t](const actors::peek_reply& p) mutable {
-        if (p.found) {
-          c.tier = t;
-          answer_check(self, r, std::move(c));
-        } else if (t == tier_id::l3) {
-          answer_check(self, r, std::move(c));
-        } else {
-          peek_from(self, r, std::move(c), t == tier_id::l1 ? tier_id::l2 : tier_id::l3);
-        }
-      },
-      fail_with(r));
+  const auto key = c.key;
+  ask(
+    self, r, tier_of(self, t),
+    [self, r, c, t](const actors::peek_reply& p) mutable {
+      if (p.found) {
+        c.tier = t;
+        answer_check(self, r, std::move(c));
+      } else if (t == tier_id::l3) {
+        answer_check(self, r, std::move(c));
+      } else {
+        peek_from(self, r, std::move(c), t == tier_id::l1 ? tier_id::l2 : tier_id::l3);
+      }
+    },
+    actors::peek_atom::value, key);
 }
 
 void cache_check(gateway_pointer self, const http_call& call) {
@@ -251,17 +320,16 @@ void cache_check(gateway_pointer self, const http_call& call) {
 void player_position(gateway_pointer self, const http_call& call) {
   const auto update = self->state.parser->position(call.request.body);
   const auto& r = call.responder;
-  const auto timeout = self->state.settings.timeout;
   // The track must exist (404 otherwise) before the planner starts a session on it.
-  self->request(self->state.peers.core.library, timeout, caf::get_atom::value, update.track_id)
-    .then(
-      [self, r, update, timeout](const track_info&) {
-        self->request(self->state.peers.core.planner, timeout, actors::position_atom::value,
-                      update)
-          .then([r](const actors::position_reply& p) { reply_json(*r, 202, position_json(p)); },
-                fail_with(r));
-      },
-      fail_with(r));
+  ask(
+    self, r, self->state.peers.core.library,
+    [self, r, update](const track_info&) {
+      ask(
+        self, r, self->state.peers.core.planner,
+        [r](const actors::position_reply& p) { reply_json(*r, 202, position_json(p)); },
+        actors::position_atom::value, update);
+    },
+    caf::get_atom::value, update.track_id);
 }
 
 /// Answers the fetched chunk as WAV: a 44-byte header, then the tier's PCM (not copied).
@@ -295,112 +363,108 @@ void audio_stream(gateway_pointer self, const http_call& call) {
     throw bad_request("format must be wav or opus, not '" + format.substr(0, 40) + "'");
   const bool opus = format == "opus";
   const auto& r = call.responder;
-  self->request(self->state.peers.core.planner, self->state.settings.timeout, actors::fetch_atom::value,
-                req)
-    .then(
-      [self, r, opus](const actors::fetch_reply& f) {
-        self->state.latency_fresh = false; // the planner's medians moved
-        auto headers = chunk_headers(to_string(f.source), f.key.chunk_idx, f.frames);
-        if (!opus) {
-          answer_wav(r, f, std::move(headers));
-          return;
-        }
-        if (f.frames <= 0 || !f.pcm.data) {
-          reply_detail(*r, 503, "the engine returned an empty chunk");
-          return;
-        }
-        opus_stream_job job{r, f.pcm.data, f.frames, self->state.settings.opus,
-                            std::move(headers)};
-        self->system().spawn<caf::detached>(opus_stream_job_impl, std::move(job));
-      },
-      fail_with(r));
+  ask(
+    self, r, self->state.peers.core.planner,
+    [self, r, opus](const actors::fetch_reply& f) {
+      self->state.latency_fresh = false; // the planner's medians moved
+      auto headers = chunk_headers(to_string(f.source), f.key.chunk_idx, f.frames);
+      if (!opus) {
+        answer_wav(r, f, std::move(headers));
+        return;
+      }
+      if (f.frames <= 0 || !f.pcm.data) {
+        reply_detail(*r, 503, "the engine returned an empty chunk");
+        return;
+      }
+      opus_stream_job job{r, f.pcm.data, f.frames, self->state.settings.opus,
+                          std::move(headers)};
+      self->system().spawn<caf::detached>(opus_stream_job_impl, std::move(job));
+    },
+    actors::fetch_atom::value, req);
 }
 
 // --- library ----------------------------------------------------------------------------
 
 void library_tracks(gateway_pointer self, const responder_ptr& r) {
-  self->request(self->state.peers.core.library, self->state.settings.timeout,
-                actors::list_atom::value)
-    .then([r](const std::vector<track_info>& tracks) { reply_json(*r, 200, tracks_json(tracks)); },
-          fail_with(r));
+  ask(
+    self, r, self->state.peers.core.library,
+    [r](const std::vector<track_info>& tracks) { reply_json(*r, 200, tracks_json(tracks)); },
+    actors::list_atom::value);
 }
 
 void library_add(gateway_pointer self, const http_call& call) {
   require_token(self, call);
   auto path = self->state.parser->library_path(call.request.body);
   const auto& r = call.responder;
-  self->request(self->state.peers.core.library, self->state.settings.timeout,
-                caf::add_atom::value, std::move(path))
-    .then([r](const track_info& t) { reply_json(*r, 201, track_result_json(t)); },
-          fail_with(r));
+  ask(
+    self, r, self->state.peers.core.library,
+    [r](const track_info& t) { reply_json(*r, 201, track_result_json(t)); },
+    caf::add_atom::value, std::move(path));
 }
 
 void library_delete(gateway_pointer self, const http_call& call) {
   require_token(self, call);
   const auto id = request_parser::parse_index(param(call, "id"), "track id");
   const auto& r = call.responder;
-  const auto timeout = self->state.settings.timeout;
-  self->request(self->state.peers.core.library, timeout, caf::delete_atom::value, id)
-    .then(
-      [self, r, id, timeout](const track_info& t) {
-        self->request(self->state.peers.core.planner, timeout, actors::invalidate_atom::value, id)
-          .then(
-            [self, r, t](std::uint64_t removed) {
-              engine_event e;
-              e.kind = event_kind::track_removed;
-              e.track_id = t.id;
-              publish(self, e);
-              config::json_writer w;
-              w.begin_object().field("status", "success").key("track");
-              write_track(w, t);
-              w.field("removed_entries", removed).end_object();
-              reply_json(*r, 200, w.take());
-            },
-            fail_with(r));
-      },
-      fail_with(r));
+  ask(
+    self, r, self->state.peers.core.library,
+    [self, r, id](const track_info& t) {
+      ask(
+        self, r, self->state.peers.core.planner,
+        [self, r, t](std::uint64_t removed) {
+          engine_event e;
+          e.kind = event_kind::track_removed;
+          e.track_id = t.id;
+          publish(self, e);
+          config::json_writer w;
+          w.begin_object().field("status", "success").key("track");
+          write_track(w, t);
+          w.field("removed_entries", removed).end_object();
+          reply_json(*r, 200, w.take());
+        },
+        actors::invalidate_atom::value, id);
+    },
+    caf::delete_atom::value, id);
 }
 
 // --- predictor --------------------------------------------------------------------------
 
 void predictor_model(gateway_pointer self, const responder_ptr& r) {
-  self->request(self->state.peers.core.predictor, self->state.settings.timeout,
-                actors::model_atom::value)
-    .then([r](const actors::model_snapshot& m) { reply_json(*r, 200, model_json(m)); },
-          fail_with(r));
+  ask(
+    self, r, self->state.peers.core.predictor,
+    [r](const actors::model_snapshot& m) { reply_json(*r, 200, model_json(m)); },
+    actors::model_atom::value);
 }
 
 void predictor_learning(gateway_pointer self, const http_call& call) {
   require_token(self, call);
   const bool on = self->state.parser->learning(call.request.body);
   const auto& r = call.responder;
-  self->request(self->state.peers.core.predictor, self->state.settings.timeout,
-                actors::learning_atom::value, on)
-    .then(
-      [r](bool now_on) {
-        config::json_writer w;
-        w.begin_object().field("status", "success").field("learning", now_on).end_object();
-        reply_json(*r, 200, w.take());
-      },
-      fail_with(r));
+  ask(
+    self, r, self->state.peers.core.predictor,
+    [r](bool now_on) {
+      config::json_writer w;
+      w.begin_object().field("status", "success").field("learning", now_on).end_object();
+      reply_json(*r, 200, w.take());
+    },
+    actors::learning_atom::value, on);
 }
 
 void predictor_forget(gateway_pointer self, const http_call& call) {
   require_token(self, call);
   const auto& r = call.responder;
-  self->request(self->state.peers.core.predictor, self->state.settings.timeout,
-                actors::forget_atom::value)
-    .then(
-      [r](std::uint64_t forgotten) {
-        config::json_writer w;
-        w.begin_object()
-          .field("status", "success")
-          .field("message", "Learned model forgotten")
-          .field("forgotten_transitions", forgotten)
-          .end_object();
-        reply_json(*r, 200, w.take());
-      },
-      fail_with(r));
+  ask(
+    self, r, self->state.peers.core.predictor,
+    [r](std::uint64_t forgotten) {
+      config::json_writer w;
+      w.begin_object()
+        .field("status", "success")
+        .field("message", "Learned model forgotten")
+        .field("forgotten_transitions", forgotten)
+        .end_object();
+      reply_json(*r, 200, w.take());
+    },
+    actors::forget_atom::value);
 }
 
 /// Runs the route's handler; validation failures answer their 4xx here.
@@ -449,6 +513,7 @@ gateway_actor::behavior_type gateway_actor_impl(gateway_actor::stateful_pointer<
                                                 gateway_settings settings,
                                                 std::shared_ptr<gateway_peers> peers) {
   self->state.settings = settings;
+  self->state.deadlines = ask_deadlines(settings.timeout);
   if (peers) {
     self->state.peers = std::move(*peers);
     *peers = gateway_peers{};
@@ -486,6 +551,7 @@ gateway_actor::behavior_type gateway_actor_impl(gateway_actor::stateful_pointer<
   }
   return {
     [self](http_call& call) { dispatch(self, call); },
+    [self](sweep_atom) { sweep_deadlines(self); },
     [self](port_atom) -> caf::result<std::uint16_t> {
       if (!self->state.server)
         return actors::make_engine_error(actors::engine_errc::io_failure, self->state.failure);

@@ -13,6 +13,7 @@
 #include "actors/core_actors.hpp"
 #include "actors/engine_event.hpp"
 #include "codec/opus_options.hpp"
+#include "http/ask_deadlines.hpp"
 #include "http/event_hub_actor.hpp"
 #include "http/http_call.hpp"
 #include "http/http_server.hpp"
@@ -23,12 +24,17 @@ namespace auralis::http {
 /// Asks the gateway for the port its server bound.
 using port_atom = caf::atom_constant<caf::atom("port")>;
 
+/// The gateway's own timer: answers the asks past their deadline.
+using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
+
 /// The HTTP front end. Owns the RESTinio server; each request arrives as an http_call,
 /// is answered by asking the engine's actors (request(...).then, never waiting), and is
-/// answered 503 when they take longer than the request timeout. Publishes cache_cleared,
+/// answered 503 when one of them takes longer than the request timeout to answer (the
+/// deadlines are kept by the gateway, see ask_deadlines). Publishes cache_cleared,
 /// cache_tier_cleared and track_removed to the event hub.
 using gateway_actor =
-  caf::typed_actor<caf::reacts_to<http_call>, caf::replies_to<port_atom>::with<std::uint16_t>>;
+  caf::typed_actor<caf::reacts_to<http_call>, caf::replies_to<port_atom>::with<std::uint16_t>,
+                   caf::reacts_to<sweep_atom>>;
 
 /// What the gateway needs to know.
 struct gateway_settings {
@@ -60,6 +66,9 @@ struct gateway_state {
   bool latency_fresh = false;                       ///< `latency` may be reused
   /// How long a latency answer is reused.
   static constexpr std::chrono::milliseconds latency_max_age{250};
+  /// Deadlines of the questions asked for pending requests (settings.timeout each).
+  ask_deadlines deadlines{std::chrono::milliseconds(5000)};
+  bool sweep_scheduled = false; ///< a sweep_atom is on its way to the gateway
   static inline const char* name = "http-gateway";
 };
 

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
-#include <map>
 #include <stdexcept>
 
 #include <restinio/all.hpp>
+#include <restinio/utils/percent_encoding.hpp>
 #include <restinio/websocket/websocket.hpp>
 #include <spdlog/spdlog.h>
 
@@ -35,9 +35,7 @@ struct spdlog_restinio_logger {
   }
 };
 
-using router_t = restinio::router::express_router_t<>;
-using traits_t =
-  restinio::traits_t<restinio::asio_timer_manager_t, spdlog_restinio_logger, router_t>;
+using traits_t = restinio::traits_t<restinio::asio_timer_manager_t, spdlog_restinio_logger>;
 using request_handle = restinio::request_handle_t;
 
 /// The standard reason phrase of `status`.
@@ -163,32 +161,6 @@ restinio::request_handling_status_t answer_now(const request_handle& req, int st
   return restinio::request_accepted();
 }
 
-restinio::http_method_id_t method_of(const std::string& name) {
-  if (name == "GET")
-    return restinio::http_method_get();
-  if (name == "POST")
-    return restinio::http_method_post();
-  if (name == "PUT")
-    return restinio::http_method_put();
-  if (name == "DELETE")
-    return restinio::http_method_delete();
-  throw std::logic_error("routes.cpp names an unsupported method " + name);
-}
-
-/// Names of the ":name" parameters of an express pattern, in order.
-std::vector<std::string> param_names_of(const std::string& pattern) {
-  std::vector<std::string> names;
-  for (std::size_t i = pattern.find(':'); i != std::string::npos; i = pattern.find(':', i)) {
-    std::size_t end = ++i;
-    while (end < pattern.size() && (std::isalnum(static_cast<unsigned char>(pattern[end])) ||
-                                    pattern[end] == '_'))
-      ++end;
-    names.push_back(pattern.substr(i, end - i));
-    i = end;
-  }
-  return names;
-}
-
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -200,12 +172,14 @@ bool iequals(std::string_view a, std::string_view b) {
 /// Path of the WebSocket endpoint.
 constexpr const char* ws_path = "/api/ws";
 
-/// Everything the router's handlers need.
+/// Everything the request handler needs.
 struct handler_context {
   http_server::dispatch_fn dispatch;
   http_server::ws_open_fn ws_open;
   http_server::ws_closed_fn ws_closed;
   std::uint64_t max_body_bytes = 0;
+  route_table routes;            ///< all_routes(), then GET /api/ws
+  std::vector<route_id> ids;     ///< route id of each table entry but the last
 };
 
 /// Upgrades GET /api/ws and hands the connection on; 400 when it is no upgrade request.
@@ -229,67 +203,70 @@ restinio::request_handling_status_t upgrade_ws(const handler_context& ctx, reque
   return restinio::request_accepted();
 }
 
-/// Builds the router: every route of all_routes() and /api/ws, 405 for other methods on
-/// those paths, 404 for everything else.
-std::unique_ptr<router_t> make_router(std::shared_ptr<const handler_context> ctx) {
-  auto router = std::make_unique<router_t>();
-  std::map<std::string, std::vector<restinio::http_method_id_t>> methods_by_path;
-  for (const auto& spec : all_routes()) {
-    const auto method = method_of(spec.method);
-    methods_by_path[spec.path].push_back(method);
-    const route_id id = spec.id;
-    const auto param_names = param_names_of(spec.path);
-    router->add_handler(method, spec.path, [ctx, id, param_names](
-                                             request_handle req,
-                                             restinio::router::route_params_t params) {
-      try {
-        if (req->body().size() > ctx->max_body_bytes)
-          return answer_now(req, 413, "request body larger than " +
-                                        std::to_string(ctx->max_body_bytes) + " bytes");
-        http_call call;
-        call.request.route = id;
-        call.request.method = req->header().method().c_str();
-        call.request.target = req->header().request_target();
-        call.request.query = std::string(req->header().query());
-        call.request.body = req->body();
-        if (req->header().has_field(restinio::http_field::authorization))
-          call.request.authorization = req->header().get_field(restinio::http_field::authorization);
-        for (const auto& name : param_names)
-          if (params.has(name))
-            call.request.params.emplace(name, std::string(params[name]));
-        call.responder = std::make_shared<restinio_responder>(req);
-        ctx->dispatch(std::move(call));
-        return restinio::request_accepted();
-      } catch (const std::exception& e) {
-        spdlog::error("http: {} failed before dispatch: {}", req->header().request_target(),
-                      e.what());
-        return answer_now(req, 500, "internal error");
-      }
-    });
+/// Hands a request of a gateway route to `dispatch` (413 for a body over the limit).
+restinio::request_handling_status_t dispatch_call(const handler_context& ctx,
+                                                  const request_handle& req, route_id id,
+                                                  const route_match& m) {
+  if (req->body().size() > ctx.max_body_bytes)
+    return answer_now(req, 413, "request body larger than " +
+                                  std::to_string(ctx.max_body_bytes) + " bytes");
+  const auto& h = req->header();
+  http_call call;
+  call.request.route = id;
+  call.request.method = h.method().c_str();
+  call.request.target = h.request_target();
+  call.request.query = std::string(h.query());
+  call.request.body = req->body();
+  if (h.has_field(restinio::http_field::authorization))
+    call.request.authorization = h.get_field(restinio::http_field::authorization);
+  for (const auto& [name, value] : m.params)
+    call.request.params.emplace(std::string(name), std::string(value));
+  call.responder = std::make_shared<restinio_responder>(req);
+  ctx.dispatch(std::move(call));
+  return restinio::request_accepted();
+}
+
+/// Serves one request: routes it through the table (no regular expressions), answers
+/// 404 for an unknown path and 405 for a known path with another method, upgrades
+/// GET /api/ws and hands everything else to the gateway.
+restinio::request_handling_status_t handle(const handler_context& ctx, request_handle req) {
+  const auto& h = req->header();
+  std::string normalized;
+  std::string_view path = h.path();
+  try {
+    // Percent-encoded unreserved characters are decoded first, as the express router
+    // did; a malformed escape throws.
+    namespace norm = restinio::utils::uri_normalization::unreserved_chars;
+    const std::size_t size = norm::estimate_required_capacity(path);
+    if (size != path.size()) {
+      normalized.resize(size);
+      norm::normalize_to(path, normalized.data());
+      path = normalized;
+    }
+  } catch (const std::exception&) {
+    return answer_now(req, 400, "malformed percent-encoding in the path");
   }
-  router->http_get(ws_path, [ctx](request_handle req, restinio::router::route_params_t) {
+  const auto m = ctx.routes.match(h.method().c_str(), path);
+  if (!m.found) {
+    if (m.path_known)
+      return answer_now(req, 405, "method " + std::string(h.method().c_str()) +
+                                    " not allowed on " + std::string(h.path()));
+    return answer_now(req, 404, "no route for " + std::string(h.path()));
+  }
+  if (m.index == ctx.ids.size()) {
     try {
-      return upgrade_ws(*ctx, req);
+      return upgrade_ws(ctx, req);
     } catch (const std::exception& e) {
       spdlog::warn("http: websocket upgrade failed: {}", e.what());
       return restinio::request_rejected();
     }
-  });
-  methods_by_path[ws_path].push_back(restinio::http_method_get());
-  for (const auto& [path, methods] : methods_by_path) {
-    restinio::router::dynamic_none_of_methods_matcher_t not_allowed;
-    for (const auto& m : methods)
-      not_allowed.add(m);
-    router->add_handler(std::move(not_allowed), path,
-                        [](request_handle req, restinio::router::route_params_t) {
-      return answer_now(req, 405, "method " + std::string(req->header().method().c_str()) +
-                                    " not allowed on " + std::string(req->header().path()));
-    });
   }
-  router->non_matched_request_handler([](request_handle req) {
-    return answer_now(req, 404, "no route for " + std::string(req->header().path()));
-  });
-  return router;
+  try {
+    return dispatch_call(ctx, req, ctx.ids[m.index], m);
+  } catch (const std::exception& e) {
+    spdlog::error("http: {} failed before dispatch: {}", h.request_target(), e.what());
+    return answer_now(req, 500, "internal error");
+  }
 }
 
 } // namespace
@@ -308,6 +285,11 @@ http_server::http_server(const http_server_options& options, dispatch_fn dispatc
   ctx->ws_open = std::move(ws_open);
   ctx->ws_closed = std::move(ws_closed);
   ctx->max_body_bytes = options.max_body_bytes;
+  for (const auto& spec : all_routes()) {
+    ctx->routes.add(spec.method, spec.path);
+    ctx->ids.push_back(spec.id);
+  }
+  ctx->routes.add("GET", ws_path);
   // Bodies up to the hard limit are read and answered 413 by the handler; beyond it the
   // parser stops reading and the connection is closed.
   const std::uint64_t hard_limit =
@@ -323,7 +305,7 @@ http_server::http_server(const http_server_options& options, dispatch_fn dispatc
                                     .max_url_size(16 * 1024)
                                     .max_field_count(256)
                                     .max_field_value_size(16 * 1024))
-        .request_handler(make_router(std::move(ctx)))
+        .request_handler([ctx](request_handle req) { return handle(*ctx, std::move(req)); })
         .acceptor_post_bind_hook([self](auto& acceptor) {
           self->port = acceptor.local_endpoint().port();
         }),

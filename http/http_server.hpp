@@ -19,9 +19,10 @@ struct http_server_options {
 };
 
 /// The RESTinio server (on Boost.Asio): accepts connections on its own threads, matches
-/// every route of routes.cpp and hands each request to `dispatch` as an http_call, then
-/// returns at once (request_accepted); the answer is sent later through the call's
-/// responder. Unknown paths answer 404 and known paths with another method 405, a body
+/// every route of routes.cpp (a route_table, no regular expressions) and hands each
+/// request to `dispatch` as an http_call, then returns at once (request_accepted); the
+/// answer is sent later through the call's responder. A malformed percent escape in the
+/// path answers 400, unknown paths 404 and known paths with another method 405, a body
 /// over max_body_bytes 413, all with a JSON `detail` (a body over 16 times the limit, at
 /// least 1 MiB, is not read at all: the connection is closed). GET /api/ws upgrades to a
 /// WebSocket and hands the connection to `ws_open`; `ws_closed` hears its id when the

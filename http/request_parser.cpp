@@ -145,6 +145,11 @@ actors::position_update request_parser::position(const std::string& body) {
     throw bad_request("'intensity' must be between 0 and 1");
   if (auto s = field_of(obj, "session_id"); s && s->type() != element_type::NULL_VALUE)
     u.session_id = check_session_id(string_of(*s, "session_id"));
+  if (auto n = field_of(obj, "next_track_id"); n && n->type() != element_type::NULL_VALUE) {
+    if (n->type() != element_type::INT64 || n->get_int64().value() < 0)
+      throw bad_request("'next_track_id' must be a non-negative integer");
+    u.next_track_id = n->get_int64().value();
+  }
   return u;
 }
 

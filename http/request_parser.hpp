@@ -41,7 +41,8 @@ public:
 
   /// Body of POST /api/player/position: {"track_id": integer >= 0, "position": finite
   /// number >= 0, "preset": known preset, "intensity": number 0..1, "session_id": string
-  /// (optional, null = absent)}. Other fields are ignored.
+  /// (optional, null = absent), "next_track_id": integer >= 0 (optional, null = absent: the
+  /// track the player goes on to)}. Other fields are ignored.
   actors::position_update position(const std::string& body);
 
   /// Body of POST /api/library/tracks: {"path": non-empty string}; the path itself is

@@ -195,3 +195,30 @@ BOOST_AUTO_TEST_CASE(sessions_without_a_known_track_length_plan_nothing) {
   auto past = session("b", 1, 25, "adaptive", 20);
   BOOST_TEST(planner.plan({past}).size() == 0u);
 }
+
+BOOST_AUTO_TEST_CASE(the_last_chunk_plans_the_first_chunk_of_the_next_track) {
+  buffer_planner planner(roomy());
+  // Two chunks before the end: L1 stays inside the track, the next track is not wanted.
+  auto s = session("a", 1, 7, "adaptive", 10);
+  s.next_track_id = 2;
+  s.predictions = {{"punchy", 0.5}};
+  const auto early = planner.plan({s});
+  BOOST_TEST(!early.find(key(2, "adaptive", 0)));
+  BOOST_TEST(!early.live_tracks.count(2));
+  // The last chunk: the next fetch is chunk 0 of track 2, in the playing preset and in the
+  // predicted one, with the probabilities of the L1 offset it stands for.
+  s.chunk_idx = 9;
+  const auto last = planner.plan({s});
+  const std::set<cache_key> expected{key(1, "adaptive", 9), key(2, "adaptive", 0),
+                                     key(1, "punchy", 9), key(2, "punchy", 0)};
+  BOOST_TEST((keys_of(last.l1) == expected));
+  BOOST_TEST(last.find(key(2, "adaptive", 0))->second == 1.0);
+  BOOST_TEST(last.find(key(2, "punchy", 0))->second == 0.5 * 0.99);
+  BOOST_TEST(last.live_tracks.count(2) == 1u); // its entries are not "departed"
+  BOOST_TEST(planner.held_probability(last, key(2, "adaptive", 5)) ==
+             planner.settings().stale_probability);
+  // Without a next track nothing runs past the end.
+  s.next_track_id = 0;
+  const std::set<cache_key> inside{key(1, "adaptive", 9), key(1, "punchy", 9)};
+  BOOST_TEST((keys_of(planner.plan({s}).l1) == inside));
+}

@@ -87,3 +87,18 @@ BOOST_AUTO_TEST_CASE(find_remove_and_drop_if) {
   BOOST_TEST(!q.push(7, job(job_kind::render, 2, 1, job_priority::l2)).joined);
   BOOST_TEST(q.counts_by_priority()[2] == 1u);
 }
+
+BOOST_AUTO_TEST_CASE(top_priority_is_the_priority_pop_would_take) {
+  job_queue q;
+  BOOST_TEST(!q.top_priority().has_value());
+  q.push(1, job(job_kind::render, 1, 1, job_priority::l3));
+  BOOST_TEST((q.top_priority() == job_priority::l3));
+  q.push(2, job(job_kind::decode, 1, 2, job_priority::l1));
+  BOOST_TEST((q.top_priority() == job_priority::l1));
+  q.push(3, job(job_kind::render, 1, 1, job_priority::immediate)); // joins 1, raises it
+  BOOST_TEST((q.top_priority() == job_priority::immediate));
+  BOOST_TEST(q.pop()->id == 1u);
+  BOOST_TEST((q.top_priority() == job_priority::l1));
+  BOOST_TEST(q.remove(job_identity{job_kind::decode, cache_key{1, "warm", 10, 2}}));
+  BOOST_TEST(!q.top_priority().has_value());
+}

@@ -12,6 +12,7 @@
 #include "codec/audio_file_writer.hpp"
 #include "codec/audio_source.hpp"
 #include "codec/codec_error.hpp"
+#include "codec/opus_segmented_format.hpp"
 #include "config/config_loader.hpp"
 #include "dsp/loudness_analyser.hpp"
 #include "dsp/mastering_chain.hpp"
@@ -229,4 +230,47 @@ BOOST_AUTO_TEST_CASE(encode_and_decode_still_work) {
   BOOST_TEST(runner.run(dec).output.data->size() == pcm->size());
   enc.input.data.reset();
   BOOST_CHECK_THROW(runner.run(enc), codec::codec_error);
+}
+
+BOOST_AUTO_TEST_CASE(a_decode_of_one_segment_gives_that_segment_of_the_whole_decode) {
+  job_runner runner({});
+  const auto f = auralis::test::music_like(48000, 48000);
+  auto pcm = std::make_shared<std::vector<std::uint8_t>>(f.size() * 2);
+  auto* s = reinterpret_cast<std::int16_t*>(pcm->data());
+  for (std::size_t i = 0; i < f.size(); ++i)
+    s[i] = static_cast<std::int16_t>(std::lround(f[i] * 32767.0f));
+  job_spec enc;
+  enc.kind = job_kind::encode;
+  enc.input.data = pcm;
+  const auto blob = runner.run(enc).output;
+  const auto view = codec::opus_segmented_format::parse(*blob.data);
+  BOOST_REQUIRE(view.segment_count() == 4u); // the default opus options
+  job_spec dec;
+  dec.kind = job_kind::decode;
+  dec.input = blob;
+  const auto whole = runner.run(dec).output;
+  BOOST_REQUIRE(whole.data->size() == pcm->size());
+  std::vector<std::uint8_t> joined(pcm->size(), 0xAA);
+  for (std::int32_t k = 0; k < 4; ++k) {
+    dec.segment = k;
+    const auto part = runner.run(dec).output;
+    const auto segment = view.segment_at(static_cast<std::uint32_t>(k));
+    BOOST_TEST(part.data->size() == segment.frame_count * 4u);
+    std::memcpy(joined.data() + segment.first_frame * 4u, part.data->data(), part.data->size());
+  }
+  BOOST_TEST((joined == *whole.data));
+  dec.segment = 4;
+  try {
+    runner.run(dec);
+    BOOST_ERROR("segment 4 of 4 should be rejected");
+  } catch (const codec::codec_error& e) {
+    BOOST_TEST((e.code() == codec::codec_errc::invalid_argument));
+  }
+  dec.segment = -2;
+  try {
+    runner.run(dec);
+    BOOST_ERROR("segment -2 should be rejected");
+  } catch (const job_error& e) {
+    BOOST_TEST((e.code() == engine_errc::invalid_argument));
+  }
 }

@@ -197,6 +197,30 @@ BOOST_FIXTURE_TEST_CASE(planner_pre_renders_do_not_move_hit_or_miss_counters, en
   BOOST_TEST(after[0].hits == 1u);
 }
 
+BOOST_FIXTURE_TEST_CASE(the_next_track_is_ready_before_the_current_one_ends, engine_fixture) {
+  start({10, 7});
+  caf::scoped_actor self{*sys};
+  const auto list = tracks(self);
+  const auto first = list.at(0).id, second = list.at(1).id;
+  const cache_key next_start{second, "warm", 10, 0};
+  // Chunk 2 of 4: the next track is named but not wanted yet (only loaded).
+  auto u = position_of("a", first, 6.5, "warm");
+  u.next_track_id = second;
+  BOOST_TEST(test::ask<position_reply>(self, core.planner, position_atom::value, u).accepted);
+  settle(self);
+  BOOST_TEST(!test::ask<peek_reply>(self, core.l1, peek_atom::value, next_start).found);
+  // The last chunk: the next track's first chunk is rendered into L1 ahead of its fetch.
+  clock.advance(1000);
+  u.position_s = 9.5;
+  BOOST_TEST(test::ask<position_reply>(self, core.planner, position_atom::value, u).accepted);
+  settle(self);
+  BOOST_TEST(test::ask<peek_reply>(self, core.l1, peek_atom::value, next_start).found);
+  auto f = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
+                                  fetch_of("a", second, "warm", 0));
+  BOOST_TEST((f.source == fetch_source::l1));
+  BOOST_TEST(report(self, core.l1).misses == 0u);
+}
+
 BOOST_FIXTURE_TEST_CASE(duplicate_fetches_of_a_missing_chunk_render_once, engine_fixture) {
   start({2.5}); // one chunk
   caf::scoped_actor self{*sys};

@@ -5,7 +5,7 @@
 #include "actors/worker_pool_actor.hpp"
 #include "codec/audio_file_writer.hpp"
 #include "codec/audio_source.hpp"
-#include "codec/opus_chunk_format.hpp"
+#include "codec/opus_segmented_format.hpp"
 #include "config/config_loader.hpp"
 #include "test_support.hpp"
 
@@ -50,7 +50,7 @@ BOOST_FIXTURE_TEST_CASE(encode_and_decode_round_trip_on_the_pool, auralis::test:
   auto enc = ask<job_output>(self, pool, submit_atom::value, encode_job(3, job_priority::l3, 0.5, 48000));
   BOOST_TEST((enc.kind == job_kind::encode));
   BOOST_TEST(enc.key.chunk_idx == 3);
-  const auto view = auralis::codec::opus_chunk_format::parse(enc.output.data->data(), enc.output.data->size());
+  const auto view = auralis::codec::opus_segmented_format::parse(enc.output.data->data(), enc.output.data->size());
   BOOST_TEST(view.frame_count() == 48000u);
   job_spec dec;
   dec.kind = job_kind::decode;
@@ -331,5 +331,147 @@ BOOST_FIXTURE_TEST_CASE(a_failing_file_gives_the_waiter_an_error_and_the_pool_ke
   BOOST_TEST(st.failed == 4u);
   BOOST_TEST(st.completed == 2u);
   BOOST_TEST(st.respawned == 0u);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+namespace {
+
+pool_settings two_workers() {
+  auto s = one_worker();
+  s.workers = 2;
+  return s;
+}
+
+/// A 15 s music-like chunk encoded (4 segments) by a pool of one worker.
+audio_payload l3_entry(caf::actor_system& sys, unsigned seed) {
+  auto pool = sys.spawn(worker_pool_actor_impl, one_worker());
+  caf::scoped_actor self{sys};
+  auto enc = encode_job(seed, job_priority::immediate, 0.5, 720000);
+  auto out = ask<job_output>(self, pool, submit_atom::value, enc);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+  return out.output;
+}
+
+job_spec decode_job(std::int64_t chunk, const audio_payload& blob, job_priority p) {
+  job_spec j;
+  j.kind = job_kind::decode;
+  j.key = cache_key{1, "warm", 10, chunk};
+  j.priority = p;
+  j.probability = 0.5;
+  j.input = blob;
+  return j;
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(a_segmented_decode_runs_as_parts_and_gives_the_same_pcm,
+                        auralis::test::actor_system_fixture) {
+  const auto blob = l3_entry(*sys, 1);
+  BOOST_REQUIRE(auralis::codec::opus_segmented_format::parse(*blob.data).segment_count() == 4u);
+  caf::scoped_actor self{*sys};
+  // One worker: no parts, the whole entry on that worker.
+  auto single = sys->spawn(worker_pool_actor_impl, one_worker());
+  const auto whole = ask<job_output>(self, single, submit_atom::value,
+                                     decode_job(0, blob, job_priority::immediate));
+  BOOST_TEST(ask<pool_report>(self, single, stats_atom::value).split == 0u);
+  self->send_exit(single, caf::exit_reason::user_shutdown);
+  BOOST_REQUIRE(whole.output.data);
+  BOOST_TEST(whole.output.data->size() == 720000u * 4u);
+  // Two workers: four parts, joined into the very same bytes.
+  auto pool = sys->spawn(worker_pool_actor_impl, two_workers());
+  const auto joined = ask<job_output>(self, pool, submit_atom::value,
+                                      decode_job(0, blob, job_priority::l1));
+  BOOST_TEST((joined.kind == job_kind::decode));
+  BOOST_TEST(joined.key.chunk_idx == 0);
+  BOOST_REQUIRE(joined.output.data);
+  BOOST_TEST((*joined.output.data == *whole.output.data));
+  BOOST_TEST(joined.cpu_ms > 0);
+  const auto st = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(st.split == 1u);
+  BOOST_TEST(st.parts == 4u);
+  BOOST_TEST(st.completed == 1u);
+  BOOST_TEST(st.failed == 0u);
+  BOOST_TEST(st.busy == 0u);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(identical_segmented_decodes_run_once_and_share_the_pcm,
+                        auralis::test::actor_system_fixture) {
+  const auto blob = l3_entry(*sys, 2);
+  auto pool = sys->spawn(worker_pool_actor_impl, two_workers());
+  caf::scoped_actor self{*sys};
+  for (int i = 0; i < 3; ++i)
+    self->send(pool, submit_atom::value,
+               decode_job(5, blob, i == 2 ? job_priority::immediate : job_priority::l2));
+  std::vector<audio_payload> outputs;
+  for (int i = 0; i < 3; ++i)
+    self->receive([&outputs](const job_output& o) { outputs.push_back(o.output); });
+  BOOST_REQUIRE(outputs.size() == 3u);
+  BOOST_TEST(outputs[0].data.get() == outputs[1].data.get());
+  BOOST_TEST(outputs[1].data.get() == outputs[2].data.get());
+  BOOST_TEST(outputs[0].data->size() == 720000u * 4u);
+  const auto st = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(st.submitted == 3u);
+  BOOST_TEST(st.joined == 2u);
+  BOOST_TEST(st.split == 1u);
+  BOOST_TEST(st.parts == 4u);
+  BOOST_TEST(st.completed == 1u);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_failing_segment_fails_the_split_decode_once,
+                        auralis::test::actor_system_fixture) {
+  const auto blob = l3_entry(*sys, 3);
+  const auto view = auralis::codec::opus_segmented_format::parse(*blob.data);
+  const auto third = view.segment_at(2);
+  auto bad = std::make_shared<std::vector<std::uint8_t>>(*blob.data);
+  // The third segment's last packet byte: the container is intact, that segment is not.
+  (*bad)[static_cast<std::size_t>(third.data - blob.data->data()) + third.size - 1] ^= 0x01;
+  auto pool = sys->spawn(worker_pool_actor_impl, two_workers());
+  caf::scoped_actor self{*sys};
+  auto h1 = self->request(pool, caf::infinite, submit_atom::value,
+                          decode_job(0, audio_payload{bad}, job_priority::immediate));
+  auto h2 = self->request(pool, caf::infinite, submit_atom::value,
+                          decode_job(0, audio_payload{bad}, job_priority::immediate));
+  for (auto* h : {&h1, &h2})
+    h->receive([](const job_output&) { BOOST_FAIL("a corrupt segment should fail the job"); },
+               [](caf::error& e) {
+                 BOOST_TEST(engine_code_of(e) == code(engine_errc::corrupt_entry));
+               });
+  // A part still running when the job failed comes back to nobody; the pool goes on.
+  const auto ok = ask<job_output>(self, pool, submit_atom::value,
+                                  decode_job(1, blob, job_priority::immediate));
+  BOOST_TEST(ok.output.data->size() == 720000u * 4u);
+  const auto st = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(st.split == 2u);
+  BOOST_TEST(st.failed == 1u);
+  BOOST_TEST(st.completed == 1u);
+  BOOST_TEST(st.respawned == 0u);
+  // A container whose header is broken is not split: the worker answers the error.
+  auto broken = std::make_shared<std::vector<std::uint8_t>>(*blob.data);
+  (*broken)[20] ^= 0x01;
+  const auto err = ask_error<job_output>(self, pool, submit_atom::value,
+                                         decode_job(2, audio_payload{broken},
+                                                    job_priority::immediate));
+  BOOST_TEST(engine_code_of(err) == code(engine_errc::corrupt_entry));
+  BOOST_TEST(ask<pool_report>(self, pool, stats_atom::value).split == 2u);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(an_entry_of_one_segment_is_decoded_whole,
+                        auralis::test::actor_system_fixture) {
+  auto settings = two_workers();
+  settings.opus.segments = 1;
+  auto pool = sys->spawn(worker_pool_actor_impl, settings);
+  caf::scoped_actor self{*sys};
+  auto enc = ask<job_output>(self, pool, submit_atom::value,
+                             encode_job(0, job_priority::immediate, 0.5, 48000));
+  BOOST_TEST(auralis::codec::opus_segmented_format::parse(*enc.output.data).segment_count() == 1u);
+  auto dec = ask<job_output>(self, pool, submit_atom::value,
+                             decode_job(0, enc.output, job_priority::immediate));
+  BOOST_TEST(dec.output.data->size() == 48000u * 4u);
+  const auto st = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(st.split == 0u);
+  BOOST_TEST(st.completed == 2u);
   self->send_exit(pool, caf::exit_reason::user_shutdown);
 }

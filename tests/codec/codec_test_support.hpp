@@ -15,6 +15,19 @@
 
 namespace auralis::test {
 
+/// Bit-by-bit CRC-32 (zlib) of data[from, to), continuing `crc`: the definition the L3
+/// containers refer to, independent of the table-driven codec::crc32.
+inline std::uint32_t reference_crc(const std::vector<unsigned char>& data, std::size_t from,
+                                   std::size_t to, std::uint32_t crc = 0) {
+  crc = ~crc;
+  for (std::size_t i = from; i < to; ++i) {
+    crc ^= data[i];
+    for (int bit = 0; bit < 8; ++bit)
+      crc = (crc & 1) ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+  }
+  return ~crc;
+}
+
 /// Expects `fn()` to throw codec_error of kind `code`; returns its message ("" if none).
 template <class F>
 std::string expect_codec_error(F&& fn, codec::codec_errc code) {

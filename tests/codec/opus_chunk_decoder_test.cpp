@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE opus_chunk_decoder
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <utility>
@@ -9,6 +11,7 @@
 #include "codec/opus_chunk_decoder.hpp"
 #include "codec/opus_chunk_encoder.hpp"
 #include "codec/opus_chunk_format.hpp"
+#include "codec/opus_segmented_format.hpp"
 
 #include "codec_test_support.hpp"
 
@@ -16,6 +19,8 @@ using auralis::codec::codec_errc;
 using auralis::codec::opus_chunk_decoder;
 using auralis::codec::opus_chunk_encoder;
 using auralis::codec::opus_chunk_format;
+using auralis::codec::opus_options;
+using auralis::codec::opus_segmented_format;
 using auralis::test::best_lag;
 using auralis::test::correlation;
 using auralis::test::expect_codec_error;
@@ -147,7 +152,9 @@ BOOST_AUTO_TEST_CASE(a_flipped_byte_anywhere_is_corrupt) {
 }
 
 BOOST_AUTO_TEST_CASE(huge_declared_counts_are_corrupt_not_allocated) {
-  const bytes b = encode(music_like_pcm16(9600));
+  const auto pcm = music_like_pcm16(9600);
+  opus_chunk_encoder e;
+  const bytes b = e.encode_segment(pcm.data(), 9600, 0, 9600);
   const std::uint32_t max32 = std::numeric_limits<std::uint32_t>::max();
   // Frame count 2^32 - 1 with the matching packet count: 8.6 G samples must not be
   // allocated; the length table is not there, so the blob is corrupt.
@@ -160,6 +167,14 @@ BOOST_AUTO_TEST_CASE(huge_declared_counts_are_corrupt_not_allocated) {
   bytes count = b;
   count[20] = count[21] = count[22] = count[23] = 0xFF;
   expect_decode_error(count, codec_errc::corrupt);
+  // The container's total and segment counts: corrupt before anything is allocated.
+  const bytes c = encode(pcm);
+  bytes total = c;
+  total[8] = total[9] = total[10] = total[11] = 0xFF;
+  expect_decode_error(total, codec_errc::corrupt);
+  bytes segments = c;
+  segments[6] = segments[7] = 0xFF;
+  expect_decode_error(segments, codec_errc::corrupt);
 }
 
 BOOST_AUTO_TEST_CASE(a_well_formed_blob_with_an_undecodable_packet_fails_to_decode) {
@@ -181,4 +196,200 @@ BOOST_AUTO_TEST_CASE(a_packet_of_the_wrong_duration_is_corrupt) {
   const unsigned char forty_ms[] = {0xFD, 0x00, 0x00};
   expect_decode_error(opus_chunk_format::assemble(648, 312, lengths, 1, forty_ms, 3),
                       codec_errc::corrupt);
+}
+
+namespace {
+
+/// Like music_like_pcm16 without its noise floor: two tones per channel under a slow
+/// tremolo, so that the codec's error is small and a click at a join would stand out.
+std::vector<std::int16_t> tonal_pcm16(std::int64_t frames) {
+  std::vector<std::int16_t> out(static_cast<std::size_t>(frames) * 2);
+  const double two_pi = 6.283185307179586;
+  for (std::int64_t i = 0; i < frames; ++i) {
+    const double t = static_cast<double>(i) / 48000.0;
+    const double trem = 0.75 + 0.25 * std::sin(two_pi * 0.5 * t);
+    const double l = 0.25 * std::sin(two_pi * 220.0 * t) + 0.15 * std::sin(two_pi * 1330.0 * t);
+    const double r = 0.25 * std::sin(two_pi * 221.5 * t) + 0.15 * std::sin(two_pi * 2750.0 * t);
+    out[2 * static_cast<std::size_t>(i)] = static_cast<std::int16_t>(std::lround(trem * l * 32767));
+    out[2 * static_cast<std::size_t>(i) + 1] =
+      static_cast<std::int16_t>(std::lround(trem * r * 32767));
+  }
+  return out;
+}
+
+/// RMS error of `out` against `pcm` over each run of `window` frames.
+std::vector<double> window_errors(const std::vector<std::int16_t>& pcm,
+                                  const std::vector<std::int16_t>& out, std::size_t window) {
+  std::vector<double> errors;
+  for (std::size_t first = 0; first + window <= pcm.size() / 2; first += window) {
+    double sum = 0;
+    for (std::size_t i = 2 * first; i < 2 * (first + window); ++i) {
+      const double d = static_cast<double>(pcm[i]) - out[i];
+      sum += d * d;
+    }
+    errors.push_back(std::sqrt(sum / (2.0 * window)));
+  }
+  return errors;
+}
+
+/// Decodes every segment of `blob` alone and copies each to its first frame.
+std::vector<std::int16_t> decode_apart(const bytes& blob) {
+  const opus_segmented_format chunk = opus_segmented_format::parse(blob);
+  std::vector<std::int16_t> out(2 * static_cast<std::size_t>(chunk.frame_count()), 0x5555);
+  for (std::uint32_t k = 0; k < chunk.segment_count(); ++k) {
+    opus_chunk_decoder own; // one decoder per segment, as on separate workers
+    const auto part = own.decode_segment(blob.data(), blob.size(), k);
+    const auto s = chunk.segment_at(k);
+    BOOST_TEST(part.size() == 2u * s.frame_count);
+    std::copy(part.begin(), part.end(), out.begin() + 2 * static_cast<std::ptrdiff_t>(s.first_frame));
+  }
+  return out;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(segments_decoded_apart_and_joined_are_the_whole_decode) {
+  const auto pcm = music_like_pcm16(720000, 5);
+  const bytes blob = encode(pcm);
+  BOOST_REQUIRE(opus_segmented_format::parse(blob).segment_count() == 4u);
+  opus_chunk_decoder d;
+  const auto whole = d.decode(blob);
+  BOOST_TEST(whole.size() == pcm.size());
+  BOOST_TEST((decode_apart(blob) == whole));
+  BOOST_TEST(correlation(pcm, whole) >= 0.99);
+}
+
+BOOST_AUTO_TEST_CASE(the_joins_have_their_peak_at_lag_0_and_no_click) {
+  const auto pcm = tonal_pcm16(720000);
+  const bytes blob = encode(pcm);
+  const opus_segmented_format chunk = opus_segmented_format::parse(blob);
+  BOOST_REQUIRE(chunk.segment_count() == 4u);
+  opus_chunk_decoder d;
+  const auto out = d.decode(blob);
+  BOOST_REQUIRE(out.size() == pcm.size());
+  BOOST_TEST(correlation(pcm, out) >= 0.99);
+  // 2.5 ms windows: the loudest error within 10 ms of a join is no louder than the 99th
+  // percentile of the error over the whole chunk.
+  constexpr std::size_t window = 120;
+  const auto errors = window_errors(pcm, out, window);
+  auto sorted = errors;
+  std::sort(sorted.begin(), sorted.end());
+  const double p99 = sorted[sorted.size() * 99 / 100];
+  for (std::uint32_t k = 1; k < chunk.segment_count(); ++k) {
+    const std::size_t join = chunk.segment_at(k).first_frame;
+    BOOST_TEST_CONTEXT("join " << k << " at frame " << join) {
+      // 40 ms on either side, both channels: in step with the input, and alike.
+      const auto from = static_cast<std::ptrdiff_t>(2 * (join - 1920));
+      const auto to = static_cast<std::ptrdiff_t>(2 * (join + 1920));
+      const std::vector<std::int16_t> a(pcm.begin() + from, pcm.begin() + to);
+      const std::vector<std::int16_t> b(out.begin() + from, out.begin() + to);
+      BOOST_TEST(best_lag(a, b, 48) == 0);
+      BOOST_TEST(correlation(a, b) >= 0.99);
+      double near = 0;
+      for (std::size_t w = (join - 480) / window; w < (join + 480) / window; ++w)
+        near = std::max(near, errors[w]);
+      BOOST_TEST_MESSAGE("join " << k << ": error " << near << " near it, p99 " << p99
+                                 << " over the chunk");
+      BOOST_TEST(near <= p99);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(any_frame_count_comes_back_unchanged_in_any_number_of_segments) {
+  for (int segments : {1, 2, 3, 16}) {
+    opus_options o;
+    o.complexity = 0;
+    o.segments = segments;
+    opus_chunk_encoder e(o);
+    for (std::int64_t frames : {0, 1, 959, 961, 2881, 48017}) {
+      BOOST_TEST_CONTEXT(frames << " frames in up to " << segments << " segments") {
+        const auto pcm = music_like_pcm16(frames, 4);
+        const bytes blob = e.encode(pcm);
+        opus_chunk_decoder d;
+        const auto out = d.decode(blob);
+        BOOST_TEST(out.size() == pcm.size());
+        BOOST_TEST((decode_apart(blob) == out));
+        if (frames >= 9600)
+          BOOST_TEST(correlation(pcm, out) >= 0.99);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_bare_version_1_blob_still_decodes_as_one_segment) {
+  const auto pcm = music_like_pcm16(20000, 6);
+  opus_chunk_encoder e;
+  const bytes bare = e.encode_segment(pcm.data(), 20000, 0, 20000);
+  opus_chunk_decoder d;
+  const auto out = d.decode(bare);
+  BOOST_TEST(out.size() == pcm.size());
+  BOOST_TEST(correlation(pcm, out) >= 0.99);
+  BOOST_TEST((d.decode_segment(bare.data(), bare.size(), 0) == out));
+  expect_codec_error([&] { d.decode_segment(bare.data(), bare.size(), 1); },
+                     codec_errc::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(decode_segment_into_fills_exactly_the_segment_and_checks_room) {
+  const auto pcm = music_like_pcm16(9600);
+  const bytes blob = encode(pcm);
+  const opus_segmented_format chunk = opus_segmented_format::parse(blob);
+  BOOST_REQUIRE(chunk.segment_count() == 4u);
+  const auto s = chunk.segment_at(2);
+  opus_chunk_decoder d;
+  const auto whole = d.decode(blob);
+  std::vector<std::int16_t> out(2 * s.frame_count + 2, 12345);
+  BOOST_TEST(d.decode_segment_into(blob.data(), blob.size(), 2, out.data(), out.size()) ==
+             s.frame_count);
+  BOOST_TEST((std::vector<std::int16_t>(out.begin(), out.end() - 2) ==
+              std::vector<std::int16_t>(whole.begin() + 2 * s.first_frame,
+                                        whole.begin() + 2 * (s.first_frame + s.frame_count))));
+  BOOST_TEST(out[2 * s.frame_count] == 12345);
+  std::vector<std::int16_t> small(2 * s.frame_count - 1, 12345);
+  expect_codec_error(
+    [&] { d.decode_segment_into(blob.data(), blob.size(), 2, small.data(), small.size()); },
+    codec_errc::corrupt);
+  BOOST_TEST((small == std::vector<std::int16_t>(2 * s.frame_count - 1, 12345)));
+  expect_codec_error([&] { d.decode_segment(blob.data(), blob.size(), 4); },
+                     codec_errc::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(a_corrupt_segment_fails_its_own_decode_and_the_whole_one_only) {
+  const bytes good = encode(music_like_pcm16(9600));
+  const opus_segmented_format chunk = opus_segmented_format::parse(good);
+  const auto s = chunk.segment_at(1);
+  bytes b = good;
+  b[static_cast<std::size_t>(s.data - good.data()) + s.size - 1] ^= 0x01; // its last packet byte
+  opus_chunk_decoder d;
+  std::vector<std::int16_t> out(2 * 9600, 12345);
+  // Validated before decoding: the whole decode writes nothing.
+  expect_codec_error([&] { d.decode_into(b.data(), b.size(), out.data(), out.size()); },
+                     codec_errc::corrupt);
+  BOOST_TEST((out == std::vector<std::int16_t>(2 * 9600, 12345)));
+  expect_codec_error([&] { d.decode_segment(b.data(), b.size(), 1); }, codec_errc::corrupt);
+  BOOST_TEST(d.decode_segment(b.data(), b.size(), 0).size() == 2u * chunk.segment_at(0).frame_count);
+  BOOST_TEST(d.decode_segment(b.data(), b.size(), 2).size() == 2u * chunk.segment_at(2).frame_count);
+}
+
+BOOST_AUTO_TEST_CASE(a_segment_truncated_or_flipped_anywhere_is_corrupt_when_decoded_alone) {
+  const bytes good = encode(music_like_pcm16(9600));
+  opus_chunk_decoder d;
+  for (std::size_t n = 0; n < good.size(); n += 7) {
+    BOOST_TEST_CONTEXT("truncated to " << n << " bytes") {
+      const bytes b(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(n));
+      for (std::uint32_t k = 0; k < 4; ++k)
+        expect_codec_error([&] { d.decode_segment(b.data(), b.size(), k); }, codec_errc::corrupt);
+    }
+  }
+  const opus_segmented_format chunk = opus_segmented_format::parse(good);
+  for (std::uint32_t k = 0; k < 4; ++k) {
+    const auto s = chunk.segment_at(k);
+    const auto first = static_cast<std::size_t>(s.data - good.data());
+    for (std::size_t at = first; at < first + s.size; at += 5) {
+      BOOST_TEST_CONTEXT("segment " << k << ", byte " << at << " flipped") {
+        bytes b = good;
+        b[at] ^= 0x01;
+        expect_codec_error([&] { d.decode_segment(b.data(), b.size(), k); }, codec_errc::corrupt);
+      }
+    }
+  }
 }

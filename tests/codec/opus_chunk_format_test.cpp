@@ -13,22 +13,12 @@
 using auralis::codec::codec_errc;
 using auralis::codec::opus_chunk_format;
 using auralis::test::expect_codec_error;
+using auralis::test::reference_crc;
 
 namespace {
 
 using bytes = std::vector<unsigned char>;
 
-/// Bit-by-bit CRC-32 (zlib), the definition the container refers to.
-std::uint32_t reference_crc(const bytes& data, std::size_t from, std::size_t to,
-                            std::uint32_t crc = 0) {
-  crc = ~crc;
-  for (std::size_t i = from; i < to; ++i) {
-    crc ^= data[i];
-    for (int bit = 0; bit < 8; ++bit)
-      crc = (crc & 1) ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-  }
-  return ~crc;
-}
 
 /// The CRC a blob should carry: bytes [0, 24) and [28, end).
 std::uint32_t blob_crc(const bytes& b) {

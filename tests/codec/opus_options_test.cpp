@@ -21,10 +21,11 @@ void expect_rejected(const opus_options& o, const std::string& field) {
 
 } // namespace
 
-BOOST_AUTO_TEST_CASE(defaults_are_160_kbps_at_complexity_10) {
+BOOST_AUTO_TEST_CASE(defaults_are_160_kbps_at_complexity_10_in_4_segments) {
   const opus_options o;
   BOOST_TEST(o.bitrate_bps == 160000);
   BOOST_TEST(o.complexity == 10);
+  BOOST_TEST(o.segments == 4);
   BOOST_CHECK_NO_THROW(o.validate());
 }
 
@@ -33,6 +34,8 @@ BOOST_AUTO_TEST_CASE(sane_options_are_accepted_up_to_the_limits) {
   BOOST_CHECK_NO_THROW((opus_options{510000, 10}.validate()));
   BOOST_CHECK_NO_THROW((opus_options{96000, 5}.validate()));
   BOOST_CHECK_NO_THROW((opus_options{128000, 10}.validate()));
+  BOOST_CHECK_NO_THROW((opus_options{160000, 10, 1}.validate()));
+  BOOST_CHECK_NO_THROW((opus_options{160000, 10, 16}.validate()));
 }
 
 BOOST_AUTO_TEST_CASE(insane_bitrates_are_rejected) {
@@ -47,4 +50,10 @@ BOOST_AUTO_TEST_CASE(insane_complexities_are_rejected) {
   expect_rejected(opus_options{160000, -1}, "complexity");
   expect_rejected(opus_options{160000, 11}, "complexity");
   expect_rejected(opus_options{160000, 100}, "complexity");
+}
+
+BOOST_AUTO_TEST_CASE(insane_segment_counts_are_rejected) {
+  expect_rejected(opus_options{160000, 10, 0}, "segments");
+  expect_rejected(opus_options{160000, 10, 17}, "segments");
+  expect_rejected(opus_options{160000, 10, -4}, "segments");
 }

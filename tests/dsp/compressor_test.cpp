@@ -1,9 +1,11 @@
 #define BOOST_TEST_MODULE compressor
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <vector>
 
 #include "dsp/compressor.hpp"
 
@@ -89,6 +91,33 @@ BOOST_AUTO_TEST_CASE(two_runs_from_different_states_converge) {
     gb = b.next_gain(level);
   }
   BOOST_TEST(std::fabs(db_of(ga) - db_of(gb)) < 1e-4);
+}
+
+BOOST_AUTO_TEST_CASE(next_gains_returns_what_next_gain_returns_bit_for_bit) {
+  std::vector<float> ms(1003);
+  unsigned x = 99;
+  for (std::size_t i = 0; i < ms.size(); ++i) {
+    x = x * 1664525u + 1013904223u;
+    ms[i] = ms_of(-70 + 75.0 * (x >> 8) / (1 << 24) + ((i / 100) % 2 ? 0 : -30));
+  }
+  ms[5] = 0.0f;
+  ms[6] = std::numeric_limits<float>::quiet_NaN();
+  ms[7] = -1.0f;
+  ms[8] = std::numeric_limits<float>::infinity();
+  ms[9] = 1e-13f;
+  compressor single(compressor_params{3, -20, 5, 120}, rate),
+    many(compressor_params{3, -20, 5, 120}, rate);
+  std::vector<float> expected(ms.size()), got(ms.size());
+  for (std::size_t i = 0; i < ms.size(); ++i)
+    expected[i] = single.next_gain(ms[i]);
+  got.assign(ms.begin(), ms.end());
+  // In place, in pieces of odd lengths.
+  many.next_gains(got.data(), got.data(), 501);
+  many.next_gains(got.data() + 501, got.data() + 501, 502);
+  BOOST_TEST(got == expected);
+  BOOST_TEST(many.envelope_db() == single.envelope_db());
+  BOOST_TEST(*std::min_element(got.begin(), got.end()) < 0.5f);
+  BOOST_TEST(std::count(got.begin(), got.end(), 1.0f) > 10);
 }
 
 BOOST_AUTO_TEST_CASE(bad_parameters_throw) {

@@ -1,7 +1,9 @@
 #define BOOST_TEST_MODULE limiter
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
 #include <vector>
 
@@ -108,6 +110,48 @@ BOOST_AUTO_TEST_CASE(silence_keeps_unity_gain_and_reset_forgets) {
   for (int i = 0; i < 20000; ++i)
     g = l.push(0.0f);
   BOOST_TEST(g == 1.0f);
+}
+
+BOOST_AUTO_TEST_CASE(push_many_returns_what_single_pushes_return_and_leaves_the_same_state) {
+  // Quiet stretches, lone peaks and dense loud passages, at two lookaheads.
+  std::vector<float> peaks(3000);
+  unsigned x = 777;
+  for (std::size_t i = 0; i < peaks.size(); ++i) {
+    x = x * 1664525u + 1013904223u;
+    const double level = (i / 400) % 2 ? -30 + 36.0 * (x >> 8) / (1 << 24) : -20;
+    peaks[i] = static_cast<float>(lin(level));
+  }
+  peaks[50] = 4.0f;
+  for (int rate_hz : {48000, 44100, 8000}) {
+    limiter single(limiter_params{-2, 60}, -0.3, rate_hz),
+      many(limiter_params{-2, 60}, -0.3, rate_hz);
+    std::vector<float> expected(peaks.size()), got(peaks.size());
+    for (std::size_t i = 0; i < peaks.size(); ++i)
+      expected[i] = single.push(peaks[i]);
+    // In pieces (shorter and longer than the lookahead), one of them in place.
+    std::size_t done = 0;
+    for (std::size_t n : {std::size_t{1}, std::size_t{7}, std::size_t{500}, std::size_t{2},
+                          std::size_t{1490}, std::size_t{1000}}) {
+      if (n == 2) {
+        std::copy(peaks.begin() + static_cast<std::ptrdiff_t>(done),
+                  peaks.begin() + static_cast<std::ptrdiff_t>(done + n),
+                  got.begin() + static_cast<std::ptrdiff_t>(done));
+        many.push_many(got.data() + done, got.data() + done, static_cast<std::int64_t>(n));
+      } else {
+        many.push_many(peaks.data() + done, got.data() + done, static_cast<std::int64_t>(n));
+      }
+      done += n;
+    }
+    BOOST_REQUIRE(done == peaks.size());
+    BOOST_TEST(got == expected, rate_hz << " Hz");
+    BOOST_TEST(std::count(got.begin(), got.end(), 1.0f) >= 40); // the idle stretch first
+    BOOST_TEST(*std::min_element(got.begin(), got.end()) < 0.5f);
+    // The same state afterwards: single pushes continue identically.
+    for (float p : {8.0f, 0.0f, 0.5f, 2.0f, 0.0f})
+      BOOST_TEST(many.push(p) == single.push(p));
+    for (int i = 0; i < 3000; ++i)
+      BOOST_REQUIRE(many.push(0.0f) == single.push(0.0f));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(bad_parameters_throw) {

@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE mastering_chain
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -91,6 +92,70 @@ bool have_program(const std::string& name) {
 BOOST_AUTO_TEST_CASE(chunks_rendered_in_any_order_join_seamlessly_on_the_demo_tracks) {
   for (std::size_t t = 0; t < 3; ++t)
     check_seamless(demo_track(t), auralis::dsp::demo_synth::tracks()[t].title);
+}
+
+BOOST_AUTO_TEST_CASE(the_pre_roll_is_twelve_time_constants_of_the_slowest_smoothing) {
+  // adaptive: 250 ms compressor release -> capped at 3 s; punchy: 12 x 100 ms + 50 ms.
+  BOOST_TEST(mastering_chain(presets()[0], rate).default_preroll_frames() == 3 * rate);
+  BOOST_TEST(mastering_chain(presets()[4], rate).default_preroll_frames() == 60000);
+  BOOST_TEST(mastering_chain(presets()[4], 44100).default_preroll_frames() == 55125);
+  for (const auto& p : presets()) {
+    const double slowest =
+      std::max({p.compressor.attack_ms, p.compressor.release_ms, p.limiter.release_ms}) * 1e-3;
+    const double seconds = mastering_chain(p, rate).preroll_seconds();
+    BOOST_TEST(std::fabs(seconds - std::min(3.0, 12 * slowest + 0.05)) < 1e-9, p.name);
+    BOOST_TEST(seconds >= 1.0, p.name);
+  }
+  // The slowest of the three counts: a slow limiter release or a slow attack.
+  auto p = presets()[4];
+  p.limiter.release_ms = 200;
+  BOOST_TEST(std::fabs(mastering_chain(p, rate).preroll_seconds() - 2.45) < 1e-9);
+  p = presets()[4];
+  p.compressor.attack_ms = 150;
+  BOOST_TEST(std::fabs(mastering_chain(p, rate).preroll_seconds() - 1.85) < 1e-9);
+  p.compressor.release_ms = 2000;
+  BOOST_TEST(mastering_chain(p, rate).preroll_seconds() == 3.0);
+}
+
+BOOST_AUTO_TEST_CASE(every_preset_is_seamless_with_margin_at_its_own_pre_roll) {
+  // The demo track with the most limiting, chunks of 4 s: many joins, each after the
+  // preset's own pre-roll; far below the -60 dBFS contract.
+  const auto& track = demo_track(1);
+  const std::vector<float> excerpt(track.begin(), track.begin() + 2 * 30 * rate);
+  for (std::size_t p = 0; p < presets().size(); ++p) {
+    mastering_chain chain(presets()[p], rate);
+    const double gain = track_gain(track, p);
+    const auto whole = render_continuous(chain, excerpt, 1.0, gain);
+    const auto joined = render_chunked(chain, excerpt, 4 * rate + 16 * 7 + 3,
+                                       chain.default_preroll_frames(), 1.0, gain, 3 + p);
+    const double diff = peak_diff_db(whole, joined);
+    BOOST_TEST_MESSAGE(presets()[p].name << " at " << chain.preroll_seconds() << " s pre-roll: "
+                                         << diff << " dBFS");
+    BOOST_TEST(diff < -80.0, presets()[p].name << ": " << diff << " dBFS");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_generic_kernels_agree_with_the_best_ones_and_are_seamless_too) {
+  // On a machine without AVX2 both chains run the generic kernels and agree exactly.
+  const auto& track = demo_track(0);
+  const std::vector<float> excerpt(track.begin(), track.begin() + 2 * 20 * rate);
+  for (std::size_t p : {std::size_t{2}, std::size_t{4}}) {
+    mastering_chain best(presets()[p], rate);
+    mastering_chain generic(presets()[p], rate, auralis::dsp::simd::isa::generic);
+    for (double intensity : {1.0, 0.4}) {
+      const auto a = render_continuous(best, excerpt, intensity, 4.0);
+      const auto b = render_continuous(generic, excerpt, intensity, 4.0);
+      const double diff = peak_diff_db(a, b);
+      BOOST_TEST_MESSAGE(presets()[p].name << " generic vs best at " << intensity << ": " << diff);
+      BOOST_TEST(diff < -70.0, presets()[p].name << ": " << diff << " dBFS");
+      BOOST_TEST(rms_of(a) > 0.01);
+    }
+    BOOST_TEST(render_continuous(generic, excerpt, 0.0, 4.0) == excerpt);
+    const auto whole = render_continuous(generic, excerpt, 1.0, 4.0);
+    const auto joined = render_chunked(generic, excerpt, 5 * rate + 123,
+                                       generic.default_preroll_frames(), 1.0, 4.0, 5);
+    BOOST_TEST(peak_diff_db(whole, joined) < -80.0, presets()[p].name);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(chunks_join_seamlessly_at_unaligned_boundaries_and_lengths) {
@@ -424,7 +489,8 @@ BOOST_AUTO_TEST_CASE(the_chunk_contract_needs_its_post_roll_and_counts_missing_f
   }
   mastering_chain chain(presets()[3], rate);
   BOOST_TEST(chain.postroll_frames() == 256);
-  BOOST_TEST(chain.default_preroll_frames() == 3 * rate);
+  // 12 x 80 ms (compressor release) + 50 ms.
+  BOOST_TEST(chain.default_preroll_frames() == 48480);
   const auto whole = render_continuous(chain, track, 1.0, 6.0);
   const std::vector<float> expected(whole.begin() + 2 * start, whole.begin() + 2 * (start + n));
   // Input that stops at the chunk end: the limiter cannot see the burst coming, and the

@@ -87,6 +87,25 @@ BOOST_AUTO_TEST_CASE(any_split_of_a_span_gives_the_same_bytes_as_one_call) {
   BOOST_TEST(std::equal(single.begin(), single.begin() + 5000, other.begin()));
 }
 
+BOOST_AUTO_TEST_CASE(whole_grid_blocks_convert_to_the_same_bytes_as_single_frames) {
+  // Spans starting on the dither grid take the path that converts two grid blocks at once
+  // where the machine has one; frame by frame always takes the generic path.
+  auto in = auralis::test::music_like(6 * pcm_converter::grid_frames, 48000, 4);
+  in[100] = std::numeric_limits<float>::quiet_NaN();
+  in[2000] = std::numeric_limits<float>::infinity();
+  in[3001] = 3.0f;
+  const std::int64_t frames = 6 * pcm_converter::grid_frames;
+  for (std::int64_t first : {std::int64_t{0}, 4 * pcm_converter::grid_frames,
+                             -2 * pcm_converter::grid_frames}) {
+    std::vector<std::int16_t> whole(in.size()), single(in.size());
+    pcm_converter::convert(in.data(), whole.data(), frames, first, 7);
+    pcm_converter stream(7, first);
+    for (std::int64_t i = 0; i < frames; ++i)
+      stream.convert(in.data() + 2 * i, single.data() + 2 * i, 1);
+    BOOST_TEST(whole == single, "first frame " << first);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(silence_and_garbage_become_dither_only) {
   std::vector<float> in(2000, 0.0f);
   in[10] = std::numeric_limits<float>::quiet_NaN();

@@ -34,6 +34,26 @@ BOOST_AUTO_TEST_CASE(fast_log2_and_exp2_are_accurate_to_a_millionth_of_a_decibel
   BOOST_TEST(simd::fast_exp2(std::nanf("")) == 0.0f);
 }
 
+BOOST_AUTO_TEST_CASE(the_vector_log2_and_exp2_give_the_scalar_values_bit_for_bit) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> exponent(-40, 40), power(-140, 140);
+  for (int i = 0; i < 50000; ++i) {
+    simd::v4sf x, y;
+    for (int l = 0; l < 4; ++l) {
+      x[l] = std::exp2(exponent(rng));
+      y[l] = power(rng);
+    }
+    if (i == 0)
+      y = simd::v4sf{-126.0f, 128.0f, std::nanf(""), -1000.0f};
+    const simd::v4sf lx = simd::fast_log2(x), ey = simd::fast_exp2(y);
+    for (int l = 0; l < 4; ++l) {
+      BOOST_REQUIRE(lx[l] == simd::fast_log2(x[l]));
+      const float e = simd::fast_exp2(y[l]);
+      BOOST_REQUIRE((ey[l] == e || (std::isnan(e) && std::isnan(ey[l]))));
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(sanitise_zeroes_non_finite_and_clamps_huge_samples) {
   const float inf = std::numeric_limits<float>::infinity();
   const simd::v4sf v = simd::sanitise(simd::v4sf{std::nanf(""), -inf, 100.0f, -0.5f});

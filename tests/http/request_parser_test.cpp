@@ -72,9 +72,19 @@ BOOST_AUTO_TEST_CASE(position_bodies) {
   BOOST_TEST(u.preset == "bright");
   BOOST_TEST(u.intensity == 0.7);
   BOOST_TEST(u.session_id == "s");
-  const auto v = p.position(R"({"track_id":0,"position":0,"preset":"warm","intensity":1,"session_id":null})");
+  BOOST_TEST(u.next_track_id == 0);
+  const auto v = p.position(R"({"track_id":0,"position":0,"preset":"warm","intensity":1,"session_id":null,"next_track_id":null})");
   BOOST_TEST(v.session_id.empty());
   BOOST_TEST(v.intensity == 1.0);
+  BOOST_TEST(v.next_track_id == 0);
+  const auto n = p.position(R"({"track_id":1,"position":0,"preset":"warm","intensity":1,"next_track_id":7})");
+  BOOST_TEST(n.next_track_id == 7);
+  expect_bad([&] { p.position(R"({"track_id":1,"position":1,"preset":"warm","intensity":1,"next_track_id":-2})"); },
+             "next_track_id");
+  expect_bad([&] { p.position(R"({"track_id":1,"position":1,"preset":"warm","intensity":1,"next_track_id":"2"})"); },
+             "next_track_id");
+  expect_bad([&] { p.position(R"({"track_id":1,"position":1,"preset":"warm","intensity":1,"next_track_id":2.5})"); },
+             "next_track_id");
   expect_bad([&] { p.position(""); }, "malformed JSON");
   expect_bad([&] { p.position(R"({"track_id":1,)"); }, "malformed JSON");
   expect_bad([&] { p.position("42"); }, "object");
