@@ -55,6 +55,20 @@ worker_actor spawn_worker(pool_pointer self) {
 
 void dispatch(pool_pointer self);
 
+/// Marks worker `slot` free after its job ended in `err`. An error not from our code means
+/// the worker is gone: it is replaced and `err` becomes engine_errc::worker_failed.
+void free_after_error(pool_pointer self, std::size_t slot, caf::error& err) {
+  auto& st = self->state;
+  st.workers[slot].job = 0;
+  if (engine_code_of(err) != 0)
+    return;
+  spdlog::error("worker-pool: worker {} died ({}); replacing it", slot,
+                self->system().render(err));
+  ++st.counters.respawned;
+  st.workers[slot].handle = spawn_worker(self);
+  err = make_engine_error(engine_errc::worker_failed, "the worker running the job died");
+}
+
 /// Answers every waiter of job `id` with `fn(promise)` and forgets the job.
 template <class F>
 void finish_job(pool_pointer self, std::uint64_t id, F&& fn) {
@@ -93,15 +107,7 @@ void start_on(pool_pointer self, std::size_t slot, queued_job q) {
       [self, slot, id](caf::error& err) {
         auto& st = self->state;
         ++st.counters.failed;
-        st.workers[slot].job = 0;
-        if (engine_code_of(err) == 0) {
-          // Not an answer from our code: the worker is gone. Replace it.
-          spdlog::error("worker-pool: worker {} died ({}); replacing it", slot,
-                        self->system().render(err));
-          ++st.counters.respawned;
-          st.workers[slot].handle = spawn_worker(self);
-          err = make_engine_error(engine_errc::worker_failed, "the worker running the job died");
-        }
+        free_after_error(self, slot, err);
         finish_job(self, id, [&](auto& promise) { promise.deliver(err); });
         dispatch(self);
       });
@@ -202,14 +208,7 @@ void start_part(pool_pointer self, std::size_t slot, std::uint64_t id) {
       },
       [self, slot, id](caf::error& err) {
         auto& st = self->state;
-        st.workers[slot].job = 0;
-        if (engine_code_of(err) == 0) {
-          spdlog::error("worker-pool: worker {} died ({}); replacing it", slot,
-                        self->system().render(err));
-          ++st.counters.respawned;
-          st.workers[slot].handle = spawn_worker(self);
-          err = make_engine_error(engine_errc::worker_failed, "the worker running the job died");
-        }
+        free_after_error(self, slot, err);
         if (auto it = st.jobs.find(id); it != st.jobs.end() && it->second.split) {
           // The first failing part fails the job; later parts find it gone.
           ++st.counters.failed;
