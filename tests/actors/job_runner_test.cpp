@@ -68,6 +68,16 @@ engine_errc job_error_code(job_runner& runner, const job_spec& spec) {
   return engine_errc::not_found;
 }
 
+/// `frames` frames of 48 kHz music-like 16-bit PCM, as a job payload's bytes.
+std::shared_ptr<std::vector<std::uint8_t>> music_pcm(std::int64_t frames) {
+  const auto f = auralis::test::music_like(frames, 48000);
+  auto pcm = std::make_shared<std::vector<std::uint8_t>>(f.size() * 2);
+  auto* s = reinterpret_cast<std::int16_t*>(pcm->data());
+  for (std::size_t i = 0; i < f.size(); ++i)
+    s[i] = static_cast<std::int16_t>(std::lround(f[i] * 32767.0f));
+  return pcm;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(a_rendered_chunk_equals_the_chain_rendering_the_same_span) {
@@ -215,11 +225,7 @@ BOOST_AUTO_TEST_CASE(analyse_measures_every_preset_and_every_chunk) {
 
 BOOST_AUTO_TEST_CASE(encode_and_decode_still_work) {
   job_runner runner({});
-  const auto f = auralis::test::music_like(4800, 48000);
-  auto pcm = std::make_shared<std::vector<std::uint8_t>>(f.size() * 2);
-  auto* s = reinterpret_cast<std::int16_t*>(pcm->data());
-  for (std::size_t i = 0; i < f.size(); ++i)
-    s[i] = static_cast<std::int16_t>(std::lround(f[i] * 32767.0f));
+  const auto pcm = music_pcm(4800);
   job_spec enc;
   enc.kind = job_kind::encode;
   enc.input.data = pcm;
@@ -234,11 +240,7 @@ BOOST_AUTO_TEST_CASE(encode_and_decode_still_work) {
 
 BOOST_AUTO_TEST_CASE(a_decode_of_one_segment_gives_that_segment_of_the_whole_decode) {
   job_runner runner({});
-  const auto f = auralis::test::music_like(48000, 48000);
-  auto pcm = std::make_shared<std::vector<std::uint8_t>>(f.size() * 2);
-  auto* s = reinterpret_cast<std::int16_t*>(pcm->data());
-  for (std::size_t i = 0; i < f.size(); ++i)
-    s[i] = static_cast<std::int16_t>(std::lround(f[i] * 32767.0f));
+  const auto pcm = music_pcm(48000);
   job_spec enc;
   enc.kind = job_kind::encode;
   enc.input.data = pcm;
