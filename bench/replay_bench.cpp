@@ -42,6 +42,7 @@
 
 #include "actors/core_actors.hpp"
 #include "actors/message_types.hpp"
+#include "actors/scheduler_settings.hpp"
 #include "bench/bench.hpp"
 #include "config/config_loader.hpp"
 #include "config/json_writer.hpp"
@@ -155,7 +156,7 @@ tally replay(const scenario& sc, const config::engine_config& base, const std::s
 
   caf::actor_system_config sys_cfg;
   actors::add_message_types(sys_cfg);
-  sys_cfg.set("scheduler.max-threads", static_cast<std::size_t>(std::max(2u, cores)));
+  actors::apply_scheduler_settings(sys_cfg, cores);
   caf::actor_system sys{sys_cfg};
   auto now_ms = std::make_shared<std::atomic<std::int64_t>>(0);
   auto clock = [now_ms] {

@@ -33,6 +33,7 @@
 
 #include "actors/core_actors.hpp"
 #include "actors/message_types.hpp"
+#include "actors/scheduler_settings.hpp"
 #include "bench/bench.hpp"
 #include "codec/opus_segmented_format.hpp"
 #include "config/config_loader.hpp"
@@ -329,7 +330,7 @@ int run_tiers(const bench_options& opts) {
 
   caf::actor_system_config sys_cfg;
   add_message_types(sys_cfg);
-  sys_cfg.set("scheduler.max-threads", std::size_t{cores});
+  apply_scheduler_settings(sys_cfg, cores);
   int rc = 1;
   {
     caf::actor_system sys{sys_cfg};

@@ -12,6 +12,7 @@
 
 #include "actors/core_actors.hpp"
 #include "actors/message_types.hpp"
+#include "actors/scheduler_settings.hpp"
 #include "dsp/demo_synth.hpp"
 #include "http/gateway_actor.hpp"
 
@@ -57,14 +58,7 @@ engine::engine(config::engine_config cfg) : cfg_(std::move(cfg)) {
 
   const unsigned cores = std::max(2u, std::thread::hardware_concurrency());
   caf_cfg_ = std::make_unique<caf::actor_system_config>();
-  caf_cfg_->set("scheduler.max-threads", static_cast<std::size_t>(cores));
-  // An idle scheduler thread spins briefly (trying to steal twice), then sleeps on its
-  // condition variable until work is enqueued. CAF's default then polls for another 25 ms
-  // in 50 us sleeps, and requests arriving a few hundred microseconds apart kept every
-  // scheduler thread in that loop: an L1 fetch cost about 120 context switches instead of
-  // about 30, a cache check a third more CPU.
-  caf_cfg_->set("work-stealing.aggressive-poll-attempts", std::size_t{20});
-  caf_cfg_->set("work-stealing.moderate-poll-attempts", std::size_t{0});
+  actors::apply_scheduler_settings(*caf_cfg_, cores);
   caf_cfg_->set("logger.verbosity", caf::atom("quiet"));
   actors::add_message_types(*caf_cfg_);
   caf_cfg_->add_message_type<hub_report>("auralis::hub_report");

@@ -20,6 +20,7 @@
 #include "actors/engine_error.hpp"
 #include "actors/engine_event.hpp"
 #include "actors/message_types.hpp"
+#include "actors/scheduler_settings.hpp"
 
 namespace auralis::test {
 
@@ -29,7 +30,7 @@ struct actor_system_fixture {
   std::unique_ptr<caf::actor_system> sys;
   actor_system_fixture() {
     actors::add_message_types(cfg);
-    cfg.set("scheduler.max-threads", std::size_t{2});
+    actors::apply_scheduler_settings(cfg, 2);
     sys = std::make_unique<caf::actor_system>(cfg);
   }
 };
