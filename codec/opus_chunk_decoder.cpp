@@ -1,11 +1,16 @@
 #include "codec/opus_chunk_decoder.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <optional>
 #include <string>
 
 #include <opus/opus.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "codec/codec_error.hpp"
 
@@ -16,6 +21,33 @@ namespace {
 [[noreturn]] void decode_failed(const std::string& what, int rc) {
   throw codec_error(codec_errc::decode_failed,
                     "opus chunk decoder: " + what + " (" + opus_strerror(rc) + ")");
+}
+
+/// Samples in one decoded 20 ms stereo packet.
+constexpr std::size_t packet_samples = 2 * opus_chunk_format::frame_size;
+static_assert(packet_samples % 8 == 0, "the SSE2 conversion takes eight samples at a time");
+
+/// libopus' FLOAT2INT16 over one packet: x * 32768 clamped to [-32768, 32767] and rounded
+/// to nearest, ties to even (lrintf in the default rounding mode), which is what
+/// opus_decode() applies after its float decode. The SSE2 path gives the same integers.
+void to_pcm16(const float* in, std::int16_t* out) {
+#if defined(__SSE2__)
+  const __m128 scale = _mm_set1_ps(32768.0f);
+  const __m128 lo = _mm_set1_ps(-32768.0f);
+  const __m128 hi = _mm_set1_ps(32767.0f);
+  for (std::size_t i = 0; i < packet_samples; i += 8) {
+    const __m128 a = _mm_min_ps(_mm_max_ps(_mm_mul_ps(_mm_loadu_ps(in + i), scale), lo), hi);
+    const __m128 b =
+      _mm_min_ps(_mm_max_ps(_mm_mul_ps(_mm_loadu_ps(in + i + 4), scale), lo), hi);
+    const __m128i packed = _mm_packs_epi32(_mm_cvtps_epi32(a), _mm_cvtps_epi32(b));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), packed);
+  }
+#else
+  for (std::size_t i = 0; i < packet_samples; ++i) {
+    const float x = std::min(std::max(in[i] * 32768.0f, -32768.0f), 32767.0f);
+    out[i] = static_cast<std::int16_t>(std::lrint(x));
+  }
+#endif
 }
 
 } // namespace
@@ -97,6 +129,7 @@ std::size_t opus_chunk_decoder::decode_validated(const opus_chunk_format& chunk,
   int rc = opus_decoder_ctl(state_.get(), OPUS_RESET_STATE);
   if (rc != OPUS_OK)
     decode_failed("cannot reset the decoder", rc);
+  soft_clip_memory_.fill(0.0f); // as the reset does to the decoder's own
 
   constexpr std::int64_t frame_size = opus_chunk_format::frame_size;
   const std::int64_t frames = chunk.frame_count();
@@ -116,14 +149,17 @@ std::size_t opus_chunk_decoder::decode_validated(const opus_chunk_format& chunk,
     const std::int64_t end = start + frame_size;
     const bool inside = start >= 0 && end <= frames;
     std::int16_t* target = inside ? out + 2 * start : edge_.data();
-    const int got = opus_decode(state_.get(), packet, len, target,
-                                static_cast<int>(frame_size), 0);
+    const int got = opus_decode_float(state_.get(), packet, len, decoded_.data(),
+                                      static_cast<int>(frame_size), 0);
     if (got < 0)
       decode_failed("packet " + std::to_string(i) + " was rejected", got);
     if (got != frame_size)
       throw codec_error(codec_errc::corrupt,
                         "opus chunk decoder: packet " + std::to_string(i) + " decoded to " +
                           std::to_string(got) + " samples, not 960");
+    opus_pcm_soft_clip(decoded_.data(), got, opus_chunk_format::channels,
+                       soft_clip_memory_.data());
+    to_pcm16(decoded_.data(), target);
     if (!inside) {
       const std::int64_t lo = std::max<std::int64_t>(start, 0);
       const std::int64_t hi = std::min(end, frames);

@@ -24,7 +24,9 @@ namespace auralis::codec {
 /// Everything a decode reads is validated first (the container's header and table, and
 /// the whole of every segment it decodes, CRCs included), so a truncated or altered blob
 /// is a codec_error, never a crash, an over-read or a huge allocation. Each segment is
-/// decoded from a reset decoder (OPUS_RESET_STATE). Owns the libopus state; movable, not
+/// decoded from a reset decoder (OPUS_RESET_STATE). The samples are exactly those of
+/// libopus' own 16-bit opus_decode() (float decode, soft clip, scale, clamp, round to
+/// nearest), with the conversion done eight samples at a time. Owns the libopus state; movable, not
 /// copyable, not thread-safe (one decoder per thread). A 15 s chunk takes a few tens of ms
 /// of CPU: run it on a worker thread, never inside an actor's message handler that others
 /// wait on.
@@ -89,6 +91,10 @@ private:
   std::unique_ptr<OpusDecoder, state_deleter> state_;
   // One decoded packet, for the packets that straddle the pre-skip or the end.
   std::array<std::int16_t, 2 * opus_chunk_format::frame_size> edge_{};
+  // One packet as libopus decodes it (float, nominal range -1..1), before the conversion.
+  std::array<float, 2 * opus_chunk_format::frame_size> decoded_{};
+  // opus_pcm_soft_clip's state across the packets of one segment.
+  std::array<float, opus_chunk_format::channels> soft_clip_memory_{};
 };
 
 } // namespace auralis::codec

@@ -15,6 +15,8 @@
 
 #include "codec_test_support.hpp"
 
+#include <opus/opus.h>
+
 using auralis::codec::codec_errc;
 using auralis::codec::opus_chunk_decoder;
 using auralis::codec::opus_chunk_encoder;
@@ -247,6 +249,52 @@ std::vector<std::int16_t> decode_apart(const bytes& blob) {
 }
 
 } // namespace
+
+namespace {
+
+/// Segment `k` of `blob` decoded by libopus' own 16-bit opus_decode() from a fresh
+/// decoder, its pre-skip dropped and cut to its frame count.
+std::vector<std::int16_t> libopus_segment(const bytes& blob, std::uint32_t k) {
+  const opus_chunk_format part = opus_segmented_format::parse(blob).segment_format(k);
+  int rc = OPUS_OK;
+  OpusDecoder* ref = opus_decoder_create(48000, 2, &rc);
+  BOOST_REQUIRE(rc == OPUS_OK);
+  std::vector<std::int16_t> all;
+  std::vector<std::int16_t> packet(2 * 960);
+  part.for_each_packet([&](std::uint32_t, const unsigned char* data, std::size_t size) {
+    const int got = opus_decode(ref, data, static_cast<opus_int32>(size), packet.data(), 960, 0);
+    BOOST_REQUIRE(got == 960);
+    all.insert(all.end(), packet.begin(), packet.end());
+  });
+  opus_decoder_destroy(ref);
+  const auto first = all.begin() + 2 * static_cast<std::ptrdiff_t>(part.pre_skip());
+  return {first, first + 2 * static_cast<std::ptrdiff_t>(part.frame_count())};
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(the_samples_are_those_of_libopus_own_16_bit_decode) {
+  // Eight times louder, clipped: the decoded signal overshoots 1.0, so the soft clip and
+  // the clamp are exercised as well as the rounding.
+  auto pcm = music_like_pcm16(200000, 9);
+  for (auto& x : pcm)
+    x = static_cast<std::int16_t>(std::clamp(8 * static_cast<int>(x), -32768, 32767));
+  const bytes blob = encode(pcm);
+  const opus_segmented_format chunk = opus_segmented_format::parse(blob);
+  BOOST_REQUIRE(chunk.segment_count() == 4u);
+  opus_chunk_decoder d;
+  std::size_t at_full_scale = 0;
+  for (std::uint32_t k = 0; k < chunk.segment_count(); ++k) {
+    const auto ours = d.decode_segment(blob.data(), blob.size(), k);
+    const auto theirs = libopus_segment(blob, k);
+    BOOST_REQUIRE(ours.size() == theirs.size());
+    BOOST_TEST((ours == theirs), "segment " << k);
+    at_full_scale += static_cast<std::size_t>(std::count_if(
+      ours.begin(), ours.end(), [](std::int16_t x) { return x == 32767 || x == -32768; }));
+  }
+  BOOST_TEST_MESSAGE(at_full_scale << " samples at full scale");
+  BOOST_TEST(at_full_scale > 0u);
+}
 
 BOOST_AUTO_TEST_CASE(segments_decoded_apart_and_joined_are_the_whole_decode) {
   const auto pcm = music_like_pcm16(720000, 5);
