@@ -171,20 +171,33 @@ job_output job_runner::run(const job_spec& spec) {
       const auto& blob = bytes_of(spec);
       // Validated before the output is allocated: the sizes come from the container.
       const auto view = codec::opus_segmented_format::parse(blob.data(), blob.size());
-      if (spec.segment < -1)
+      if (spec.segment < -1 || (spec.segment >= 0 && spec.segment_count == 0))
         throw job_error(engine_errc::invalid_argument,
-                        "decode segment " + std::to_string(spec.segment));
+                        "decode segment " + std::to_string(spec.segment) + " (count " +
+                          std::to_string(spec.segment_count) + ")");
       const bool whole = spec.segment < 0;
-      const auto segment = static_cast<std::uint32_t>(whole ? 0 : spec.segment);
-      const std::size_t frames = whole ? view.frame_count() : view.segment_at(segment).frame_count;
+      const auto first = static_cast<std::uint32_t>(whole ? 0 : spec.segment);
+      const std::uint32_t count = whole ? 0 : spec.segment_count;
+      if (!whole && (first >= view.segment_count() || count > view.segment_count() - first))
+        throw codec::codec_error(codec::codec_errc::invalid_argument,
+                                 "segments " + std::to_string(first) + " + " +
+                                   std::to_string(count) + " of an entry of " +
+                                   std::to_string(view.segment_count()));
+      std::size_t frames = whole ? view.frame_count() : 0;
+      for (std::uint32_t k = first; k < first + count; ++k)
+        frames += view.segment_at(k).frame_count;
       const std::size_t samples = 2 * frames;
       auto pcm = std::make_shared<std::vector<std::uint8_t>>(samples * sizeof(std::int16_t));
       // new[] storage is suitably aligned for int16_t.
       auto* target = reinterpret_cast<std::int16_t*>(pcm->data());
-      if (whole)
+      if (whole) {
         decoder_.decode_into(blob.data(), blob.size(), target, samples);
-      else
-        decoder_.decode_segment_into(blob.data(), blob.size(), segment, target, samples);
+      } else {
+        std::size_t done = 0; // frames written
+        for (std::uint32_t k = first; k < first + count; ++k)
+          done += decoder_.decode_segment_into(blob.data(), blob.size(), k, target + 2 * done,
+                                               samples - 2 * done);
+      }
       out.output.data = std::move(pcm);
       break;
     }

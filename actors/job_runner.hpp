@@ -20,7 +20,8 @@ namespace auralis::actors {
 ///
 /// - encode: 16-bit PCM payload -> L3 container of opus.segments segments
 ///   (opus_chunk_encoder::encode); decode: the reverse, the whole entry when spec.segment is
-///   -1, else only segment spec.segment (its frames alone: a part of a parallel decode).
+///   -1, else only segments spec.segment .. + spec.segment_count - 1 (their frames alone:
+///   a part of a parallel decode).
 /// - render: key.chunk_idx of spec.source through the preset named key.preset at
 ///   key.intensity with spec.loudness_gain_db, as interleaved 16-bit 48 kHz stereo PCM
 ///   (exactly frames * 4 bytes; the last chunk of a track may be short). The chunk is read
@@ -48,9 +49,10 @@ public:
 
   /// Runs `spec` and returns its output (with the CPU time spent). Throws job_error for
   /// failures the engine names (unknown_preset, unknown_chunk, source_changed,
-  /// invalid_argument for an out-of-range intensity or gain or a segment below -1) and
-  /// codec_error on bad input (PCM of odd length, a corrupt blob, a segment index past the
-  /// entry's segments: invalid_argument), an unreadable file or a codec failure.
+  /// invalid_argument for an out-of-range intensity or gain, a segment below -1 or a
+  /// segment_count of 0) and codec_error on bad input (PCM of odd length, a corrupt blob,
+  /// segments reaching past the entry's: invalid_argument), an unreadable file or a codec
+  /// failure.
   job_output run(const job_spec& spec);
 
   /// The dither seed of a render of `key`: a hash of track, preset and intensity (not the

@@ -94,16 +94,19 @@ struct job_spec {
   audio_payload input;    ///< encode: PCM; decode: opus_chunk blob; else unused
   source_ref source;      ///< render, analyse: the file
   double loudness_gain_db = 0; ///< render: the track's gain for key.preset (from analyse)
-  /// decode: -1 decodes the whole L3 entry; k >= 0 only its segment k (the pool's parallel
-  /// parts; the output then holds that segment's frames alone).
+  /// decode: -1 decodes the whole L3 entry; k >= 0 only its segments k .. k +
+  /// segment_count - 1 (a part of the pool's parallel decode; the output then holds those
+  /// segments' frames alone, in order).
   std::int32_t segment = -1;
+  /// decode with segment >= 0: how many consecutive segments (>= 1); else unused.
+  std::uint32_t segment_count = 1;
 };
 
 /// CAF serialisation of job_spec.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_spec& x) {
   return f(caf::meta::type_name("job_spec"), x.kind, x.key, x.priority, x.probability, x.input,
-           x.source, x.loudness_gain_db, x.segment);
+           x.source, x.loudness_gain_db, x.segment, x.segment_count);
 }
 
 /// What a job produced.

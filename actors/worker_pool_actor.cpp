@@ -152,15 +152,16 @@ std::uint64_t next_split(pool_pointer self) {
 void start_part(pool_pointer self, std::size_t slot, std::uint64_t id) {
   auto& st = self->state;
   auto& split = *st.jobs.at(id).split;
-  const std::uint32_t segment = split.next++;
+  const std::uint32_t index = split.next++;
   ++split.running;
   ++st.counters.parts;
   job_spec part = split.spec; // shares the entry's bytes
-  part.segment = static_cast<std::int32_t>(segment);
+  part.segment = static_cast<std::int32_t>(split.first_segments[index]);
+  part.segment_count = split.segment_counts[index];
   st.workers[slot].job = id;
   self->request(st.workers[slot].handle, caf::infinite, run_atom::value, std::move(part))
     .then(
-      [self, slot, id, segment](job_output& out) {
+      [self, slot, id, index](job_output& out) {
         auto& st = self->state;
         st.counters.cpu_ms += out.cpu_ms;
         st.workers[slot].job = 0;
@@ -173,15 +174,16 @@ void start_part(pool_pointer self, std::size_t slot, std::uint64_t id) {
         --split.running;
         // The worker gets its next work before this part is copied.
         dispatch(self);
-        const std::size_t bytes = static_cast<std::size_t>(split.frame_counts[segment]) * 4;
+        const std::size_t bytes = static_cast<std::size_t>(split.frame_counts[index]) * 4;
         if (!out.output.data || out.output.data->size() != bytes) {
           ++st.counters.failed;
           const auto got = out.output.data ? out.output.data->size() : 0;
           finish_job(self, id, [&](auto& promise) {
             promise.deliver(make_engine_error(
-              engine_errc::corrupt_entry, "segment " + std::to_string(segment) + " decoded to " +
-                                            std::to_string(got) + " bytes, not " +
-                                            std::to_string(bytes)));
+              engine_errc::corrupt_entry,
+              "segments " + std::to_string(split.first_segments[index]) + " + " +
+                std::to_string(split.segment_counts[index]) + " decoded to " +
+                std::to_string(got) + " bytes, not " + std::to_string(bytes)));
           });
           return;
         }
@@ -189,7 +191,7 @@ void start_part(pool_pointer self, std::size_t slot, std::uint64_t id) {
           split.pcm = std::make_shared<std::vector<std::uint8_t>>(
             std::accumulate(split.frame_counts.begin(), split.frame_counts.end(), std::size_t{0}) *
             4);
-        std::memcpy(split.pcm->data() + static_cast<std::size_t>(split.first_frames[segment]) * 4,
+        std::memcpy(split.pcm->data() + static_cast<std::size_t>(split.first_frames[index]) * 4,
                     out.output.data->data(), bytes);
         split.cpu_ms += out.cpu_ms;
         ++split.done;
@@ -237,11 +239,27 @@ bool split_decode(pool_pointer self, queued_job& q) {
   }
   if (view->segment_count() < 2)
     return false;
+  // Part p goes on from where part p - 1 stopped and takes segments until one starts at or
+  // past (p + 1) * frames / parts; every part gets at least one, the last the rest.
+  const std::uint32_t segments = view->segment_count();
+  const auto parts = static_cast<std::uint32_t>(
+    std::min<std::size_t>(segments, st.workers.size()));
+  const std::uint64_t frames = view->frame_count();
   auto split = std::make_unique<pool_state::split_job>();
-  for (std::uint32_t k = 0; k < view->segment_count(); ++k) {
-    const auto segment = view->segment_at(k);
-    split->first_frames.push_back(segment.first_frame);
-    split->frame_counts.push_back(segment.frame_count);
+  std::uint32_t k = 0;
+  for (std::uint32_t p = 0; p < parts; ++p) {
+    const std::uint64_t end = frames * (p + 1) / parts; // where this part should end
+    const std::uint32_t limit = segments - (parts - p - 1); // one segment left per later part
+    const std::uint32_t first = k;
+    std::uint32_t part_frames = 0;
+    do {
+      part_frames += view->segment_at(k).frame_count;
+      ++k;
+    } while (k < limit && (p + 1 == parts || view->segment_at(k).first_frame < end));
+    split->first_segments.push_back(first);
+    split->segment_counts.push_back(k - first);
+    split->first_frames.push_back(view->segment_at(first).first_frame);
+    split->frame_counts.push_back(part_frames);
   }
   split->spec = std::move(q.spec);
   auto& job = st.jobs.at(q.id);

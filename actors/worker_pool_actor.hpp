@@ -37,8 +37,8 @@ struct pool_report {
   std::uint64_t timed_out = 0;   ///< waiters answered with a timeout
   std::uint64_t respawned = 0;   ///< workers replaced after dying
   double cpu_ms = 0;             ///< CPU time of all finished jobs (and parts)
-  std::uint64_t split = 0;       ///< decode jobs run as parallel segment parts
-  std::uint64_t parts = 0;       ///< segment parts started
+  std::uint64_t split = 0;       ///< decode jobs run as parallel parts
+  std::uint64_t parts = 0;       ///< parts (runs of segments) started
 };
 
 /// CAF serialisation of pool_report.
@@ -57,8 +57,9 @@ typename Inspector::result_type inspect(Inspector& f, pool_report& x) {
 ///   nobody waits for any more is dropped. A worker that dies fails its job
 ///   (worker_failed) and is replaced.
 ///   A decode job of an L3 entry of several segments (opus_segmented_format), once it is
-///   the most urgent queued job and the pool has more than one worker, runs as one part
-///   per segment (job_spec::segment) at the job's priority: every idle worker takes a part,
+///   the most urgent queued job and the pool has more than one worker, runs as parts at the
+///   job's priority: min(segments, workers) runs of consecutive segments, as even in frames
+///   as the segments allow (job_spec::segment, segment_count); every idle worker takes a part,
 ///   parts go before queued jobs of the same or a lower priority, and the parts' PCM is
 ///   joined into one payload, answered once when the last part is done (cpu_ms: the sum
 ///   of the parts). The first part to fail fails the job with its error, once; the other
@@ -99,12 +100,15 @@ struct pool_state {
     std::uint64_t id;
     caf::typed_response_promise<job_output> promise;
   };
-  /// A decode job running as parallel parts, one per segment of its L3 entry.
+  /// A decode job running as parallel parts, each a run of consecutive segments of its L3
+  /// entry.
   struct split_job {
-    job_spec spec;                           ///< the job (its input, its priority)
-    std::vector<std::uint32_t> first_frames; ///< per segment, its first frame in the chunk
-    std::vector<std::uint32_t> frame_counts; ///< per segment, its frames
-    std::uint32_t next = 0;                  ///< the next segment to start
+    job_spec spec;                             ///< the job (its input, its priority)
+    std::vector<std::uint32_t> first_segments; ///< per part, its first segment
+    std::vector<std::uint32_t> segment_counts; ///< per part, its segments
+    std::vector<std::uint32_t> first_frames;   ///< per part, its first frame in the chunk
+    std::vector<std::uint32_t> frame_counts;   ///< per part, its frames
+    std::uint32_t next = 0;                    ///< the next part to start
     std::uint32_t running = 0;               ///< parts on workers now
     std::uint32_t done = 0;                  ///< parts finished and copied
     std::shared_ptr<std::vector<std::uint8_t>> pcm; ///< the joined PCM (from the first part

@@ -1,11 +1,13 @@
 #define BOOST_TEST_MODULE job_runner
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <utility>
 
 #include "actors/job_error.hpp"
 #include "actors/job_runner.hpp"
@@ -261,18 +263,31 @@ BOOST_AUTO_TEST_CASE(a_decode_of_one_segment_gives_that_segment_of_the_whole_dec
     std::memcpy(joined.data() + segment.first_frame * 4u, part.data->data(), part.data->size());
   }
   BOOST_TEST((joined == *whole.data));
-  dec.segment = 4;
-  try {
-    runner.run(dec);
-    BOOST_ERROR("segment 4 of 4 should be rejected");
-  } catch (const codec::codec_error& e) {
-    BOOST_TEST((e.code() == codec::codec_errc::invalid_argument));
+  // A run of segments is those segments' frames, in order.
+  dec.segment = 1;
+  dec.segment_count = 3;
+  const auto run = runner.run(dec).output;
+  const std::size_t from = view.segment_at(1).first_frame * 4u;
+  BOOST_REQUIRE(run.data->size() == whole.data->size() - from);
+  BOOST_TEST(std::equal(run.data->begin(), run.data->end(), whole.data->begin() + from));
+  for (const auto& [segment, count] : {std::pair{4, 1u}, {2, 3u}, {0, 5u}}) {
+    dec.segment = segment;
+    dec.segment_count = count;
+    try {
+      runner.run(dec);
+      BOOST_ERROR("segments " << segment << " + " << count << " of 4 should be rejected");
+    } catch (const codec::codec_error& e) {
+      BOOST_TEST((e.code() == codec::codec_errc::invalid_argument));
+    }
   }
-  dec.segment = -2;
-  try {
-    runner.run(dec);
-    BOOST_ERROR("segment -2 should be rejected");
-  } catch (const job_error& e) {
-    BOOST_TEST((e.code() == engine_errc::invalid_argument));
+  for (const auto& [segment, count] : {std::pair{-2, 1u}, {0, 0u}}) {
+    dec.segment = segment;
+    dec.segment_count = count;
+    try {
+      runner.run(dec);
+      BOOST_ERROR("segment " << segment << " count " << count << " should be rejected");
+    } catch (const job_error& e) {
+      BOOST_TEST((e.code() == engine_errc::invalid_argument));
+    }
   }
 }
