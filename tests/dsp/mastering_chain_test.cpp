@@ -22,6 +22,11 @@
 
 #include "dsp_test_support.hpp"
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
 using auralis::config::preset;
 using auralis::dsp::loudness_analyser;
 using auralis::dsp::loudness_meter;
@@ -83,6 +88,19 @@ double check_seamless(const std::vector<float>& track, const std::string& what,
   return worst;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+/// True when XGETBV with ECX = 1 (the XINUSE bitmap) is available.
+bool xinuse_readable() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_OSXSAVE))
+    return false;
+  return __get_cpuid_count(0xd, 1, &a, &b, &c, &d) && (a & (1u << 2));
+}
+
+/// Bit 2 of XINUSE: the upper halves of the YMM registers are in use (not zeroed).
+__attribute__((target("xsave"))) bool ymm_upper_in_use() { return (_xgetbv(1) & 4u) != 0; }
+#endif
+
 bool have_program(const std::string& name) {
   return std::system(("command -v " + name + " > /dev/null 2>&1").c_str()) == 0;
 }
@@ -133,6 +151,41 @@ BOOST_AUTO_TEST_CASE(every_preset_is_seamless_with_margin_at_its_own_pre_roll) {
                                          << diff << " dBFS");
     BOOST_TEST(diff < -80.0, presets()[p].name << ": " << diff << " dBFS");
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_render_leaves_the_upper_register_halves_clean) {
+  // A worker runs SSE code (libopus, libsoxr, FLAC) after a render on the same thread; with
+  // the YMM upper halves left in use every SSE instruction of it pays a transition penalty
+  // (an L3 decode took a quarter longer).
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (auralis::dsp::simd::best_isa() != auralis::dsp::simd::isa::avx2_fma || !xinuse_readable()) {
+    BOOST_TEST_MESSAGE("no AVX2 kernels or no XINUSE on this machine: nothing to check");
+    return;
+  }
+  const auto& track = demo_track(1);
+  const std::vector<float> excerpt(track.begin(), track.begin() + 2 * 4 * rate);
+  std::vector<std::int16_t> pcm(excerpt.size());
+  std::vector<float> out(excerpt.size());
+  for (std::size_t p = 0; p < presets().size(); ++p) {
+    mastering_chain chain(presets()[p], rate);
+    for (double intensity : {1.0, 0.5}) {
+      auralis::dsp::render_request r;
+      r.input = excerpt.data();
+      r.input_frames = frames_of(excerpt);
+      r.output_frames = frames_of(excerpt);
+      r.intensity = intensity;
+      r.loudness_gain_db = 3.0;
+      chain.render_pcm(r, pcm.data());
+      const bool after_pcm = ymm_upper_in_use();
+      chain.render_float(r, out.data());
+      const bool after_float = ymm_upper_in_use();
+      BOOST_TEST(!after_pcm, presets()[p].name << " at " << intensity << ", 16-bit render");
+      BOOST_TEST(!after_float, presets()[p].name << " at " << intensity << ", float render");
+    }
+  }
+#else
+  BOOST_TEST_MESSAGE("not x86-64: nothing to check");
+#endif
 }
 
 BOOST_AUTO_TEST_CASE(the_generic_kernels_agree_with_the_best_ones_and_are_seamless_too) {
