@@ -9,6 +9,11 @@
 //   15 s L3 entry back into PCM on an otherwise idle pool (>= 20 samples); the pool runs
 //   the entry's segments as parallel parts on its idle workers, so this is about the CPU
 //   per decode (also printed) divided by the workers;
+// - l3_decode_floor_ms_p50: the same entries decoded by libopus alone, no actors: the
+//   segments split into as many runs as the pool has workers, decoded at once on that many
+//   plain threads (one decoder each), each measurement right after the pool's of the same
+//   entry. What the machine allows at that moment: libopus' speed varies by tens of percent
+//   between machines and over time on a shared one;
 // - l3_encode_xrt: audio seconds per wall second of one 15 s encode job (median of 5);
 // - rss_mb: the process's resident memory after the tiers are full (1 MB = 10^6 bytes,
 //   as the budgets);
@@ -18,6 +23,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -35,6 +41,7 @@
 #include "actors/message_types.hpp"
 #include "actors/scheduler_settings.hpp"
 #include "bench/bench.hpp"
+#include "codec/opus_chunk_decoder.hpp"
 #include "codec/opus_segmented_format.hpp"
 #include "config/config_loader.hpp"
 #include "dsp/mastering_chain.hpp"
@@ -222,6 +229,40 @@ private:
   const config::engine_config& cfg_;
 };
 
+/// Wall milliseconds to decode the L3 entry `blob` with libopus alone on `threads` plain
+/// threads: its segments in `threads` runs (as even as the pool makes them), each run
+/// decoded by its own thread and decoder into one PCM buffer. Throws codec_error when the
+/// entry is corrupt.
+double bare_decode_ms(const std::vector<std::uint8_t>& blob, unsigned threads) {
+  const auto view = codec::opus_segmented_format::parse(blob.data(), blob.size());
+  const std::uint32_t segments = view.segment_count();
+  const unsigned parts = std::max(1u, std::min<unsigned>(threads, segments));
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::int16_t> pcm(2 * static_cast<std::size_t>(view.frame_count()));
+  std::vector<std::thread> running;
+  std::vector<std::exception_ptr> failed(parts);
+  for (unsigned p = 0; p < parts; ++p)
+    running.emplace_back([&, p] {
+      try {
+        codec::opus_chunk_decoder decoder;
+        for (std::uint32_t k = p * segments / parts; k < (p + 1) * segments / parts; ++k) {
+          const auto s = view.segment_at(k);
+          decoder.decode_segment_into(blob.data(), blob.size(), k,
+                                      pcm.data() + 2 * static_cast<std::size_t>(s.first_frame),
+                                      2 * static_cast<std::size_t>(s.frame_count));
+        }
+      } catch (...) {
+        failed[p] = std::current_exception();
+      }
+    });
+  for (auto& t : running)
+    t.join();
+  for (const auto& e : failed)
+    if (e)
+      std::rethrow_exception(e);
+  return seconds_since(start) * 1e3;
+}
+
 int measure(caf::scoped_actor& self, const core_actors& core, const config::engine_config& cfg) {
   tiers_run run(self, core, cfg);
   std::printf("process RSS at start: %.1f MB\n", rss_mb());
@@ -259,8 +300,10 @@ int measure(caf::scoped_actor& self, const core_actors& core, const config::engi
   std::printf("L3: %zu entries, %.2f MB of Opus for %.2f MB of PCM: %.2f : 1\n", records.size(),
               opus_bytes / 1e6, pcm_bytes / 1e6, ratio);
 
-  // Decode: one full 15 s entry at a time on an idle pool.
-  std::vector<double> decode_ms, decode_cpu_ms;
+  // Decode: one full 15 s entry at a time on an idle pool, then the same with libopus alone.
+  const auto workers =
+    static_cast<unsigned>(ask<pool_report>(self, core.pool, stats_atom::value).workers);
+  std::vector<double> decode_ms, decode_cpu_ms, floor_ms;
   job_output pcm;
   for (std::size_t i = 0; decode_ms.size() < std::max<std::size_t>(20, full_chunks.size()) &&
                           i < 4 * full_chunks.size();
@@ -273,8 +316,10 @@ int measure(caf::scoped_actor& self, const core_actors& core, const config::engi
     job.input = blob;
     decode_ms.push_back(run.timed_job(job, &pcm));
     decode_cpu_ms.push_back(pcm.cpu_ms);
+    floor_ms.push_back(bare_decode_ms(*blob.data, workers));
   }
   const double decode_p50 = median(decode_ms);
+  const double floor_p50 = median(floor_ms);
   const auto pool = ask<pool_report>(self, core.pool, stats_atom::value);
   std::printf("L3 decode of a 15 s entry in %u segments: %.2f ms wall (median of %zu), "
               "%.2f ms CPU on the workers in all (%llu decodes split into %llu parts)\n",
@@ -283,6 +328,9 @@ int measure(caf::scoped_actor& self, const core_actors& core, const config::engi
               decode_p50, decode_ms.size(), median(decode_cpu_ms),
               static_cast<unsigned long long>(pool.split),
               static_cast<unsigned long long>(pool.parts));
+  std::printf("the same entries decoded by libopus alone on %u plain threads: %.2f ms wall "
+              "(median)\n",
+              workers, floor_p50);
 
   // Encode: the last decoded chunk back to Opus, as demotion does.
   std::vector<double> encode_ms;
@@ -303,11 +351,11 @@ int measure(caf::scoped_actor& self, const core_actors& core, const config::engi
 
   std::printf("{\"l3_ratio\": %.2f, \"l3_decode_ms_p50\": %.2f, \"l3_encode_xrt\": %.1f, "
               "\"rss_mb\": %.1f, \"budget_mb\": %g, \"tier_bytes\": {\"l1\": %llu, \"l2\": %llu, "
-              "\"l3\": %llu}}\n",
+              "\"l3\": %llu}, \"l3_decode_floor_ms_p50\": %.2f}\n",
               ratio, decode_p50, encode_xrt, rss, cfg.tiers.total_mb,
               static_cast<unsigned long long>(full.l1.bytes),
               static_cast<unsigned long long>(full.l2.bytes),
-              static_cast<unsigned long long>(full.l3.bytes));
+              static_cast<unsigned long long>(full.l3.bytes), floor_p50);
   return 0;
 }
 
