@@ -26,10 +26,10 @@ namespace auralis::codec {
 /// is a codec_error, never a crash, an over-read or a huge allocation. Each segment is
 /// decoded from a reset decoder (OPUS_RESET_STATE). The samples are exactly those of
 /// libopus' own 16-bit opus_decode() (float decode, soft clip, scale, clamp, round to
-/// nearest), with the conversion done eight samples at a time. Owns the libopus state; movable, not
-/// copyable, not thread-safe (one decoder per thread). A 15 s chunk takes a few tens of ms
-/// of CPU: run it on a worker thread, never inside an actor's message handler that others
-/// wait on.
+/// nearest), with the conversion done eight samples at a time. Owns the libopus state;
+/// movable, not copyable, not thread-safe (one decoder per thread). A 15 s chunk takes a
+/// few tens of ms of CPU: run it on a worker thread, never inside an actor's message
+/// handler that others wait on.
 class opus_chunk_decoder {
 public:
   /// Creates a 48 kHz stereo decoder. Throws codec_error (decode_failed) when libopus
