@@ -42,7 +42,10 @@ chmod 755 "$work"
 auralis_pid=
 cleanup() {
   if [ -f "$work/nginx.pid" ]; then kill "$(cat "$work/nginx.pid")" 2>/dev/null || true; fi
-  if [ -n "$auralis_pid" ]; then kill "$auralis_pid" 2>/dev/null || true; wait "$auralis_pid" 2>/dev/null || true; fi
+  if [ -n "$auralis_pid" ]; then
+    kill "$auralis_pid" 2>/dev/null || true
+    wait "$auralis_pid" 2>/dev/null || true
+  fi
   sleep 0.2
   rm -rf "$work"
 }
@@ -67,6 +70,11 @@ cpu_per_request() {
   after=$(cpu_ticks "$1")
   awk -v t=$((after - before)) -v n="$n" -v hz="$ticks_per_s" -v s="$3" \
     'BEGIN { printf "%.3f", t / hz / n * s }'
+}
+# cache_tier URL: the X-Cache-Tier header of a GET of URL (empty without an answer).
+cache_tier() {
+  curl -s -o /dev/null -D - "$1" | tr -d '\r' |
+    awk -F': ' 'tolower($1) == "x-cache-tier" {print $2}'
 }
 # latency URL: p50 and p99 (ms) at 32 connections, 5 s.
 latency() {
@@ -135,7 +143,7 @@ fetch="$url/api/audio/stream/1/chunk/0?preset=adaptive"
 check="$url/api/cache/check?track_id=1&preset=adaptive&chunk_idx=0"
 tier=
 for _ in $(seq 100); do
-  tier=$(curl -s -o /dev/null -D - "$fetch" | tr -d '\r' | awk -F': ' 'tolower($1) == "x-cache-tier" {print $2}')
+  tier=$(cache_tier "$fetch")
   [ "$tier" = "L1" ] && break
   sleep 0.2
 done
@@ -158,13 +166,17 @@ a_fetch=$(cpu_per_request "$auralis_pid" "$fetch" 1e3)
 echo "auralis, L1 WAV fetch (2.88 MB), 1 connection: $a_fetch ms CPU per response"
 read -r a_p50 a_p99 <<<"$(latency "$fetch")"
 echo "auralis, L1 WAV fetch, 32 connections: p50 $a_p50 ms, p99 $a_p99 ms"
-tier=$(curl -s -o /dev/null -D - "$fetch" | tr -d '\r' | awk -F': ' 'tolower($1) == "x-cache-tier" {print $2}')
+tier=$(cache_tier "$fetch")
 if [ "$tier" != "L1" ]; then
   echo "http_wrk: the fetch was no longer an L1 hit at the end (${tier:-no answer})" >&2
   exit 1
 fi
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-echo "{\"nginx\": {\"small_cpu_us\": $n_small, \"large_cpu_ms\": $n_large, \"large_p50_ms\": $n_p50, \"large_p99_ms\": $n_p99}," \
-  "\"auralis\": {\"check_cpu_us\": $a_check, \"l1_fetch_cpu_ms\": $a_fetch, \"l1_fetch_p50_ms\": $a_p50, \"l1_fetch_p99_ms\": $a_p99}," \
-  "\"check_cpu_vs_nginx\": $(ratio "$a_check" "$n_small"), \"l1_fetch_p99_vs_nginx\": $(ratio "$a_p99" "$n_p99")}"
+nginx_json="\"small_cpu_us\": $n_small, \"large_cpu_ms\": $n_large"
+nginx_json+=", \"large_p50_ms\": $n_p50, \"large_p99_ms\": $n_p99"
+auralis_json="\"check_cpu_us\": $a_check, \"l1_fetch_cpu_ms\": $a_fetch"
+auralis_json+=", \"l1_fetch_p50_ms\": $a_p50, \"l1_fetch_p99_ms\": $a_p99"
+echo "{\"nginx\": {$nginx_json}, \"auralis\": {$auralis_json}," \
+  "\"check_cpu_vs_nginx\": $(ratio "$a_check" "$n_small")," \
+  "\"l1_fetch_p99_vs_nginx\": $(ratio "$a_p99" "$n_p99")}"
