@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "config/json_writer.hpp"
+#include "http/handle_gate.hpp"
 #include "http/routes.hpp"
 
 namespace auralis::http {
@@ -58,10 +59,17 @@ const char* reason_of(int status) {
   }
 }
 
-/// Answers a request through RESTinio, once.
-class restinio_responder final : public http_responder {
+/// Answers a request through RESTinio, once. Holds the request (and so its connection)
+/// until it answered, it is destroyed or the server closes its gate.
+class restinio_responder final : public http_responder, private handle_gate::holder {
 public:
-  explicit restinio_responder(request_handle req) : req_(std::move(req)) {}
+  restinio_responder(request_handle req, std::shared_ptr<handle_gate> gate)
+    : req_(std::move(req)), gate_(std::move(gate)) {
+    if (!gate_->join(*this))
+      req_.reset();
+  }
+
+  ~restinio_responder() override { gate_->leave(*this); }
 
   void send(int status, const std::string& content_type, std::string body,
             const std::vector<http_header>& headers) override {
@@ -78,10 +86,17 @@ public:
   }
 
 private:
+  void drop_handle() noexcept override { req_.reset(); }
+
+  /// Builds and sends the answer under the gate's lock; nothing after the first call or
+  /// once the server closed the gate.
   template <class Fill>
   void answer(int status, const std::string& content_type,
               const std::vector<http_header>& headers, Fill&& fill) {
     if (sent_.exchange(true))
+      return;
+    auto lock = gate_->lock();
+    if (!req_)
       return;
     try {
       auto resp = req_->create_response(restinio::http_status_line_t{
@@ -98,26 +113,38 @@ private:
     }
   }
 
-  request_handle req_;
+  request_handle req_;  ///< guarded by the gate's lock; null once dropped
+  std::shared_ptr<handle_gate> gate_;
   std::atomic<bool> sent_{false};
 };
 
-/// A WebSocket connection over RESTinio. Only the event hub calls it.
-class restinio_ws_client final : public ws_client {
+/// A WebSocket connection over RESTinio. Only the event hub calls it. Its handle is
+/// dropped when the server closes its gate; after that it sends nothing.
+class restinio_ws_client final : public ws_client, private handle_gate::holder {
 public:
-  restinio_ws_client(rws::ws_handle_t ws, std::uint64_t id) : ws_(std::move(ws)), id_(id) {}
+  restinio_ws_client(rws::ws_handle_t ws, std::uint64_t id, std::shared_ptr<handle_gate> gate)
+    : ws_(std::move(ws)), id_(id), gate_(std::move(gate)) {
+    if (!gate_->join(*this))
+      drop_handle();
+  }
 
-  ~restinio_ws_client() override { close(true); }
+  ~restinio_ws_client() override {
+    close(true);
+    gate_->leave(*this);
+  }
 
   std::uint64_t id() const noexcept override { return id_; }
 
   void start() override {
+    auto lock = gate_->lock();
     if (ws_)
       activate(*ws_); // a friend of ws_t, found by argument-dependent lookup
   }
 
   void send_text(std::string text, written_fn written) override {
+    auto lock = gate_->lock();
     if (!ws_) {
+      lock.unlock();
       written(false);
       return;
     }
@@ -126,11 +153,13 @@ public:
                         restinio::writable_item_t{std::move(text)},
                         [written](const restinio::asio_ns::error_code& ec) { written(!ec); });
     } catch (const std::exception&) {
+      lock.unlock();
       written(false);
     }
   }
 
   void close(bool graceful) override {
+    auto lock = gate_->lock();
     if (!ws_)
       return;
     auto ws = std::move(ws_);
@@ -145,8 +174,21 @@ public:
   }
 
 private:
-  rws::ws_handle_t ws_;
+  /// Kills the connection at once (it belongs to a server that is going away).
+  void drop_handle() noexcept override {
+    if (!ws_)
+      return;
+    auto ws = std::move(ws_);
+    try {
+      ws->kill();
+    } catch (const std::exception& e) {
+      spdlog::debug("http: websocket {} kill: {}", id_, e.what());
+    }
+  }
+
+  rws::ws_handle_t ws_;  ///< guarded by the gate's lock; null once closed or dropped
   std::uint64_t id_;
+  std::shared_ptr<handle_gate> gate_;
 };
 
 std::string detail_json(const std::string& detail) {
@@ -155,9 +197,10 @@ std::string detail_json(const std::string& detail) {
   return w.take();
 }
 
-restinio::request_handling_status_t answer_now(const request_handle& req, int status,
+restinio::request_handling_status_t answer_now(const std::shared_ptr<handle_gate>& gate,
+                                               const request_handle& req, int status,
                                                const std::string& detail) {
-  restinio_responder(req).send(status, "application/json", detail_json(detail), {});
+  restinio_responder(req, gate).send(status, "application/json", detail_json(detail), {});
   return restinio::request_accepted();
 }
 
@@ -177,6 +220,7 @@ struct handler_context {
   http_server::dispatch_fn dispatch;
   http_server::ws_open_fn ws_open;
   http_server::ws_closed_fn ws_closed;
+  std::shared_ptr<handle_gate> gate; ///< every responder and WebSocket client joins it
   std::uint64_t max_body_bytes = 0;
   route_table routes;            ///< all_routes(), then GET /api/ws
   std::vector<route_id> ids;     ///< route id of each table entry but the last
@@ -188,7 +232,7 @@ restinio::request_handling_status_t upgrade_ws(const handler_context& ctx, reque
   if (!h.has_field(restinio::http_field::upgrade) ||
       !iequals(h.get_field(restinio::http_field::upgrade), "websocket") ||
       !h.has_field(restinio::http_field::sec_websocket_key))
-    return answer_now(req, 400, "GET /api/ws expects a WebSocket upgrade request");
+    return answer_now(ctx.gate, req, 400, "GET /api/ws expects a WebSocket upgrade request");
   const std::uint64_t id = req->connection_id();
   auto closed = ctx.ws_closed;
   auto ws = rws::upgrade<traits_t>(
@@ -199,7 +243,7 @@ restinio::request_handling_status_t upgrade_ws(const handler_context& ctx, reque
       if (m->opcode() == rws::opcode_t::connection_close_frame)
         closed(id);
     });
-  ctx.ws_open(std::make_shared<restinio_ws_client>(std::move(ws), id));
+  ctx.ws_open(std::make_shared<restinio_ws_client>(std::move(ws), id, ctx.gate));
   return restinio::request_accepted();
 }
 
@@ -208,7 +252,7 @@ restinio::request_handling_status_t dispatch_call(const handler_context& ctx,
                                                   const request_handle& req, route_id id,
                                                   const route_match& m) {
   if (req->body().size() > ctx.max_body_bytes)
-    return answer_now(req, 413, "request body larger than " +
+    return answer_now(ctx.gate, req, 413, "request body larger than " +
                                   std::to_string(ctx.max_body_bytes) + " bytes");
   const auto& h = req->header();
   http_call call;
@@ -221,7 +265,7 @@ restinio::request_handling_status_t dispatch_call(const handler_context& ctx,
     call.request.authorization = h.get_field(restinio::http_field::authorization);
   for (const auto& [name, value] : m.params)
     call.request.params.emplace(std::string(name), std::string(value));
-  call.responder = std::make_shared<restinio_responder>(req);
+  call.responder = std::make_shared<restinio_responder>(req, ctx.gate);
   ctx.dispatch(std::move(call));
   return restinio::request_accepted();
 }
@@ -244,14 +288,14 @@ restinio::request_handling_status_t handle(const handler_context& ctx, request_h
       path = normalized;
     }
   } catch (const std::exception&) {
-    return answer_now(req, 400, "malformed percent-encoding in the path");
+    return answer_now(ctx.gate, req, 400, "malformed percent-encoding in the path");
   }
   const auto m = ctx.routes.match(h.method().c_str(), path);
   if (!m.found) {
     if (m.path_known)
-      return answer_now(req, 405, "method " + std::string(h.method().c_str()) +
+      return answer_now(ctx.gate, req, 405, "method " + std::string(h.method().c_str()) +
                                     " not allowed on " + std::string(h.path()));
-    return answer_now(req, 404, "no route for " + std::string(h.path()));
+    return answer_now(ctx.gate, req, 404, "no route for " + std::string(h.path()));
   }
   if (m.index == ctx.ids.size()) {
     try {
@@ -265,7 +309,7 @@ restinio::request_handling_status_t handle(const handler_context& ctx, request_h
     return dispatch_call(ctx, req, ctx.ids[m.index], m);
   } catch (const std::exception& e) {
     spdlog::error("http: {} failed before dispatch: {}", h.request_target(), e.what());
-    return answer_now(req, 500, "internal error");
+    return answer_now(ctx.gate, req, 500, "internal error");
   }
 }
 
@@ -273,6 +317,7 @@ restinio::request_handling_status_t handle(const handler_context& ctx, request_h
 
 struct http_server::impl {
   std::atomic<std::uint16_t> port{0};
+  std::shared_ptr<handle_gate> gate = std::make_shared<handle_gate>();
   restinio::running_server_handle_t<traits_t> server;
 };
 
@@ -284,6 +329,7 @@ http_server::http_server(const http_server_options& options, dispatch_fn dispatc
   ctx->dispatch = std::move(dispatch);
   ctx->ws_open = std::move(ws_open);
   ctx->ws_closed = std::move(ws_closed);
+  ctx->gate = impl_->gate;
   ctx->max_body_bytes = options.max_body_bytes;
   for (const auto& spec : all_routes()) {
     ctx->routes.add(spec.method, spec.path);
@@ -317,6 +363,9 @@ http_server::http_server(const http_server_options& options, dispatch_fn dispatc
 }
 
 http_server::~http_server() {
+  // Responders and WebSocket clients that actors still hold lose their handles here,
+  // while the io_context they point into is alive; later answers are dropped.
+  impl_->gate->close();
   if (impl_->server) {
     impl_->server->stop();
     impl_->server->wait();

@@ -41,8 +41,9 @@ public:
   http_server(const http_server_options& options, dispatch_fn dispatch, ws_open_fn ws_open,
               ws_closed_fn ws_closed);
 
-  /// Stops accepting, closes connections and joins the server threads. WebSocket
-  /// connections must have been closed by their owner before.
+  /// Stops accepting, closes connections and joins the server threads. Responders and
+  /// WebSocket clients held elsewhere may outlive the server: they lose their connection
+  /// here, and later answers are dropped and later sends report written(false).
   ~http_server();
 
   http_server(const http_server&) = delete;
