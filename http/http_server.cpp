@@ -160,6 +160,16 @@ public:
 
   void close(bool graceful) override {
     auto lock = gate_->lock();
+    end(graceful);
+  }
+
+private:
+  /// Kills the connection at once (it belongs to a server that is going away).
+  void drop_handle() noexcept override { end(false); }
+
+  /// Ends the connection (close frame after what is queued when `graceful`, at once
+  /// otherwise) and forgets its handle; nothing when it is gone. Under the gate's lock.
+  void end(bool graceful) noexcept {
     if (!ws_)
       return;
     auto ws = std::move(ws_);
@@ -170,19 +180,6 @@ public:
         ws->kill();
     } catch (const std::exception& e) {
       spdlog::debug("http: websocket {} close: {}", id_, e.what());
-    }
-  }
-
-private:
-  /// Kills the connection at once (it belongs to a server that is going away).
-  void drop_handle() noexcept override {
-    if (!ws_)
-      return;
-    auto ws = std::move(ws_);
-    try {
-      ws->kill();
-    } catch (const std::exception& e) {
-      spdlog::debug("http: websocket {} kill: {}", id_, e.what());
     }
   }
 

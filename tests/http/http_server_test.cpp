@@ -4,7 +4,6 @@
 #include <chrono>
 #include <future>
 #include <memory>
-#include <thread>
 
 #include "http/http_server.hpp"
 #include "http_client.hpp"
