@@ -449,9 +449,14 @@ BOOST_FIXTURE_TEST_CASE(a_failing_segment_fails_the_split_decode_once,
   const auto ok = ask<job_output>(self, pool, submit_atom::value,
                                   decode_job(1, blob, job_priority::immediate));
   BOOST_TEST(ok.output.data->size() == 720000u * 4u);
+  // The second submission joins the first unless the first already failed when it came
+  // (the corrupt part fails at once, so the scheduler decides). Either way every run that
+  // failed counts once, and only the sound decode completes.
   const auto st = ask<pool_report>(self, pool, stats_atom::value);
-  BOOST_TEST(st.split == 2u);
-  BOOST_TEST(st.failed == 1u);
+  BOOST_TEST(st.submitted == 3u);
+  BOOST_TEST(st.joined <= 1u);
+  BOOST_TEST(st.split == 3u - st.joined);
+  BOOST_TEST(st.failed == st.split - 1u);
   BOOST_TEST(st.completed == 1u);
   BOOST_TEST(st.respawned == 0u);
   // A container whose header is broken is not split: the worker answers the error.
@@ -461,7 +466,7 @@ BOOST_FIXTURE_TEST_CASE(a_failing_segment_fails_the_split_decode_once,
                                          decode_job(2, audio_payload{broken},
                                                     job_priority::immediate));
   BOOST_TEST(engine_code_of(err) == code(engine_errc::corrupt_entry));
-  BOOST_TEST(ask<pool_report>(self, pool, stats_atom::value).split == 2u);
+  BOOST_TEST(ask<pool_report>(self, pool, stats_atom::value).split == st.split);
   self->send_exit(pool, caf::exit_reason::user_shutdown);
 }
 
