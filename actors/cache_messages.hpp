@@ -42,7 +42,9 @@ struct audio_payload {
 template <class Inspector>
 typename std::enable_if<Inspector::reads_state, typename Inspector::result_type>::type
 inspect(Inspector& f, audio_payload& x) {
-  std::vector<std::uint8_t> bytes = x.data ? *x.data : std::vector<std::uint8_t>{};
+  std::vector<std::uint8_t> bytes;
+  if (x.data)
+    bytes.assign(x.data->begin(), x.data->end());
   return f(caf::meta::type_name("audio_payload"), bytes);
 }
 
@@ -52,7 +54,7 @@ typename std::enable_if<Inspector::writes_state, typename Inspector::result_type
 inspect(Inspector& f, audio_payload& x) {
   std::vector<std::uint8_t> bytes;
   auto result = f(caf::meta::type_name("audio_payload"), bytes);
-  x.data = std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes));
+  x.data = codec::byte_buffer::copy_of(bytes.data(), bytes.size());
   return result;
 }
 

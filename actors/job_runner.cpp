@@ -21,7 +21,7 @@ double thread_cpu_ms() {
   return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) * 1e-6;
 }
 
-const std::vector<std::uint8_t>& bytes_of(const job_spec& spec) {
+const codec::byte_buffer& bytes_of(const job_spec& spec) {
   if (!spec.input.data)
     throw codec::codec_error(codec::codec_errc::invalid_argument,
                              std::string(to_string(spec.kind)) + " job without input");
@@ -110,8 +110,8 @@ audio_payload job_runner::render(const job_spec& spec) {
   request.intensity = key.intensity();
   request.loudness_gain_db = spec.loudness_gain_db;
   request.dither_seed = dither_seed_of(key);
-  auto pcm = std::make_shared<std::vector<std::uint8_t>>(static_cast<std::size_t>(frames) * 4);
-  // new[] storage is suitably aligned for int16_t.
+  auto pcm = codec::byte_buffer::allocate(static_cast<std::size_t>(frames) * 4);
+  // Heap and mapped storage are both suitably aligned for int16_t.
   chain.render_pcm(request, reinterpret_cast<std::int16_t*>(pcm->data()));
   return audio_payload{std::move(pcm)};
 }
@@ -164,7 +164,7 @@ job_output job_runner::run(const job_spec& spec) {
       // suitably aligned for int16_t.
       auto blob = encoder_.encode(reinterpret_cast<const std::int16_t*>(pcm.data()),
                                   pcm.size() / 4);
-      out.output.data = std::make_shared<const std::vector<std::uint8_t>>(std::move(blob));
+      out.output.data = codec::byte_buffer::adopt(std::move(blob));
       break;
     }
     case job_kind::decode: {
@@ -187,8 +187,8 @@ job_output job_runner::run(const job_spec& spec) {
       for (std::uint32_t k = first; k < first + count; ++k)
         frames += view.segment_at(k).frame_count;
       const std::size_t samples = 2 * frames;
-      auto pcm = std::make_shared<std::vector<std::uint8_t>>(samples * sizeof(std::int16_t));
-      // new[] storage is suitably aligned for int16_t.
+      auto pcm = codec::byte_buffer::allocate(samples * sizeof(std::int16_t));
+      // Heap and mapped storage are both suitably aligned for int16_t.
       auto* target = reinterpret_cast<std::int16_t*>(pcm->data());
       if (whole) {
         decoder_.decode_into(blob.data(), blob.size(), target, samples);

@@ -9,15 +9,16 @@
 
 #include "actors/cache_key.hpp"
 #include "actors/eviction_policy.hpp"
+#include "codec/byte_buffer.hpp"
 
 namespace auralis::actors {
 
 /// Immutable audio bytes shared between a tier and whoever serves them (no copy per fetch).
-using audio_blob = std::shared_ptr<const std::vector<std::uint8_t>>;
+using audio_blob = codec::shared_buffer;
 
-/// Bytes a blob holds in memory (its capacity, not only its size).
+/// Bytes a blob holds in memory (heap capacity or whole pages, not only its size).
 inline std::uint64_t held_bytes(const audio_blob& b) noexcept {
-  return b ? static_cast<std::uint64_t>(b->capacity()) : 0;
+  return b ? static_cast<std::uint64_t>(b->held_bytes()) : 0;
 }
 
 /// How a put ended.

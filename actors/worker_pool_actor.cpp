@@ -188,7 +188,7 @@ void start_part(pool_pointer self, std::size_t slot, std::uint64_t id) {
           return;
         }
         if (!split.pcm) // allocated while the other parts still run
-          split.pcm = std::make_shared<std::vector<std::uint8_t>>(
+          split.pcm = codec::byte_buffer::allocate(
             std::accumulate(split.frame_counts.begin(), split.frame_counts.end(), std::size_t{0}) *
             4);
         std::memcpy(split.pcm->data() + static_cast<std::size_t>(split.first_frames[index]) * 4,

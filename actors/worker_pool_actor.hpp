@@ -111,7 +111,7 @@ struct pool_state {
     std::uint32_t next = 0;                    ///< the next part to start
     std::uint32_t running = 0;               ///< parts on workers now
     std::uint32_t done = 0;                  ///< parts finished and copied
-    std::shared_ptr<std::vector<std::uint8_t>> pcm; ///< the joined PCM (from the first part
+    std::shared_ptr<codec::byte_buffer> pcm; ///< the joined PCM (from the first part
                                                     ///< back on), filled part by part
     double cpu_ms = 0;                       ///< CPU time of the finished parts
   };

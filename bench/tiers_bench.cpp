@@ -233,7 +233,7 @@ private:
 /// threads: its segments in `threads` runs (as even as the pool makes them), each run
 /// decoded by its own thread and decoder into one PCM buffer. Throws codec_error when the
 /// entry is corrupt.
-double bare_decode_ms(const std::vector<std::uint8_t>& blob, unsigned threads) {
+double bare_decode_ms(const codec::byte_buffer& blob, unsigned threads) {
   const auto view = codec::opus_segmented_format::parse(blob.data(), blob.size());
   const std::uint32_t segments = view.segment_count();
   const unsigned parts = std::max(1u, std::min<unsigned>(threads, segments));

@@ -87,6 +87,10 @@ opus_segmented_format opus_segmented_format::parse(const std::vector<unsigned ch
   return parse(blob.data(), blob.size());
 }
 
+opus_segmented_format opus_segmented_format::parse(const byte_buffer& blob) {
+  return parse(blob.data(), blob.size());
+}
+
 std::vector<unsigned char>
 opus_segmented_format::assemble(const std::vector<std::vector<unsigned char>>& segments) {
   if (segments.empty() || segments.size() > max_segments)

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "codec/byte_buffer.hpp"
 #include "codec/opus_chunk_format.hpp"
 
 namespace auralis::codec {
@@ -80,6 +81,9 @@ public:
 
   /// Deleted: the view would point into a vector about to be destroyed.
   static opus_segmented_format parse(std::vector<unsigned char>&& blob) = delete;
+
+  /// Same as parse(blob.data(), blob.size()); the view is valid while `blob` lives.
+  static opus_segmented_format parse(const byte_buffer& blob);
 
   /// Builds a version-1 container of the version-1 blobs `segments` (in order). The
   /// result's size() is its capacity(). Throws codec_error (invalid_argument) when there

@@ -66,6 +66,9 @@ engine_config config_loader::parse_engine(const std::string& text, const std::st
       std::int64_t queue = cfg.server.ws_queue_limit;
       s->integer("ws_queue_limit", queue, 1, 1000000);
       cfg.server.ws_queue_limit = static_cast<std::uint32_t>(queue);
+      std::int64_t io = cfg.server.io_threads;
+      s->integer("io_threads", io, 1, 64);
+      cfg.server.io_threads = static_cast<std::uint32_t>(io);
       s->finish();
     }
     if (auto p = root.object("paths")) {

@@ -24,6 +24,7 @@ struct server_config {
   std::string api_token;              ///< empty = mutating endpoints are open
   std::uint64_t max_body_bytes = 65536; ///< larger request bodies answer 413
   std::uint32_t ws_queue_limit = 256;   ///< unsent events a WebSocket client may have
+  std::uint32_t io_threads = 1;         ///< listeners on the port, one I/O thread each
 };
 
 /// Files and folders. Relative paths are relative to the working directory, except

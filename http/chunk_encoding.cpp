@@ -59,7 +59,7 @@ std::vector<http_header> chunk_headers(const char* tier, std::int64_t chunk_idx,
           {"Cache-Control", "no-store"}};
 }
 
-std::vector<std::uint8_t> ogg_opus_of(const std::vector<std::uint8_t>& pcm, std::int64_t frames,
+std::vector<std::uint8_t> ogg_opus_of(const codec::byte_buffer& pcm, std::int64_t frames,
                                       const codec::opus_options& options) {
   if (frames < 0 || pcm.size() < static_cast<std::uint64_t>(frames) * block_align)
     throw std::invalid_argument("opus stream: " + std::to_string(pcm.size()) +

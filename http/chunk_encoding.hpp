@@ -24,7 +24,7 @@ std::vector<http_header> chunk_headers(const char* tier, std::int64_t chunk_idx,
 /// Encodes interleaved 16-bit stereo 48 kHz PCM bytes (little-endian, `frames` frames)
 /// into an Ogg Opus file. Throws codec_error as codec::write_ogg_opus, and
 /// std::invalid_argument when `pcm` holds fewer than 4 * frames bytes.
-std::vector<std::uint8_t> ogg_opus_of(const std::vector<std::uint8_t>& pcm, std::int64_t frames,
+std::vector<std::uint8_t> ogg_opus_of(const codec::byte_buffer& pcm, std::int64_t frames,
                                       const codec::opus_options& options);
 
 } // namespace auralis::http

@@ -74,9 +74,7 @@ engine::engine(config::engine_config cfg) : cfg_(std::move(cfg)) {
   gateway_settings gs;
   gs.server.bind = cfg_.server.bind;
   gs.server.port = cfg_.server.port;
-  // One I/O thread: requests only pass through it (parsing, writing), the work is on the
-  // actors; a second one sharing the io_context added a thread hand-off per request.
-  gs.server.threads = 1;
+  gs.server.threads = cfg_.server.io_threads;
   gs.server.max_body_bytes = cfg_.server.max_body_bytes;
   gs.timeout = std::chrono::milliseconds(cfg_.server.request_timeout_ms);
   gs.budget_bytes = static_cast<std::uint64_t>(cfg_.tiers.total_mb * 1e6);

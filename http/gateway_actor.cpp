@@ -342,8 +342,7 @@ void answer_wav(const responder_ptr& r, const actors::fetch_reply& f,
     return;
   }
   if (pcm->size() != bytes)
-    pcm = std::make_shared<const std::vector<std::uint8_t>>(pcm->begin(),
-                                                            pcm->begin() + static_cast<std::ptrdiff_t>(bytes));
+    pcm = codec::byte_buffer::copy_of(pcm->data(), static_cast<std::size_t>(bytes));
   r->send_parts(200, "audio/wav", wav_header_for(bytes), std::move(pcm), headers);
 }
 

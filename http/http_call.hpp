@@ -9,6 +9,8 @@
 
 #include <caf/allowed_unsafe_message_type.hpp>
 
+#include "codec/byte_buffer.hpp"
+
 namespace auralis::http {
 
 /// Every route the front end serves through the gateway (registered in routes.cpp).
@@ -47,7 +49,7 @@ struct http_request {
 using http_header = std::pair<std::string, std::string>;
 
 /// Bytes shared with their owner (a cache tier) and sent without a copy.
-using shared_bytes = std::shared_ptr<const std::vector<std::uint8_t>>;
+using shared_bytes = codec::shared_buffer;
 
 /// Sends the answer to one request. Implemented over the HTTP server's connection; may be
 /// called from any thread, and only once (later calls of either send are ignored).

@@ -5,6 +5,10 @@
 #include <cctype>
 #include <stdexcept>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <vector>
+
 #include <restinio/all.hpp>
 #include <restinio/utils/percent_encoding.hpp>
 #include <restinio/websocket/websocket.hpp>
@@ -36,7 +40,13 @@ struct spdlog_restinio_logger {
   }
 };
 
-using traits_t = restinio::traits_t<restinio::asio_timer_manager_t, spdlog_restinio_logger>;
+/// Each listener runs its own io_context on one thread, so connections need no strand.
+using traits_t =
+  restinio::single_thread_traits_t<restinio::asio_timer_manager_t, spdlog_restinio_logger>;
+
+/// SO_REUSEPORT: every listener binds the same port and the kernel spreads new
+/// connections over them.
+using reuse_port = restinio::asio_ns::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 using request_handle = restinio::request_handle_t;
 
 /// The standard reason phrase of `status`.
@@ -81,12 +91,30 @@ public:
     answer(status, content_type, headers, [&](auto& resp) {
       resp.set_body(std::move(head));
       if (tail && !tail->empty())
-        resp.append_body(restinio::writable_item_t{std::move(tail)});
+        resp.append_body(tail_item(std::move(tail)));
     });
   }
 
 private:
   void drop_handle() noexcept override { req_.reset(); }
+
+  /// The tail as RESTinio sends it: with sendfile from its own descriptor when the
+  /// bytes are in a memory file (the kernel reads the pages, no copy into the socket),
+  /// else as a buffer the response holds. The descriptor is a duplicate, closed when the
+  /// write is done, so an eviction meanwhile changes nothing.
+  static restinio::writable_item_t tail_item(shared_bytes tail) {
+    if (tail->file_descriptor() >= 0) {
+      const int fd = fcntl(tail->file_descriptor(), F_DUPFD_CLOEXEC, 0);
+      if (fd >= 0) {
+        const auto size = static_cast<restinio::file_size_t>(tail->size());
+        return restinio::sendfile(restinio::file_descriptor_holder_t{fd},
+                                  restinio::file_meta_t{size, std::chrono::system_clock::now()},
+                                  size)
+          .offset_and_size(0, size);
+      }
+    }
+    return restinio::writable_item_t{std::move(tail)};
+  }
 
   /// Builds and sends the answer under the gate's lock; nothing after the first call or
   /// once the server closed the gate.
@@ -219,18 +247,19 @@ struct handler_context {
   http_server::ws_closed_fn ws_closed;
   std::shared_ptr<handle_gate> gate; ///< every responder and WebSocket client joins it
   std::uint64_t max_body_bytes = 0;
+  std::atomic<std::uint64_t> next_ws_id{1}; ///< WebSocket ids, unique over all listeners
   route_table routes;            ///< all_routes(), then GET /api/ws
   std::vector<route_id> ids;     ///< route id of each table entry but the last
 };
 
 /// Upgrades GET /api/ws and hands the connection on; 400 when it is no upgrade request.
-restinio::request_handling_status_t upgrade_ws(const handler_context& ctx, request_handle req) {
+restinio::request_handling_status_t upgrade_ws(handler_context& ctx, request_handle req) {
   const auto& h = req->header();
   if (!h.has_field(restinio::http_field::upgrade) ||
       !iequals(h.get_field(restinio::http_field::upgrade), "websocket") ||
       !h.has_field(restinio::http_field::sec_websocket_key))
     return answer_now(ctx.gate, req, 400, "GET /api/ws expects a WebSocket upgrade request");
-  const std::uint64_t id = req->connection_id();
+  const std::uint64_t id = ctx.next_ws_id++;
   auto closed = ctx.ws_closed;
   auto ws = rws::upgrade<traits_t>(
     *req, rws::activation_t::delayed,
@@ -270,7 +299,7 @@ restinio::request_handling_status_t dispatch_call(const handler_context& ctx,
 /// Serves one request: routes it through the table (no regular expressions), answers
 /// 404 for an unknown path and 405 for a known path with another method, upgrades
 /// GET /api/ws and hands everything else to the gateway.
-restinio::request_handling_status_t handle(const handler_context& ctx, request_handle req) {
+restinio::request_handling_status_t handle(handler_context& ctx, request_handle req) {
   const auto& h = req->header();
   std::string normalized;
   std::string_view path = h.path();
@@ -310,12 +339,37 @@ restinio::request_handling_status_t handle(const handler_context& ctx, request_h
   }
 }
 
+/// Throws std::system_error when a socket already listens on `bind`:`port`: listeners
+/// with SO_REUSEPORT would join a server of the same user there instead of failing. A
+/// bind address that is not an IP address is left to RESTinio.
+void refuse_taken_port(const std::string& bind, std::uint16_t port) {
+  namespace asio = restinio::asio_ns;
+  asio::error_code ec;
+  const auto address = asio::ip::make_address(bind, ec);
+  if (ec)
+    return;
+  asio::io_context ioc;
+  asio::ip::tcp::acceptor probe(ioc);
+  const asio::ip::tcp::endpoint endpoint(address, port);
+  probe.open(endpoint.protocol());
+  probe.set_option(asio::ip::tcp::acceptor::reuse_address(true));
+  probe.bind(endpoint);
+}
+
 } // namespace
 
 struct http_server::impl {
   std::atomic<std::uint16_t> port{0};
   std::shared_ptr<handle_gate> gate = std::make_shared<handle_gate>();
-  restinio::running_server_handle_t<traits_t> server;
+  std::vector<restinio::running_server_handle_t<traits_t>> listeners;
+
+  /// Stops every listener and joins its thread.
+  void stop() noexcept {
+    for (auto& l : listeners)
+      l->stop();
+    for (auto& l : listeners)
+      l->wait();
+  }
 };
 
 http_server::http_server(const http_server_options& options, dispatch_fn dispatch,
@@ -337,23 +391,39 @@ http_server::http_server(const http_server_options& options, dispatch_fn dispatc
   // parser stops reading and the connection is closed.
   const std::uint64_t hard_limit =
     std::max<std::uint64_t>(options.max_body_bytes * 16, 1024 * 1024);
+  const std::size_t count = std::max<std::size_t>(options.threads, 1);
+  // sendfile to a connection the peer has closed raises SIGPIPE, which would end the
+  // process (Asio's own sends pass MSG_NOSIGNAL; sendfile has no such flag). Ignored
+  // process-wide, as nginx does: the write fails with EPIPE and only that connection ends.
+  signal(SIGPIPE, SIG_IGN);
   try {
-    impl_->server = restinio::run_async<traits_t>(
-      restinio::own_io_context(),
-      restinio::server_settings_t<traits_t>{}
-        .address(options.bind)
-        .port(options.port)
-        .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
-                                    .max_body_size(hard_limit)
-                                    .max_url_size(16 * 1024)
-                                    .max_field_count(256)
-                                    .max_field_value_size(16 * 1024))
-        .request_handler([ctx](request_handle req) { return handle(*ctx, std::move(req)); })
-        .acceptor_post_bind_hook([self](auto& acceptor) {
-          self->port = acceptor.local_endpoint().port();
-        }),
-      options.threads);
+    if (count > 1 && options.port != 0)
+      refuse_taken_port(options.bind, options.port);
+    // The first listener binds the port asked for (0: any free one); the others bind the
+    // port it got.
+    for (std::size_t i = 0; i < count; ++i)
+      impl_->listeners.push_back(restinio::run_async<traits_t>(
+        restinio::own_io_context(),
+        restinio::server_settings_t<traits_t>{}
+          .address(options.bind)
+          .port(i == 0 ? options.port : impl_->port.load())
+          .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
+                                      .max_body_size(hard_limit)
+                                      .max_url_size(16 * 1024)
+                                      .max_field_count(256)
+                                      .max_field_value_size(16 * 1024))
+          .acceptor_options_setter([count](restinio::acceptor_options_t& o) {
+            o.set_option(restinio::asio_ns::ip::tcp::acceptor::reuse_address(true));
+            if (count > 1)
+              o.set_option(reuse_port(true));
+          })
+          .request_handler([ctx](request_handle req) { return handle(*ctx, std::move(req)); })
+          .acceptor_post_bind_hook([self](auto& acceptor) {
+            self->port = acceptor.local_endpoint().port();
+          }),
+        1));
   } catch (const std::exception& e) {
+    impl_->stop();
     throw std::runtime_error("cannot serve on " + options.bind + ":" +
                              std::to_string(options.port) + " (" + e.what() + ")");
   }
@@ -361,12 +431,9 @@ http_server::http_server(const http_server_options& options, dispatch_fn dispatc
 
 http_server::~http_server() {
   // Responders and WebSocket clients that actors still hold lose their handles here,
-  // while the io_context they point into is alive; later answers are dropped.
+  // while the io_contexts they point into are alive; later answers are dropped.
   impl_->gate->close();
-  if (impl_->server) {
-    impl_->server->stop();
-    impl_->server->wait();
-  }
+  impl_->stop();
 }
 
 std::uint16_t http_server::port() const noexcept { return impl_->port; }

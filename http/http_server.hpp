@@ -14,11 +14,13 @@ namespace auralis::http {
 struct http_server_options {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 0;                 ///< 0 = any free port
-  std::size_t threads = 1;                ///< I/O threads
+  std::size_t threads = 1;                ///< listeners, one I/O thread each (0 counts as 1)
   std::uint64_t max_body_bytes = 65536;   ///< larger bodies answer 413
 };
 
-/// The RESTinio server (on Boost.Asio): accepts connections on its own threads, matches
+/// The RESTinio server (on Boost.Asio): accepts connections on its own threads (one
+/// listener per thread, each with its own io_context; several share the port through
+/// SO_REUSEPORT and the kernel spreads connections over them), matches
 /// every route of routes.cpp (a route_table, no regular expressions) and hands each
 /// request to `dispatch` as an http_call, then returns at once (request_accepted); the
 /// answer is sent later through the call's responder. A malformed percent escape in the
@@ -37,7 +39,7 @@ public:
   using ws_closed_fn = std::function<void(std::uint64_t)>;
 
   /// Binds and starts serving. Throws std::runtime_error naming the address when it
-  /// cannot bind.
+  /// cannot bind. Sets SIGPIPE to be ignored in the whole process (see the source).
   http_server(const http_server_options& options, dispatch_fn dispatch, ws_open_fn ws_open,
               ws_closed_fn ws_closed);
 

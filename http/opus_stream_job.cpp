@@ -11,8 +11,7 @@ caf::behavior opus_stream_job_impl(caf::event_based_actor* self, opus_stream_job
   try {
     if (!job.pcm)
       throw std::invalid_argument("no PCM to encode");
-    auto ogg = std::make_shared<const std::vector<std::uint8_t>>(
-      ogg_opus_of(*job.pcm, job.frames, job.options));
+    auto ogg = codec::byte_buffer::adopt(ogg_opus_of(*job.pcm, job.frames, job.options));
     job.responder->send_parts(200, "audio/ogg", std::string(), std::move(ogg), job.headers);
   } catch (const std::exception& e) {
     spdlog::error("http: cannot encode a chunk as Ogg Opus: {}", e.what());

@@ -71,9 +71,9 @@ engine_errc job_error_code(job_runner& runner, const job_spec& spec) {
 }
 
 /// `frames` frames of 48 kHz music-like 16-bit PCM, as a job payload's bytes.
-std::shared_ptr<std::vector<std::uint8_t>> music_pcm(std::int64_t frames) {
+std::shared_ptr<auralis::codec::byte_buffer> music_pcm(std::int64_t frames) {
   const auto f = auralis::test::music_like(frames, 48000);
-  auto pcm = std::make_shared<std::vector<std::uint8_t>>(f.size() * 2);
+  auto pcm = auralis::codec::byte_buffer::allocate(f.size() * 2);
   auto* s = reinterpret_cast<std::int16_t*>(pcm->data());
   for (std::size_t i = 0; i < f.size(); ++i)
     s[i] = static_cast<std::int16_t>(std::lround(f[i] * 32767.0f));
@@ -262,7 +262,7 @@ BOOST_AUTO_TEST_CASE(a_decode_of_one_segment_gives_that_segment_of_the_whole_dec
     BOOST_TEST(part.data->size() == segment.frame_count * 4u);
     std::memcpy(joined.data() + segment.first_frame * 4u, part.data->data(), part.data->size());
   }
-  BOOST_TEST((joined == *whole.data));
+  BOOST_TEST((std::equal(joined.begin(), joined.end(), whole.data->begin(), whole.data->end())));
   // A run of segments is those segments' frames, in order.
   dec.segment = 1;
   dec.segment_count = 3;

@@ -150,7 +150,7 @@ BOOST_FIXTURE_TEST_CASE(deleting_a_track_cancels_its_queued_jobs, library_fixtur
   // Occupy the only worker (60 s of audio to encode), then queue a render of track a
   // behind it.
   const auto pcm = auralis::test::music_like(60 * 48000, 48000, 5);
-  auto bytes = std::make_shared<std::vector<std::uint8_t>>(pcm.size() * 2);
+  auto bytes = auralis::codec::byte_buffer::allocate(pcm.size() * 2);
   auto* s16 = reinterpret_cast<std::int16_t*>(bytes->data());
   for (std::size_t i = 0; i < pcm.size(); ++i)
     s16[i] = static_cast<std::int16_t>(pcm[i] * 32767.0f);

@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE tier_actor
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/scoped_actor.hpp>
@@ -24,8 +26,8 @@ struct system_fixture {
 };
 
 audio_payload payload_of(std::size_t n) {
-  auto v = std::make_shared<std::vector<std::uint8_t>>(n, 1);
-  v->shrink_to_fit();
+  auto v = auralis::codec::byte_buffer::allocate(n);
+  std::fill(v->data(), v->data() + n, std::uint8_t{1});
   return {v};
 }
 

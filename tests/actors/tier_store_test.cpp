@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE tier_store
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <random>
 
 #include "actors/tier_store.hpp"
@@ -11,8 +12,8 @@ using namespace std::chrono_literals;
 namespace {
 
 audio_blob blob_of(std::size_t n, std::uint8_t fill = 7) {
-  auto v = std::make_shared<std::vector<std::uint8_t>>(n, fill);
-  v->shrink_to_fit();
+  auto v = auralis::codec::byte_buffer::allocate(n);
+  std::fill(v->data(), v->data() + n, fill);
   return v;
 }
 

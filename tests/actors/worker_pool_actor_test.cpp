@@ -20,7 +20,7 @@ namespace {
 /// `frames` of music-like 16-bit stereo PCM as a payload.
 audio_payload pcm_payload(std::int64_t frames, unsigned seed = 1) {
   const auto f = auralis::test::music_like(frames, 48000, seed);
-  auto bytes = std::make_shared<std::vector<std::uint8_t>>(f.size() * 2);
+  auto bytes = auralis::codec::byte_buffer::allocate(f.size() * 2);
   auto* s = reinterpret_cast<std::int16_t*>(bytes->data());
   for (std::size_t i = 0; i < f.size(); ++i)
     s[i] = static_cast<std::int16_t>(std::lround(f[i] * 32767.0f));
@@ -62,7 +62,7 @@ BOOST_FIXTURE_TEST_CASE(encode_and_decode_round_trip_on_the_pool, auralis::test:
   auto out = ask<job_output>(self, pool, submit_atom::value, dec);
   BOOST_TEST(out.output.data->size() == 48000u * 4u);
   // A corrupt blob is a typed error, and the pool keeps working.
-  auto bad = std::make_shared<std::vector<std::uint8_t>>(*enc.output.data);
+  auto bad = auralis::codec::byte_buffer::copy_of(enc.output.data->data(), enc.output.data->size());
   (*bad)[40] ^= 0x5a;
   dec.input.data = bad;
   auto err = ask_error<job_output>(self, pool, submit_atom::value, dec);
@@ -431,7 +431,7 @@ BOOST_FIXTURE_TEST_CASE(a_failing_segment_fails_the_split_decode_once,
   const auto blob = l3_entry(*sys, 3);
   const auto view = auralis::codec::opus_segmented_format::parse(*blob.data);
   const auto third = view.segment_at(2);
-  auto bad = std::make_shared<std::vector<std::uint8_t>>(*blob.data);
+  auto bad = auralis::codec::byte_buffer::copy_of(blob.data->data(), blob.data->size());
   // The third segment's last packet byte: the container is intact, that segment is not.
   (*bad)[static_cast<std::size_t>(third.data - blob.data->data()) + third.size - 1] ^= 0x01;
   auto pool = sys->spawn(worker_pool_actor_impl, two_workers());
@@ -460,7 +460,7 @@ BOOST_FIXTURE_TEST_CASE(a_failing_segment_fails_the_split_decode_once,
   BOOST_TEST(st.completed == 1u);
   BOOST_TEST(st.respawned == 0u);
   // A container whose header is broken is not split: the worker answers the error.
-  auto broken = std::make_shared<std::vector<std::uint8_t>>(*blob.data);
+  auto broken = auralis::codec::byte_buffer::copy_of(blob.data->data(), blob.data->size());
   (*broken)[20] ^= 0x01;
   const auto err = ask_error<job_output>(self, pool, submit_atom::value,
                                          decode_job(2, audio_payload{broken},

@@ -26,15 +26,20 @@ BOOST_AUTO_TEST_CASE(http_keys_have_their_defaults) {
   BOOST_TEST(embedded.server.max_body_bytes == 65536u);
   BOOST_TEST(embedded.server.ws_queue_limit == 256u);
   BOOST_TEST(embedded.server.api_token.empty());
+  BOOST_TEST(embedded.server.io_threads == 1u);
   const auto bare = config_loader::parse_engine("{}", "x.json");
   BOOST_TEST(bare.server.max_body_bytes == 65536u);
   BOOST_TEST(bare.server.ws_queue_limit == 256u);
+  BOOST_TEST(bare.server.io_threads == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(http_keys_are_read_and_validated) {
   const auto cfg = config_loader::parse_engine(
-    R"({"server": {"max_body_bytes": 2048, "ws_queue_limit": 8, "api_token": "t"}})", "x.json");
+    R"({"server": {"max_body_bytes": 2048, "ws_queue_limit": 8, "api_token": "t",
+        "io_threads": 3}})",
+    "x.json");
   BOOST_TEST(cfg.server.max_body_bytes == 2048u);
+  BOOST_TEST(cfg.server.io_threads == 3u);
   BOOST_TEST(cfg.server.ws_queue_limit == 8u);
   BOOST_TEST(cfg.server.api_token == "t");
   expect_key_error(R"({"server": {"max_body_bytes": 1023}})", "server.max_body_bytes");
@@ -43,4 +48,6 @@ BOOST_AUTO_TEST_CASE(http_keys_are_read_and_validated) {
   expect_key_error(R"({"server": {"ws_queue_limit": 0}})", "server.ws_queue_limit");
   expect_key_error(R"({"server": {"ws_queue_limit": 1.5}})", "server.ws_queue_limit");
   expect_key_error(R"({"server": {"api_token": 5}})", "server.api_token");
+  expect_key_error(R"({"server": {"io_threads": 0}})", "server.io_threads");
+  expect_key_error(R"({"server": {"io_threads": 65}})", "server.io_threads");
 }

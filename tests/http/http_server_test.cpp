@@ -4,7 +4,10 @@
 #include <chrono>
 #include <future>
 #include <memory>
+#include <stdexcept>
+#include <thread>
 
+#include "codec/byte_buffer.hpp"
 #include "http/http_server.hpp"
 #include "http_client.hpp"
 
@@ -22,9 +25,10 @@ struct captured {
   bool ws_taken = false;
 };
 
-std::unique_ptr<http_server> serve(const std::shared_ptr<captured>& into) {
+std::unique_ptr<http_server> serve(const std::shared_ptr<captured>& into,
+                                   http_server_options options = {}) {
   return std::make_unique<http_server>(
-    http_server_options{},
+    options,
     [into](http_call c) {
       if (!std::exchange(into->call_taken, true))
         into->call.set_value(std::move(c));
@@ -63,16 +67,37 @@ T take(std::future<T>& f) {
   return f.get();
 }
 
+/// A server with one request on its way: the client's future answer (what `Get` returns)
+/// and the call the server dispatched.
+template <class Answer>
+struct pending_call {
+  std::unique_ptr<http_server> server;
+  std::future<Answer> answer;
+  http_call call;
+};
+
+/// Serves, has `get(port, "/api/cache/health")` run on another thread and waits for the
+/// call it makes.
+template <class Get>
+auto call_in_flight(Get get) {
+  using answer_t = decltype(get(std::uint16_t{}, std::string()));
+  auto into = std::make_shared<captured>();
+  pending_call<answer_t> p;
+  p.server = serve(into);
+  const auto port = p.server->port();
+  BOOST_TEST(port != 0);
+  p.answer = std::async(std::launch::async, [port, get] { return get(port, "/api/cache/health"); });
+  auto calls = into->call.get_future();
+  p.call = take(calls);
+  return p;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(a_dispatched_call_is_answered_through_its_responder) {
-  auto into = std::make_shared<captured>();
-  auto server = serve(into);
-  const auto port = server->port();
-  BOOST_TEST(port != 0);
-  auto answer = std::async(std::launch::async, [port] { return http_get(port, "/api/cache/health"); });
-  auto calls = into->call.get_future();
-  auto call = take(calls);
+  auto p = call_in_flight(http_get);
+  auto& call = p.call;
+  auto& answer = p.answer;
   BOOST_TEST((call.request.route == route_id::cache_health));
   BOOST_TEST(call.request.method == "GET");
   BOOST_TEST(call.request.target == "/api/cache/health");
@@ -96,14 +121,10 @@ BOOST_AUTO_TEST_CASE(unknown_paths_are_answered_by_the_server_itself) {
 }
 
 BOOST_AUTO_TEST_CASE(a_responder_kept_after_the_server_is_gone_answers_nothing) {
-  auto into = std::make_shared<captured>();
-  auto server = serve(into);
-  const auto port = server->port();
-  auto answer =
-    std::async(std::launch::async, [port] { return status_of_get(port, "/api/cache/health"); });
-  auto calls = into->call.get_future();
-  auto call = take(calls);
-  server.reset(); // the call's responder still holds the request
+  auto p = call_in_flight(status_of_get);
+  auto& call = p.call;
+  auto& answer = p.answer;
+  p.server.reset(); // the call's responder still holds the request
   BOOST_TEST(answer.get() == -1); // closed by the server, not left hanging
   // Must neither reach into the destroyed server nor throw (AddressSanitizer watches).
   call.responder->send(200, "text/plain", "too late", {});
@@ -134,4 +155,93 @@ BOOST_AUTO_TEST_CASE(a_websocket_kept_after_the_server_is_gone_sends_nothing) {
   ws->close(true);
   ws.reset();
   session.reset();
+}
+
+BOOST_AUTO_TEST_CASE(a_tail_is_sent_exactly_from_a_memory_file_or_the_heap) {
+  using auralis::codec::byte_buffer;
+  // 3 MB (in a memory file: sent with sendfile) and 1000 bytes (on the heap: a buffer).
+  for (const std::size_t size : {std::size_t{3000001}, std::size_t{1000}}) {
+    auto p = call_in_flight(http_get);
+    auto& call = p.call;
+    auto tail = byte_buffer::allocate(size);
+    BOOST_TEST((tail->file_descriptor() >= 0) == (size >= byte_buffer::file_threshold));
+    for (std::size_t i = 0; i < size; ++i)
+      (*tail)[i] = static_cast<std::uint8_t>(i * 31 + i / 4099);
+    const std::string expected =
+      "head:" + std::string(reinterpret_cast<const char*>(tail->data()), size);
+    call.responder->send_parts(200, "application/octet-stream", "head:", std::move(tail), {});
+    // The response holds what it sends: nothing here keeps the buffer alive any more.
+    BOOST_TEST(!tail);
+    const http_answer a = p.answer.get();
+    BOOST_TEST(a.status == 200);
+    BOOST_TEST(a.headers.at("content-length") == std::to_string(size + 5));
+    BOOST_TEST(a.body.size() == size + 5);
+    BOOST_TEST((a.body == expected), size << " bytes");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(several_listeners_share_the_port_and_each_answers) {
+  auto into = std::make_shared<captured>();
+  http_server_options options;
+  options.threads = 3;
+  auto server = serve(into, options);
+  const auto port = server->port();
+  BOOST_TEST(port != 0);
+  // New connections are spread over the listeners by the kernel; every one is served.
+  for (int i = 0; i < 24; ++i)
+    BOOST_TEST(http_get(port, "/no/such/path").status == 404);
+}
+
+BOOST_AUTO_TEST_CASE(a_port_another_server_listens_on_is_refused) {
+  auto into = std::make_shared<captured>();
+  http_server_options options;
+  options.threads = 2;
+  auto first = serve(into, options);
+  options.port = first->port();
+  for (const std::size_t threads : {std::size_t{1}, std::size_t{2}}) {
+    options.threads = threads;
+    try {
+      serve(std::make_shared<captured>(), options);
+      BOOST_ERROR("a second server bound port " << options.port << " with " << threads
+                                                << " listeners");
+    } catch (const std::runtime_error& e) {
+      BOOST_TEST(std::string(e.what()).find("cannot serve on 127.0.0.1:" +
+                                            std::to_string(options.port)) == 0u,
+                 e.what());
+    }
+  }
+  // The first server still serves.
+  BOOST_TEST(http_get(first->port(), "/no/such/path").status == 404);
+}
+
+BOOST_AUTO_TEST_CASE(a_client_that_gives_up_during_a_sendfile_answer_ends_only_its_connection) {
+  using auralis::codec::byte_buffer;
+  namespace asio = boost::asio;
+  auto into = std::make_shared<captured>();
+  auto server = serve(into);
+  const auto port = server->port();
+  asio::io_context ioc;
+  asio::ip::tcp::socket client(ioc);
+  client.open(asio::ip::tcp::v4());
+  client.set_option(asio::socket_base::receive_buffer_size(4096));
+  client.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  const std::string request = "GET /api/cache/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  asio::write(client, asio::buffer(request));
+  auto calls = into->call.get_future();
+  auto call = take(calls);
+  // 64 MB the client never reads: the server is still sending when the client resets.
+  auto tail = byte_buffer::allocate(64 * 1000 * 1000);
+  BOOST_REQUIRE(tail->file_descriptor() >= 0);
+  call.responder->send_parts(200, "application/octet-stream", "", std::move(tail), {});
+  // As a client that gives up mid-answer: its end is shut (the server sees the end of
+  // the stream), then reset with the answer unread. The server's next write fails with
+  // EPIPE, which would raise SIGPIPE.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  client.shutdown(asio::socket_base::shutdown_send);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  client.set_option(asio::socket_base::linger(true, 0));
+  client.close();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // The process is alive (no SIGPIPE) and the server still answers.
+  BOOST_TEST(http_get(port, "/no/such/path").status == 404);
 }
