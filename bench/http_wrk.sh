@@ -19,7 +19,8 @@
 #
 # Needs nginx and wrk (Debian: apt-get install nginx-light wrk) and a Release build
 # (./scripts/test or ./scripts/run). Environment: AURALIS_BIN (default build/auralis-buffer),
-# NGINX_PORT (18480), AURALIS_PORT (18481).
+# AURALIS_CONFIG (an engine config file; default: the server's own), NGINX_PORT (18480),
+# AURALIS_PORT (18481).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -127,7 +128,10 @@ read -r n_p50 n_p99 <<<"$(latency "$nginx_url/chunk.wav")"
 echo "nginx, 2.88 MB file, 32 connections: p50 $n_p50 ms, p99 $n_p99 ms"
 
 # --- auralis-buffer ---
-"$auralis_bin" --port "$auralis_port" --data-dir "$work/auralis" >"$work/auralis.log" 2>&1 &
+config_args=()
+if [ -n "${AURALIS_CONFIG:-}" ]; then config_args=(--config "$AURALIS_CONFIG"); fi
+"$auralis_bin" "${config_args[@]}" --port "$auralis_port" --data-dir "$work/auralis" \
+  >"$work/auralis.log" 2>&1 &
 auralis_pid=$!
 url="http://127.0.0.1:$auralis_port"
 for _ in $(seq 600); do
