@@ -160,8 +160,8 @@ job_output job_runner::run(const job_spec& spec) {
       if (pcm.size() % 4 != 0)
         throw codec::codec_error(codec::codec_errc::invalid_argument,
                                  "PCM payload is not a whole number of stereo 16-bit frames");
-      // The payload's bytes are interleaved int16 in host order; new[] storage is
-      // suitably aligned for int16_t.
+      // The payload's bytes are interleaved int16 in host order; heap and mapped storage
+      // are both suitably aligned for int16_t.
       auto blob = encoder_.encode(reinterpret_cast<const std::int16_t*>(pcm.data()),
                                   pcm.size() / 4);
       out.output.data = codec::byte_buffer::adopt(std::move(blob));

@@ -112,7 +112,7 @@ struct pool_state {
     std::uint32_t running = 0;               ///< parts on workers now
     std::uint32_t done = 0;                  ///< parts finished and copied
     std::shared_ptr<codec::byte_buffer> pcm; ///< the joined PCM (from the first part
-                                                    ///< back on), filled part by part
+                                             ///< back on), filled part by part
     double cpu_ms = 0;                       ///< CPU time of the finished parts
   };
   /// A job queued or running.
