@@ -612,13 +612,20 @@ void lookup(planner_pointer self, const fetch_ptr& ctx, int index, bool miss_cou
       fail);
 }
 
-/// The fetch tells where its session is: the session moves to the fetched chunk.
-void note_fetch(planner_pointer self, const fetch_request& req) {
+/// The fetch tells where its session is: the session moves to the fetched chunk. True
+/// when that changed what the plan is made from (a new session, another track, chunk,
+/// preset or intensity); a fetch of the chunk the session is already at only marks it seen.
+bool note_fetch(planner_pointer self, const fetch_request& req) {
   auto& st = self->state;
   const auto& key = req.key;
   const auto& id = session_name(req.session_id);
+  const bool known = st.sessions.count(id) > 0;
   auto& slot = st.sessions[id];
   auto& v = slot.view;
+  slot.last_seen = st.now();
+  if (known && v.track_id == key.track_id && v.chunk_idx == key.chunk_idx &&
+      v.preset == key.preset && v.intensity_tenths == key.intensity_tenths)
+    return false;
   v.session_id = id;
   if (v.track_id != key.track_id || v.preset != key.preset) {
     v.predictions.erase(std::remove_if(v.predictions.begin(), v.predictions.end(),
@@ -636,7 +643,7 @@ void note_fetch(planner_pointer self, const fetch_request& req) {
   v.chunk_idx = key.chunk_idx;
   v.preset = key.preset;
   v.intensity_tenths = key.intensity_tenths;
-  slot.last_seen = st.now();
+  return true;
 }
 
 } // namespace
@@ -748,9 +755,10 @@ planner_actor_impl(planner_actor::stateful_pointer<planner_state> self,
                                             std::to_string(chunks) + " chunks"));
             return;
           }
-          note_fetch(self, ctx->request);
+          const bool moved = note_fetch(self, ctx->request);
           lookup(self, ctx, 0, false);
-          request_plan(self);
+          if (moved)
+            request_plan(self);
         });
       }
       return ctx->promise;

@@ -37,7 +37,8 @@ namespace auralis::actors {
 /// - fetch, request: the chunk from L1, L2 or L3 (in that order; L3 is decoded on the pool
 ///   and promoted into L1) or, on a miss, rendered at immediate priority and stored in L1.
 ///   Exactly one hit (on the tier that served) or one miss (on L1) is counted per fetch.
-///   Also moves the session to the fetched chunk and re-plans. Errors: unknown_track,
+///   Also moves the session to the fetched chunk and, when that moved it (a new session,
+///   track, chunk, preset or intensity), re-plans. Errors: unknown_track,
 ///   unknown_chunk (past the end), unknown_preset, invalid_argument (session id or
 ///   intensity), and the render's (unreadable_file, source_changed, timed_out, ...).
 /// - latency: moving medians of fetch service times per source (last 64 each).

@@ -197,6 +197,32 @@ BOOST_FIXTURE_TEST_CASE(planner_pre_renders_do_not_move_hit_or_miss_counters, en
   BOOST_TEST(after[0].hits == 1u);
 }
 
+BOOST_FIXTURE_TEST_CASE(only_a_fetch_that_moves_its_session_plans_again, engine_fixture) {
+  start({20});
+  caf::scoped_actor self{*sys};
+  const auto id = tracks(self).at(0).id;
+  BOOST_TEST(test::ask<position_reply>(self, core.planner, position_atom::value,
+                                       position_of("a", id, 0.5, "adaptive"))
+               .accepted);
+  settle(self);
+  BOOST_REQUIRE(report(self, core.l2).count > 0u);
+  // L2 emptied behind the planner's back: only a new plan refills it.
+  BOOST_TEST(test::ask<std::uint64_t>(self, core.l2, clear_atom::value) > 0u);
+  const auto before = settle(self).submitted;
+  // The chunk the session is at, again: an L1 hit that plans nothing.
+  auto f = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
+                                  fetch_of("a", id, "adaptive", 0));
+  BOOST_TEST((f.source == fetch_source::l1));
+  BOOST_TEST(settle(self).submitted == before);
+  BOOST_TEST(report(self, core.l2).count == 0u);
+  // The next chunk moves the session: the new plan renders L2 again.
+  f = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
+                             fetch_of("a", id, "adaptive", 1));
+  BOOST_TEST((f.source == fetch_source::l1));
+  BOOST_TEST(settle(self).submitted > before);
+  BOOST_TEST(report(self, core.l2).count > 0u);
+}
+
 BOOST_FIXTURE_TEST_CASE(the_next_track_is_ready_before_the_current_one_ends, engine_fixture) {
   start({10, 7});
   caf::scoped_actor self{*sys};
