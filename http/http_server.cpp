@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cctype>
 #include <stdexcept>
+#include <string_view>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -24,7 +25,20 @@ namespace {
 
 namespace rws = restinio::websocket::basic;
 
-/// Forwards RESTinio's warnings and errors to spdlog (its default logger drops them).
+/// True for RESTinio's report of a connection that simply ended: the peer went away
+/// (end of file, reset, broken pipe) or the server cancelled its operations (a WebSocket
+/// killed at shutdown). RESTinio reports these at error level, with the system's text
+/// for the error code; they are no faults of the server.
+bool is_connection_end(std::string_view message) {
+  for (std::string_view end :
+       {"Operation canceled", "End of file", "Connection reset by peer", "Broken pipe"})
+    if (message.find(end) != std::string_view::npos)
+      return true;
+  return false;
+}
+
+/// Forwards RESTinio's warnings and errors to spdlog (its default logger drops them); a
+/// connection that ended (is_connection_end) is logged at debug level only.
 struct spdlog_restinio_logger {
   template <class Builder>
   void trace(Builder&&) const noexcept {}
@@ -36,7 +50,11 @@ struct spdlog_restinio_logger {
   }
   template <class Builder>
   void error(Builder&& b) const {
-    spdlog::error("http: {}", b());
+    const std::string message = b();
+    if (is_connection_end(message))
+      spdlog::debug("http: {}", message);
+    else
+      spdlog::error("http: {}", message);
   }
 };
 

@@ -4,8 +4,12 @@
 #include <chrono>
 #include <future>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include "codec/byte_buffer.hpp"
 #include "http/http_server.hpp"
@@ -60,6 +64,32 @@ int status_of_get(std::uint16_t port, const std::string& target) {
     return -2;
   return ec ? -1 : static_cast<int>(res.result_int());
 }
+
+/// Captures what is logged through spdlog's default logger, as "<level> <message>"
+/// lines, while it lives.
+class log_capture {
+public:
+  log_capture() : previous_(spdlog::default_logger()) {
+    auto logger = std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(out_));
+    logger->set_level(spdlog::level::debug);
+    logger->set_pattern("%l %v");
+    spdlog::set_default_logger(logger);
+  }
+  ~log_capture() { spdlog::set_default_logger(previous_); }
+  log_capture(const log_capture&) = delete;
+  log_capture& operator=(const log_capture&) = delete;
+
+  /// Everything logged so far.
+  std::string text() {
+    spdlog::default_logger()->flush();
+    return out_.str();
+  }
+
+private:
+  std::ostringstream out_;
+  std::shared_ptr<spdlog::logger> previous_;
+};
 
 template <class T>
 T take(std::future<T>& f) {
@@ -157,6 +187,30 @@ BOOST_AUTO_TEST_CASE(a_websocket_kept_after_the_server_is_gone_sends_nothing) {
   session.reset();
 }
 
+BOOST_AUTO_TEST_CASE(a_websocket_the_server_kills_is_logged_as_no_error) {
+  log_capture log;
+  {
+    auto into = std::make_shared<captured>();
+    auto server = serve(into);
+    auralis::test::ws_session session(server->port());
+    auto clients = into->ws.get_future();
+    auto ws = take(clients);
+    ws->start();
+    ws->send_text("hello", [](bool) {});
+    BOOST_TEST(session.read() == "hello");
+    // Kills the connection as the server does at shutdown. Once the client sees it end,
+    // the server's cancelled read is queued ahead of anything the stop below posts.
+    ws->close(false);
+    BOOST_CHECK_THROW(session.read(), std::exception);
+    server.reset();
+  }
+  const auto text = log.text();
+  BOOST_TEST_INFO(text);
+  BOOST_TEST(text.find("debug http: [ws_connection:") != std::string::npos);
+  BOOST_TEST_INFO(text);
+  BOOST_TEST(text.find("error ") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(a_tail_is_sent_exactly_from_a_memory_file_or_the_heap) {
   using auralis::codec::byte_buffer;
   // 3 MB (in a memory file: sent with sendfile) and 1000 bytes (on the heap: a buffer).
@@ -217,6 +271,7 @@ BOOST_AUTO_TEST_CASE(a_port_another_server_listens_on_is_refused) {
 BOOST_AUTO_TEST_CASE(a_client_that_gives_up_during_a_sendfile_answer_ends_only_its_connection) {
   using auralis::codec::byte_buffer;
   namespace asio = boost::asio;
+  log_capture log;
   auto into = std::make_shared<captured>();
   auto server = serve(into);
   const auto port = server->port();
@@ -244,4 +299,11 @@ BOOST_AUTO_TEST_CASE(a_client_that_gives_up_during_a_sendfile_answer_ends_only_i
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   // The process is alive (no SIGPIPE) and the server still answers.
   BOOST_TEST(http_get(port, "/no/such/path").status == 404);
+  // The failed write is the client's doing: no error is logged for it.
+  server.reset();
+  const auto text = log.text();
+  BOOST_TEST_INFO(text);
+  BOOST_TEST(text.find("debug http: [connection:1] send file data error") != std::string::npos);
+  BOOST_TEST_INFO(text);
+  BOOST_TEST(text.find("error ") == std::string::npos);
 }
