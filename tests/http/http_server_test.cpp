@@ -80,10 +80,15 @@ public:
   log_capture(const log_capture&) = delete;
   log_capture& operator=(const log_capture&) = delete;
 
-  /// Everything logged so far.
-  std::string text() {
+  /// Checks that a line starting with `message` was logged at debug level and that
+  /// nothing was logged at error level.
+  void check_debug_only(const std::string& message) {
     spdlog::default_logger()->flush();
-    return out_.str();
+    const auto text = out_.str();
+    BOOST_TEST_INFO(text);
+    BOOST_TEST(text.find("debug " + message) != std::string::npos);
+    BOOST_TEST_INFO(text);
+    BOOST_TEST(text.find("error ") == std::string::npos);
   }
 
 private:
@@ -204,11 +209,7 @@ BOOST_AUTO_TEST_CASE(a_websocket_the_server_kills_is_logged_as_no_error) {
     BOOST_CHECK_THROW(session.read(), std::exception);
     server.reset();
   }
-  const auto text = log.text();
-  BOOST_TEST_INFO(text);
-  BOOST_TEST(text.find("debug http: [ws_connection:") != std::string::npos);
-  BOOST_TEST_INFO(text);
-  BOOST_TEST(text.find("error ") == std::string::npos);
+  log.check_debug_only("http: [ws_connection:");
 }
 
 BOOST_AUTO_TEST_CASE(a_tail_is_sent_exactly_from_a_memory_file_or_the_heap) {
@@ -301,9 +302,5 @@ BOOST_AUTO_TEST_CASE(a_client_that_gives_up_during_a_sendfile_answer_ends_only_i
   BOOST_TEST(http_get(port, "/no/such/path").status == 404);
   // The failed write is the client's doing: no error is logged for it.
   server.reset();
-  const auto text = log.text();
-  BOOST_TEST_INFO(text);
-  BOOST_TEST(text.find("debug http: [connection:1] send file data error") != std::string::npos);
-  BOOST_TEST_INFO(text);
-  BOOST_TEST(text.find("error ") == std::string::npos);
+  log.check_debug_only("http: [connection:1] send file data error");
 }
