@@ -736,13 +736,14 @@ planner_actor_impl(planner_actor::stateful_pointer<planner_state> self,
         ctx->promise.deliver(
           make_engine_error(engine_errc::unknown_chunk, "chunk index must be >= 0"));
       } else {
-        if (st.failed_tracks.count(key.track_id)) {
-          // Its data may be stale: reload it for this fetch.
+        // A failed track's data may be stale: reload it for this fetch. Once it loads, its
+        // sessions are planned again even when the fetch does not move one.
+        const bool retried = st.failed_tracks.count(key.track_id) > 0;
+        if (retried)
           if (auto it = st.tracks.find(key.track_id);
               it != st.tracks.end() && it->second.ready)
             st.tracks.erase(it);
-        }
-        with_track(self, key.track_id, [self, ctx](const caf::error& err) {
+        with_track(self, key.track_id, [self, ctx, retried](const caf::error& err) {
           if (err) {
             ctx->promise.deliver(err);
             return;
@@ -757,7 +758,7 @@ planner_actor_impl(planner_actor::stateful_pointer<planner_state> self,
           }
           const bool moved = note_fetch(self, ctx->request);
           lookup(self, ctx, 0, false);
-          if (moved)
+          if (moved || retried)
             request_plan(self);
         });
       }

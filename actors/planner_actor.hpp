@@ -38,7 +38,8 @@ namespace auralis::actors {
 ///   and promoted into L1) or, on a miss, rendered at immediate priority and stored in L1.
 ///   Exactly one hit (on the tier that served) or one miss (on L1) is counted per fetch.
 ///   Also moves the session to the fetched chunk and, when that moved it (a new session,
-///   track, chunk, preset or intensity), re-plans. Errors: unknown_track,
+///   track, chunk, preset or intensity) or the fetch reloaded a track whose rendering had
+///   failed, re-plans. Errors: unknown_track,
 ///   unknown_chunk (past the end), unknown_preset, invalid_argument (session id or
 ///   intensity), and the render's (unreadable_file, source_changed, timed_out, ...).
 /// - latency: moving medians of fetch service times per source (last 64 each).

@@ -326,7 +326,7 @@ BOOST_FIXTURE_TEST_CASE(a_deleted_file_fails_its_fetch_and_the_engine_keeps_serv
   settle(self);
   std::filesystem::remove(ts[0].abs_path);
   auto err = test::ask_error<fetch_reply>(self, core.planner, fetch_atom::value,
-                                          fetch_of("a", ts[0].id, "bright", 2));
+                                          fetch_of("a", ts[0].id, "bright", 1));
   BOOST_TEST(static_cast<bool>(err));
   const auto code = static_cast<engine_errc>(engine_code_of(err));
   BOOST_TEST((code == engine_errc::unreadable_file || code == engine_errc::source_changed ||
@@ -336,6 +336,17 @@ BOOST_FIXTURE_TEST_CASE(a_deleted_file_fails_its_fetch_and_the_engine_keeps_serv
   BOOST_TEST(ok.frames > 0);
   const auto pool = settle(self);
   BOOST_TEST(pool.respawned == 0u);
+  // The file is back: the same fetch again renders, and the session's next chunk is
+  // planned again although the fetch did not move it.
+  const cache_key next{ts[0].id, "bright", 10, 2};
+  BOOST_TEST(!test::ask<peek_reply>(self, core.l1, peek_atom::value, next).found);
+  codec::write_audio_file(ts[0].abs_path, test::music_like(9 * 48000, 48000, 1), 2, 48000,
+                          codec::file_format::wav_pcm16);
+  auto again = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
+                                      fetch_of("a", ts[0].id, "bright", 1));
+  BOOST_TEST((again.source == fetch_source::miss));
+  settle(self);
+  BOOST_TEST(test::ask<peek_reply>(self, core.l1, peek_atom::value, next).found);
 }
 
 BOOST_FIXTURE_TEST_CASE(budgets_hold_with_many_sessions, engine_fixture) {
