@@ -170,7 +170,7 @@ job_output job_runner::run(const job_spec& spec) {
     case job_kind::decode: {
       const auto& blob = bytes_of(spec);
       // Validated before the output is allocated: the sizes come from the container.
-      const auto view = codec::opus_segmented_format::parse(blob.data(), blob.size());
+      const auto view = codec::opus_segmented_format::parse(blob);
       if (spec.segment < -1 || (spec.segment >= 0 && spec.segment_count == 0))
         throw job_error(engine_errc::invalid_argument,
                         "decode segment " + std::to_string(spec.segment) + " (count " +

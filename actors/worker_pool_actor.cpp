@@ -233,7 +233,7 @@ bool split_decode(pool_pointer self, queued_job& q) {
     return false;
   std::optional<codec::opus_segmented_format> view;
   try {
-    view = codec::opus_segmented_format::parse(bytes.data(), bytes.size());
+    view = codec::opus_segmented_format::parse(bytes);
   } catch (const codec::codec_error&) {
     return false;
   }

@@ -234,7 +234,7 @@ private:
 /// decoded by its own thread and decoder into one PCM buffer. Throws codec_error when the
 /// entry is corrupt.
 double bare_decode_ms(const codec::byte_buffer& blob, unsigned threads) {
-  const auto view = codec::opus_segmented_format::parse(blob.data(), blob.size());
+  const auto view = codec::opus_segmented_format::parse(blob);
   const std::uint32_t segments = view.segment_count();
   const unsigned parts = std::max(1u, std::min<unsigned>(threads, segments));
   const auto start = std::chrono::steady_clock::now();

@@ -5,10 +5,10 @@
 #include <cctype>
 #include <stdexcept>
 #include <string_view>
+#include <vector>
 
 #include <fcntl.h>
 #include <signal.h>
-#include <vector>
 
 #include <restinio/all.hpp>
 #include <restinio/utils/percent_encoding.hpp>
