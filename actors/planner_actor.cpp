@@ -24,6 +24,7 @@ struct fetch_context {
   fetch_request request;
   caf::typed_response_promise<fetch_reply> promise;
   wall_clock::time_point start;
+  bool reloaded = false; ///< its track was reloaded after a render of it failed meanwhile
 };
 using fetch_ptr = std::shared_ptr<fetch_context>;
 
@@ -514,6 +515,20 @@ void render_for_fetch(planner_pointer self, const fetch_ptr& ctx) {
   const auto& key = ctx->request.key;
   auto& st = self->state;
   auto it = st.tracks.find(key.track_id);
+  if ((it == st.tracks.end() || !it->second.ready) && st.failed_tracks.count(key.track_id) &&
+      !ctx->reloaded) {
+    // Another render of the track failed during the lookup and dropped its data: reload it
+    // once, so that this fetch answers the track's own error (or renders, should the file
+    // be back) rather than a cancellation.
+    ctx->reloaded = true;
+    with_track(self, key.track_id, [self, ctx](const caf::error& err) {
+      if (err)
+        ctx->promise.deliver(err);
+      else
+        render_for_fetch(self, ctx);
+    });
+    return;
+  }
   if (it == st.tracks.end() || !it->second.ready) {
     ctx->promise.deliver(make_engine_error(engine_errc::cancelled,
                                            "track " + std::to_string(key.track_id) +
