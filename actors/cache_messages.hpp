@@ -38,6 +38,11 @@ struct audio_payload {
   audio_blob data;
 };
 
+/// Bytes of memory `p` occupies (its buffer's held_bytes(); 0 when empty).
+inline std::uint64_t payload_bytes(const audio_payload& p) noexcept {
+  return held_bytes(p.data);
+}
+
 /// Saving: writes the bytes as a byte vector.
 template <class Inspector>
 typename std::enable_if<Inspector::reads_state, typename Inspector::result_type>::type

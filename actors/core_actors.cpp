@@ -1,5 +1,6 @@
 #include "actors/core_actors.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -35,6 +36,11 @@ core_actors spawn_core_actors(
   ps.timeouts[1] = seconds(cfg.planner.timeout_l1_s);
   ps.timeouts[2] = seconds(cfg.planner.timeout_l2_s);
   ps.timeouts[3] = seconds(cfg.planner.timeout_l3_s);
+  ps.max_queued_speculative = static_cast<std::size_t>(std::max(1, cfg.max_queued_jobs));
+  ps.max_queued_bytes = static_cast<std::uint64_t>(cfg.max_queued_mb * 1e6);
+  // A listener's job the pool could not finish before the HTTP answer times out is
+  // refused at once (a fast 503 with Retry-After) instead of waiting in vain.
+  ps.admission_ms = std::chrono::milliseconds(cfg.server.request_timeout_ms);
   a.pool = sys.spawn(worker_pool_actor_impl, ps);
   const auto ids_file = (fs::path(cfg.paths.data_dir) / "track-ids.json").string();
   a.library = sys.spawn<caf::detached>(library_actor_impl, library_root, ids_file,
@@ -47,7 +53,10 @@ core_actors spawn_core_actors(
   l3s.max_age_s = cfg.tiers.l3_max_age_s;
   l3s.events = events;
   a.l3 = sys.spawn(tier_actor_impl, l3s);
-  a.demotion = sys.spawn(demotion_actor_impl, a.pool, a.l3);
+  demotion_settings ds;
+  ds.budget_bytes = mb(cfg.tiers.demote_queue_mb);
+  ds.max_in_flight = static_cast<std::uint32_t>(std::max(1, cfg.tiers.demote_encodes_in_flight));
+  a.demotion = sys.spawn(demotion_actor_impl, a.pool, a.l3, ds);
   tier_settings l1s;
   l1s.tier = tier_id::l1;
   l1s.budget_bytes = mb(cfg.tiers.l1_mb);

@@ -2,41 +2,95 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/engine_error.hpp"
+
 namespace auralis::actors {
 
+namespace {
+
+using demotion_pointer = demotion_sink::stateful_pointer<demotion_state>;
+
+/// Submits the most likely waiting entries while fewer than max_in_flight encodes run.
+void pump(demotion_pointer self) {
+  auto& st = self->state;
+  while (st.in_flight < st.settings.max_in_flight) {
+    auto next = st.backlog.take();
+    if (!next)
+      return;
+    ++st.in_flight;
+    const std::uint64_t bytes = next->bytes;
+    const double probability = next->entry.probability;
+    job_spec job;
+    job.kind = job_kind::encode;
+    job.key = next->entry.key;
+    job.priority = job_priority::l3;
+    job.probability = probability;
+    job.input = std::move(next->entry.payload);
+    // The PCM is released as soon as the encode is back (or failed): the blob alone is
+    // stored, and the next entry goes to the pool.
+    auto done = [self, bytes] {
+      auto& st = self->state;
+      st.backlog.release(bytes);
+      --st.in_flight;
+      pump(self);
+    };
+    self->request(st.pool, caf::infinite, submit_atom::value, std::move(job))
+      .then(
+        [self, probability, done](job_output& out) {
+          done();
+          self->request(self->state.l3, caf::infinite, caf::put_atom::value, out.key,
+                        std::move(out.output), probability)
+            .then(
+              [self](const put_reply& r) {
+                if (r.status == put_status::too_large)
+                  ++self->state.failed;
+                else
+                  ++self->state.stored;
+              },
+              [self](const caf::error&) { ++self->state.failed; });
+        },
+        [self, key = job.key, done](const caf::error& err) {
+          done();
+          ++self->state.failed;
+          const auto code = static_cast<engine_errc>(engine_code_of(err));
+          // An overloaded pool sheds speculative work by design: counted, not logged.
+          if (code != engine_errc::overloaded && code != engine_errc::cancelled)
+            spdlog::warn("demotion: {} could not be compressed: {}", to_string(key),
+                         self->system().render(err));
+        });
+  }
+}
+
+} // namespace
+
 demotion_sink::behavior_type demotion_actor_impl(demotion_sink::stateful_pointer<demotion_state> self,
-                                                 worker_pool_actor pool, tier_actor l3) {
-  self->state.pool = std::move(pool);
-  self->state.l3 = std::move(l3);
+                                                 worker_pool_actor pool, tier_actor l3,
+                                                 demotion_settings settings) {
+  auto& st = self->state;
+  st.pool = std::move(pool);
+  st.l3 = std::move(l3);
+  if (settings.max_in_flight == 0)
+    settings.max_in_flight = 1;
+  st.settings = settings;
+  st.backlog = demotion_backlog(settings.budget_bytes);
   return {
     [self](demote_atom, tier_departure& d) {
       ++self->state.received;
-      job_spec job;
-      job.kind = job_kind::encode;
-      job.key = d.key;
-      job.priority = job_priority::l3;
-      job.probability = d.probability;
-      job.input = std::move(d.payload);
-      const double probability = d.probability;
-      self->request(self->state.pool, caf::infinite, submit_atom::value, std::move(job))
-        .then(
-          [self, probability](job_output& out) {
-            self->request(self->state.l3, caf::infinite, caf::put_atom::value, out.key,
-                          std::move(out.output), probability)
-              .then(
-                [self](const put_reply& r) {
-                  if (r.status == put_status::too_large)
-                    ++self->state.failed;
-                  else
-                    ++self->state.stored;
-                },
-                [self](const caf::error&) { ++self->state.failed; });
-          },
-          [self, key = d.key](const caf::error& err) {
-            ++self->state.failed;
-            spdlog::warn("demotion: {} could not be compressed: {}", to_string(key),
-                         self->system().render(err));
-          });
+      self->state.backlog.push(std::move(d));
+      pump(self);
+    },
+    [self](stats_atom) {
+      const auto& st = self->state;
+      demotion_report r;
+      r.received = st.received;
+      r.stored = st.stored;
+      r.failed = st.failed;
+      r.dropped = st.backlog.dropped();
+      r.waiting = st.backlog.size();
+      r.in_flight = st.in_flight;
+      r.backlog_bytes = st.backlog.bytes();
+      r.budget_bytes = st.backlog.budget();
+      return r;
     },
   };
 }

@@ -1,29 +1,48 @@
 #pragma once
 
+#include <cstdint>
+
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/demotion_backlog.hpp"
 #include "actors/tier_actor.hpp"
 #include "actors/worker_pool_actor.hpp"
 
 namespace auralis::actors {
 
-/// Counters of the demotion actor.
+/// How the demotion path is set up.
+struct demotion_settings {
+  /// Bytes of PCM the backlog may hold, waiting and in flight (tiers.demote_queue_mb).
+  std::uint64_t budget_bytes = 12'000'000;
+  /// Encodes submitted to the pool at a time (tiers.demote_encodes_in_flight), >= 1.
+  std::uint32_t max_in_flight = 1;
+};
+
+/// State of the demotion actor: its backlog and counters.
 struct demotion_state {
   worker_pool_actor pool;
   tier_actor l3;
+  demotion_settings settings;
+  demotion_backlog backlog{0};
   std::uint64_t received = 0; ///< demotions received
   std::uint64_t stored = 0;   ///< compressed and stored in L3
   std::uint64_t failed = 0;   ///< encode failed, or L3 refused
+  std::uint32_t in_flight = 0; ///< encodes on the pool now
   static inline const char* name = "demotion";
 };
 
 /// Takes entries evicted from L1/L2 that are still likely, has the worker pool compress
 /// them (an L3-priority encode job, so demotions never delay renders for listeners), and
-/// stores the Opus blob in L3 with the entry's probability. A failure is logged and the
-/// entry is dropped.
+/// stores the Opus blob in L3 with the entry's probability.
+/// The entries wait in a demotion_backlog within settings.budget_bytes (waiting and in
+/// flight together): when a demotion does not fit, the least likely waiting entries are
+/// dropped (counted, not logged). At most settings.max_in_flight encodes are on the pool
+/// at a time, most likely entry first; the pool's queue never holds the backlog. A failed
+/// encode is logged and the entry is dropped. stats answers the counters and bytes held.
 demotion_sink::behavior_type demotion_actor_impl(demotion_sink::stateful_pointer<demotion_state> self,
-                                                 worker_pool_actor pool, tier_actor l3);
+                                                 worker_pool_actor pool, tier_actor l3,
+                                                 demotion_settings settings);
 
 } // namespace auralis::actors

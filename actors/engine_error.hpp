@@ -24,6 +24,7 @@ enum class engine_errc : std::uint8_t {
   worker_failed,     ///< the worker running a job died
   source_changed,    ///< the track's file changed since it was listed (size or mtime)
   cancelled,         ///< the job was dropped before it ran (stale or its track removed)
+  overloaded,        ///< refused or shed because the pool cannot keep up; retry later
 };
 
 /// CAF category atom of engine_errc.
@@ -45,6 +46,7 @@ inline std::string to_string(engine_errc e) {
     case engine_errc::worker_failed: return "worker_failed";
     case engine_errc::source_changed: return "source_changed";
     case engine_errc::cancelled: return "cancelled";
+    case engine_errc::overloaded: return "overloaded";
   }
   return "unknown";
 }
@@ -55,6 +57,13 @@ inline caf::error make_engine_error(engine_errc e, std::string detail) {
                     caf::make_message(std::move(detail)));
 }
 
+/// An engine_errc::overloaded error whose detail is `detail` and which suggests retrying
+/// after `retry_after_s` seconds (>= 1; see engine_retry_after_of).
+inline caf::error make_overload_error(std::string detail, std::uint32_t retry_after_s) {
+  return caf::error(static_cast<std::uint8_t>(engine_errc::overloaded), engine_error_category,
+                    caf::make_message(std::move(detail), retry_after_s < 1 ? 1u : retry_after_s));
+}
+
 /// The engine_errc of `err`, or nullopt-like 0 when it is not an engine error.
 inline std::uint8_t engine_code_of(const caf::error& err) {
   return err.category() == engine_error_category ? err.code() : 0;
@@ -63,9 +72,19 @@ inline std::uint8_t engine_code_of(const caf::error& err) {
 /// The detail text of an engine error (empty when there is none).
 inline std::string engine_detail_of(const caf::error& err) {
   const auto& ctx = err.context();
-  if (ctx.size() == 1 && ctx.match_element<std::string>(0))
+  if (ctx.size() >= 1 && ctx.match_element<std::string>(0))
     return ctx.get_as<std::string>(0);
   return {};
+}
+
+/// The seconds after which an overloaded engine error suggests retrying (0 when `err` does
+/// not carry one, e.g. any error not made by make_overload_error).
+inline std::uint32_t engine_retry_after_of(const caf::error& err) {
+  const auto& ctx = err.context();
+  if (err.category() == engine_error_category && ctx.size() == 2 &&
+      ctx.match_element<std::uint32_t>(1))
+    return ctx.get_as<std::uint32_t>(1);
+  return 0;
 }
 
 } // namespace auralis::actors

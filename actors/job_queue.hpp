@@ -42,6 +42,9 @@ public:
   /// The queued job with `identity`'s id, or nullopt.
   std::optional<std::uint64_t> find(const job_identity& identity) const;
 
+  /// The priority of the queued job with `identity`, or nullopt.
+  std::optional<job_priority> priority_of(const job_identity& identity) const;
+
   /// Removes the queued job with `identity`; false if none is queued.
   bool remove(const job_identity& identity);
 
@@ -54,6 +57,21 @@ public:
 
   /// Queued jobs per priority (index = job_priority value).
   std::vector<std::size_t> counts_by_priority() const;
+
+  /// Queued jobs of priority immediate.
+  std::size_t immediate() const noexcept { return by_order_.size() - speculative_; }
+  /// Queued jobs of priority l1, l2 or l3 (speculative: no listener waits for them).
+  std::size_t speculative() const noexcept { return speculative_; }
+  /// Bytes of memory the queued jobs' inputs occupy (payload_bytes of each; an input
+  /// shared with a tier counts here too).
+  std::uint64_t input_bytes() const noexcept { return input_bytes_; }
+  /// Of input_bytes(), the speculative jobs' inputs.
+  std::uint64_t speculative_bytes() const noexcept { return speculative_bytes_; }
+
+  /// Removes the least urgent queued speculative job (the one pop() would return last)
+  /// and returns its id; nullopt (nothing removed) when no speculative job is queued.
+  /// Immediate jobs are never shed.
+  std::optional<std::uint64_t> shed_least_urgent();
 
 private:
   /// (priority, -probability, sequence): the pop order.
@@ -69,9 +87,15 @@ private:
     order_key order;
   };
 
+  /// Counts `e` in (sign +1) or out of (-1) the totals.
+  void account(const entry& e, int sign) noexcept;
+
   std::map<order_key, job_identity> by_order_;
   std::map<job_identity, entry> by_identity_;
   std::uint64_t seq_ = 0;
+  std::size_t speculative_ = 0;
+  std::uint64_t input_bytes_ = 0;
+  std::uint64_t speculative_bytes_ = 0;
 };
 
 } // namespace auralis::actors

@@ -8,6 +8,7 @@
 
 #include "actors/job_error.hpp"
 #include "codec/codec_error.hpp"
+#include "codec/ogg_opus_writer.hpp"
 #include "codec/opus_segmented_format.hpp"
 #include "dsp/loudness_analyser.hpp"
 
@@ -42,7 +43,7 @@ std::uint64_t fnv1a(std::uint64_t h, const void* data, std::size_t n) noexcept {
 
 job_runner::job_runner(const codec::opus_options& opus, config::preset_set presets,
                        std::int64_t chunk_frames)
-  : encoder_(opus), presets_(std::move(presets)), chunk_frames_(chunk_frames) {
+  : opus_(opus), encoder_(opus), presets_(std::move(presets)), chunk_frames_(chunk_frames) {
   if (chunk_frames_ <= 0)
     throw std::invalid_argument("job_runner: chunk_frames must be > 0");
 }
@@ -207,6 +208,15 @@ job_output job_runner::run(const job_spec& spec) {
     case job_kind::analyse:
       out.analysis = analyse(spec);
       break;
+    case job_kind::stream: {
+      const auto& pcm = bytes_of(spec);
+      if (pcm.empty() || pcm.size() % 4 != 0)
+        throw codec::codec_error(codec::codec_errc::invalid_argument,
+                                 "PCM payload is empty or not whole stereo 16-bit frames");
+      out.output.data = codec::byte_buffer::adopt(codec::write_ogg_opus(
+        reinterpret_cast<const std::int16_t*>(pcm.data()), pcm.size() / 4, opus_));
+      break;
+    }
   }
   out.cpu_ms = thread_cpu_ms() - start;
   return out;

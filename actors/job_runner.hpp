@@ -30,6 +30,9 @@ namespace auralis::actors {
 ///   always gives the same bytes.
 /// - analyse: loudness of the whole source for every preset (in preset table order) and
 ///   the content features of every chunk.
+/// - stream: 16-bit PCM payload -> an Ogg Opus file with the runner's opus options
+///   (codec::write_ogg_opus), for a listener who asked for format=opus; an empty payload
+///   is invalid_argument.
 ///
 /// Render and analyse first compare the file's size and mtime with spec.source and fail
 /// with engine_errc::source_changed on a mismatch. The runner keeps the last preset's
@@ -69,6 +72,7 @@ private:
   audio_payload render(const job_spec& spec);
   track_analysis analyse(const job_spec& spec);
 
+  codec::opus_options opus_;
   codec::opus_chunk_encoder encoder_;
   codec::opus_chunk_decoder decoder_;
   config::preset_set presets_;

@@ -21,6 +21,7 @@ enum class job_kind : std::uint8_t {
   decode,  ///< L3 entry (opus_chunk container) -> 16-bit PCM payload (serving or promoting it)
   render,  ///< source file span -> mastered 16-bit PCM payload of key's chunk
   analyse, ///< whole source file -> track_analysis (loudness per preset, chunk features)
+  stream,  ///< 16-bit PCM payload -> an Ogg Opus file, answered to a listener (format=opus)
 };
 
 /// Name of `k` for logs.
@@ -30,6 +31,7 @@ inline const char* to_string(job_kind k) noexcept {
     case job_kind::decode: return "decode";
     case job_kind::render: return "render";
     case job_kind::analyse: return "analyse";
+    case job_kind::stream: return "stream";
   }
   return "?";
 }
@@ -91,7 +93,7 @@ struct job_spec {
   cache_key key;
   job_priority priority = job_priority::l3;
   double probability = 0; ///< orders jobs of equal priority, higher first
-  audio_payload input;    ///< encode: PCM; decode: opus_chunk blob; else unused
+  audio_payload input;    ///< encode, stream: PCM; decode: opus_chunk blob; else unused
   source_ref source;      ///< render, analyse: the file
   double loudness_gain_db = 0; ///< render: the track's gain for key.preset (from analyse)
   /// decode: -1 decodes the whole L3 entry; k >= 0 only its segments k .. k +
@@ -113,7 +115,8 @@ typename Inspector::result_type inspect(Inspector& f, job_spec& x) {
 struct job_output {
   job_kind kind = job_kind::encode;
   cache_key key;
-  audio_payload output; ///< encode: opus_chunk blob; decode, render: 16-bit PCM
+  audio_payload output; ///< encode: opus_chunk blob; decode, render: 16-bit PCM;
+                        ///< stream: an Ogg Opus file
   track_analysis analysis; ///< analyse only
   double cpu_ms = 0;    ///< CPU time the worker spent on it
 };

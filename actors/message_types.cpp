@@ -9,6 +9,7 @@
 #include "actors/jobs.hpp"
 #include "actors/predictor_actor.hpp"
 #include "actors/predictor_messages.hpp"
+#include "actors/tier_actor.hpp"
 #include "actors/track_info.hpp"
 #include "actors/worker_pool_actor.hpp"
 
@@ -27,6 +28,7 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<std::vector<entry_record>>("std::vector<auralis::entry_record>");
   cfg.add_message_type<peek_reply>("auralis::peek_reply");
   cfg.add_message_type<tier_report>("auralis::tier_report");
+  cfg.add_message_type<demotion_report>("auralis::demotion_report");
   cfg.add_message_type<probability_update>("auralis::probability_update");
   cfg.add_message_type<engine_event>("auralis::engine_event");
   cfg.add_message_type<source_ref>("auralis::source_ref");

@@ -128,7 +128,8 @@ void with_track(planner_pointer self, std::int64_t track_id,
 void note_failure(planner_pointer self, const cache_key& key, const caf::error& err) {
   auto& st = self->state;
   const auto code = static_cast<engine_errc>(engine_code_of(err));
-  if (code == engine_errc::cancelled || code == engine_errc::timed_out)
+  if (code == engine_errc::cancelled || code == engine_errc::timed_out ||
+      code == engine_errc::overloaded)
     return;
   std::string file = "track " + std::to_string(key.track_id);
   if (auto it = st.paths.find(key.track_id); it != st.paths.end())
@@ -182,6 +183,17 @@ void job_done(planner_pointer self, const cache_key& key) {
   request_plan(self);
 }
 
+/// A planner job failed with `err`. A job the overloaded pool shed is forgotten without
+/// planning again at once (the next position, fetch or finished job plans again): an
+/// immediate round would submit it again only to be shed again.
+void job_failed(planner_pointer self, const cache_key& key, const caf::error& err) {
+  note_failure(self, key, err);
+  if (static_cast<engine_errc>(engine_code_of(err)) == engine_errc::overloaded)
+    self->state.in_flight.erase(key);
+  else
+    job_done(self, key);
+}
+
 /// Encodes PCM of `key` and puts the blob into L3 if it is still wanted there.
 void encode_into_l3(planner_pointer self, const cache_key& key, audio_payload pcm,
                     std::uint64_t epoch) {
@@ -202,10 +214,7 @@ void encode_into_l3(planner_pointer self, const cache_key& key, audio_payload pc
             put_into(self, tier_id::l3, key, std::move(out.output), w->second);
         job_done(self, key);
       },
-      [self, key](caf::error& err) {
-        note_failure(self, key, err);
-        job_done(self, key);
-      });
+      [self, key](caf::error& err) { job_failed(self, key, err); });
 }
 
 /// Renders `key` for tier `t` (L3: then encodes it).
@@ -233,10 +242,7 @@ void submit_render(planner_pointer self, const cache_key& key, tier_id t, double
         put_into(self, w->first, key, std::move(out.output), w->second);
         job_done(self, key);
       },
-      [self, key](caf::error& err) {
-        note_failure(self, key, err);
-        job_done(self, key);
-      });
+      [self, key](caf::error& err) { job_failed(self, key, err); });
 }
 
 /// Copies an L3 entry into L1 ahead of its fetch (decoded at L1 priority).
@@ -267,10 +273,7 @@ void submit_promotion(planner_pointer self, const cache_key& key, double probabi
                   put_into(self, tier_id::l1, key, std::move(out.output), w->second);
               job_done(self, key);
             },
-            [self, key](caf::error& err) {
-              note_failure(self, key, err);
-              job_done(self, key);
-            });
+            [self, key](caf::error& err) { job_failed(self, key, err); });
       },
       [self, key](caf::error&) { job_done(self, key); });
 }

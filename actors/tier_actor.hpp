@@ -15,8 +15,29 @@
 
 namespace auralis::actors {
 
-/// Receives entries evicted from L1/L2 that are still likely, to compress them into L3.
-using demotion_sink = caf::typed_actor<caf::reacts_to<demote_atom, tier_departure>>;
+/// The demotion path's counters and the memory its backlog holds.
+struct demotion_report {
+  std::uint64_t received = 0;       ///< demotions received
+  std::uint64_t stored = 0;         ///< compressed and stored in L3
+  std::uint64_t failed = 0;         ///< encode failed (or refused by the pool), or L3 refused
+  std::uint64_t dropped = 0;        ///< shed from the backlog for room (least likely first)
+  std::uint64_t waiting = 0;        ///< entries waiting in the backlog
+  std::uint64_t in_flight = 0;      ///< encodes submitted to the pool and not yet back
+  std::uint64_t backlog_bytes = 0;  ///< PCM held: waiting and in-flight entries
+  std::uint64_t budget_bytes = 0;   ///< the backlog's byte budget (tiers.demote_queue_mb)
+};
+
+/// CAF serialisation of demotion_report.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, demotion_report& x) {
+  return f(caf::meta::type_name("demotion_report"), x.received, x.stored, x.failed, x.dropped,
+           x.waiting, x.in_flight, x.backlog_bytes, x.budget_bytes);
+}
+
+/// Receives entries evicted from L1/L2 that are still likely, to compress them into L3;
+/// stats answers its counters.
+using demotion_sink = caf::typed_actor<caf::reacts_to<demote_atom, tier_departure>,
+                                       caf::replies_to<stats_atom>::with<demotion_report>>;
 
 /// One cache tier. Holds and moves bytes only; never encodes, decodes or renders.
 /// - put, key, payload, probability: store (evicting by the policy), or too_large; each

@@ -100,6 +100,7 @@ void start_on(pool_pointer self, std::size_t slot, queued_job q) {
         auto& st = self->state;
         ++st.counters.completed;
         st.counters.cpu_ms += out.cpu_ms;
+        st.admission.record(out.cpu_ms);
         st.workers[slot].job = 0;
         finish_job(self, id, [&](auto& promise) { promise.deliver(out); });
         dispatch(self);
@@ -298,6 +299,29 @@ bool start_next(pool_pointer self, std::size_t slot) {
   }
 }
 
+/// Whether the job queued with `identity` has immediate priority.
+bool is_queued_immediate(const pool_state& st, const job_identity& identity) {
+  return st.queue.priority_of(identity) == job_priority::immediate;
+}
+
+/// Sheds the least urgent queued speculative jobs while the queue is over its caps; their
+/// waiters get engine_errc::overloaded.
+void shed_for_room(pool_pointer self) {
+  auto& st = self->state;
+  while (st.queue.speculative() > st.settings.max_queued_speculative ||
+         st.queue.speculative_bytes() > st.settings.max_queued_bytes) {
+    const auto id = st.queue.shed_least_urgent();
+    if (!id)
+      return;
+    ++st.counters.shed;
+    finish_job(self, *id, [](auto& promise) {
+      promise.deliver(make_overload_error(
+        "the engine is overloaded: the queued speculative job was shed for more urgent work",
+        1));
+    });
+  }
+}
+
 /// Starts work on idle workers, most urgent first.
 void dispatch(pool_pointer self) {
   auto& st = self->state;
@@ -348,7 +372,10 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
   map_large_buffers_individually();
   if (settings.chunk_frames <= 0)
     settings.chunk_frames = job_runner::default_chunk_frames;
+  settings.max_queued_speculative = std::max<std::size_t>(1, settings.max_queued_speculative);
   self->state.settings = settings;
+  self->state.admission =
+    pool_admission(settings.assumed_job_ms, static_cast<double>(settings.admission_ms.count()));
   const std::size_t n = std::max<std::size_t>(1, settings.workers);
   for (std::size_t i = 0; i < n; ++i)
     self->state.workers.push_back({spawn_worker(self), 0});
@@ -359,9 +386,28 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
       ++st.counters.submitted;
       const job_identity identity{spec.kind, spec.key};
       const auto timeout = st.settings.timeouts[static_cast<std::size_t>(spec.priority)];
+      auto promise = self->make_response_promise<job_output>();
       std::uint64_t id = 0;
-      if (auto running = st.running_by_identity.find(identity);
-          running != st.running_by_identity.end()) {
+      auto running = st.running_by_identity.find(identity);
+      if (spec.priority == job_priority::immediate && running == st.running_by_identity.end()) {
+        // New immediate work (or a queued speculative job raised to immediate): refused at
+        // once when the pool could not finish it in time.
+        if (!is_queued_immediate(st, identity)) {
+          std::size_t idle = 0;
+          for (const auto& w : st.workers)
+            idle += w.job == 0 ? 1 : 0;
+          if (auto retry = st.admission.refuse(st.queue.immediate(), idle, st.workers.size())) {
+            ++st.counters.refused;
+            promise.deliver(make_overload_error(
+              "the engine is overloaded: " + std::to_string(st.queue.immediate()) +
+                " listeners' jobs wait for " + std::to_string(st.workers.size()) +
+                " workers; retry in " + std::to_string(*retry) + " s",
+              *retry));
+            return promise;
+          }
+        }
+      }
+      if (running != st.running_by_identity.end()) {
         id = running->second;
         ++st.counters.joined;
         if (auto& split = st.jobs.at(id).split) {
@@ -369,19 +415,25 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
           split->spec.probability = std::max(split->spec.probability, spec.probability);
         }
       } else {
+        const std::uint64_t input_bytes = payload_bytes(spec.input);
         const auto pushed = st.queue.push(st.next_job, std::move(spec));
         id = pushed.id;
-        if (pushed.joined)
+        if (pushed.joined) {
           ++st.counters.joined;
-        else
-          st.jobs[id].identity = identity, ++st.next_job;
+        } else {
+          auto& job = st.jobs[id];
+          job.identity = identity;
+          job.input_bytes = input_bytes;
+          ++st.next_job;
+        }
       }
-      auto promise = self->make_response_promise<job_output>();
       const auto waiter_id = st.next_waiter++;
       st.jobs[id].waiters.push_back({waiter_id, promise});
       st.waiter_job[waiter_id] = id;
       self->delayed_send(self, timeout, expire_atom::value, waiter_id);
+      // Work that can start now does not wait: only what stays queued counts against the caps.
       dispatch(self);
+      shed_for_room(self);
       return promise;
     },
     [self](cancel_atom, std::int64_t track_id) {
@@ -408,6 +460,17 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
         r.busy += w.job != 0 ? 1 : 0;
       const auto counts = st.queue.counts_by_priority();
       r.queued.assign(counts.begin(), counts.end());
+      r.queued_bytes = st.queue.input_bytes();
+      r.running_bytes = 0;
+      for (const auto& [id, job] : st.jobs) {
+        if (job.running)
+          r.running_bytes += job.input_bytes;
+        if (job.split && job.split->pcm)
+          r.running_bytes += job.split->pcm->held_bytes();
+      }
+      r.max_queued = st.settings.max_queued_speculative;
+      r.max_queued_bytes = st.settings.max_queued_bytes;
+      r.job_ms = st.admission.job_ms();
       return r;
     },
     [self](expire_atom, std::uint64_t waiter_id) {

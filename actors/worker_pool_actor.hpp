@@ -13,6 +13,7 @@
 
 #include "actors/atoms.hpp"
 #include "actors/job_queue.hpp"
+#include "actors/pool_admission.hpp"
 #include "actors/jobs.hpp"
 #include "codec/opus_options.hpp"
 #include "config/preset.hpp"
@@ -39,6 +40,14 @@ struct pool_report {
   double cpu_ms = 0;             ///< CPU time of all finished jobs (and parts)
   std::uint64_t split = 0;       ///< decode jobs run as parallel parts
   std::uint64_t parts = 0;       ///< parts (runs of segments) started
+  std::uint64_t refused = 0;     ///< immediate submissions refused at once (overloaded)
+  std::uint64_t shed = 0;        ///< queued speculative jobs dropped for room (overloaded)
+  std::uint64_t queued_bytes = 0;  ///< memory the queued jobs' inputs occupy
+  std::uint64_t running_bytes = 0; ///< memory the running jobs' inputs (and the joined PCM
+                                   ///< of split decodes) occupy
+  std::uint64_t max_queued = 0;    ///< cap on queued speculative jobs
+  std::uint64_t max_queued_bytes = 0; ///< cap on their inputs' bytes
+  double job_ms = 0;               ///< the admission's estimate of one job's time
 };
 
 /// CAF serialisation of pool_report.
@@ -46,7 +55,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, pool_report& x) {
   return f(caf::meta::type_name("pool_report"), x.workers, x.busy, x.queued, x.submitted,
            x.joined, x.completed, x.failed, x.cancelled, x.timed_out, x.respawned, x.cpu_ms,
-           x.split, x.parts);
+           x.split, x.parts, x.refused, x.shed, x.queued_bytes, x.running_bytes, x.max_queued,
+           x.max_queued_bytes, x.job_ms);
 }
 
 /// The DSP worker pool: a typed dispatcher in front of N worker actors.
@@ -66,6 +76,15 @@ typename Inspector::result_type inspect(Inspector& f, pool_report& x) {
 ///   parts' results are then dropped. While its parts run the job counts as running (it is
 ///   joined, never cancelled or pruned); when its last waiter times out, its parts not yet
 ///   started are dropped.
+///   Overload: speculative jobs (priority l1, l2, l3) wait in a bounded queue: at most
+///   settings.max_queued_speculative of them, whose inputs occupy at most
+///   settings.max_queued_bytes; a submission over either cap sheds the least urgent
+///   queued speculative job (possibly itself), whose waiters get engine_errc::overloaded.
+///   An immediate job that the pool could not finish within settings.admission_ms (see
+///   pool_admission: measured CPU time per job, immediate jobs queued, idle workers) is
+///   refused at once with an overloaded error carrying the seconds to wait before retrying
+///   (engine_retry_after_of); joining a job already running or queued as immediate is
+///   always admitted.
 /// - cancel, track id: drops every queued job (any kind, any priority) of that track; its
 ///   waiters get engine_errc::cancelled. Running jobs finish and their results are still
 ///   delivered. Answers how many queued jobs were dropped.
@@ -91,6 +110,15 @@ struct pool_settings {
   /// Timeout per priority (immediate, l1, l2, l3).
   std::chrono::milliseconds timeouts[4] = {std::chrono::seconds(20), std::chrono::seconds(30),
                                            std::chrono::seconds(60), std::chrono::seconds(90)};
+  /// Queued speculative jobs at most (workers.max_queued_jobs), >= 1.
+  std::size_t max_queued_speculative = 64;
+  /// Bytes the queued speculative jobs' inputs may occupy (workers.max_queued_mb).
+  std::uint64_t max_queued_bytes = 24'000'000;
+  /// An immediate job estimated to finish later than this is refused; 0 = never refused.
+  /// The engine uses server.request_timeout_ms.
+  std::chrono::milliseconds admission_ms{0};
+  /// The time per job assumed until one is measured, milliseconds (> 0).
+  double assumed_job_ms = 100;
 };
 
 /// State of the pool.
@@ -121,6 +149,7 @@ struct pool_state {
     std::vector<waiter> waiters;
     bool running = false;
     std::unique_ptr<split_job> split; ///< set while the job runs as parts
+    std::uint64_t input_bytes = 0;    ///< memory its input occupies (payload_bytes)
   };
   /// One worker and what it runs.
   struct worker_slot {
@@ -138,6 +167,7 @@ struct pool_state {
   std::uint64_t next_job = 1;
   std::uint64_t next_waiter = 1;
   pool_report counters;
+  pool_admission admission{100, 0}; ///< from settings (assumed_job_ms, admission_ms)
   static inline const char* name = "worker-pool";
 
   /// Stops the workers.

@@ -90,10 +90,14 @@ engine_config config_loader::parse_engine(const std::string& text, const std::st
       t->number("total_mb", cfg.tiers.total_mb, 3, max_budget_mb);
       t->number("l3_max_age_s", cfg.tiers.l3_max_age_s, 1, 86400 * 7);
       t->number("demote_probability_floor", cfg.tiers.demote_probability_floor, 0, 1);
+      t->number("demote_queue_mb", cfg.tiers.demote_queue_mb, 0, max_budget_mb);
+      t->integer("demote_encodes_in_flight", cfg.tiers.demote_encodes_in_flight, 1, 16);
       t->finish();
     }
     if (auto w = root.object("workers")) {
       w->integer("count", cfg.worker_count, 0, 256);
+      w->integer("max_queued_jobs", cfg.max_queued_jobs, 1, 100000);
+      w->number("max_queued_mb", cfg.max_queued_mb, 1, max_budget_mb);
       w->finish();
     }
     if (auto o = root.object("opus")) {

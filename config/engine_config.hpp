@@ -43,6 +43,9 @@ struct tiers_config {
   double total_mb = 99;
   double l3_max_age_s = 300;              ///< L3 may drop entries older than this for room
   double demote_probability_floor = 0.1;  ///< evicted L1/L2 entries above this go to L3
+  /// PCM the demotion backlog may hold (waiting and being encoded); 0 drops every demotion.
+  double demote_queue_mb = 12;
+  int demote_encodes_in_flight = 1;       ///< demotion encodes on the pool at a time, 1..16
 };
 
 /// Opus settings for L3 and for Ogg Opus answers.
@@ -113,6 +116,8 @@ struct engine_config {
   double chunk_seconds = 15;  ///< length of one chunk; chunk frames = chunk_seconds * 48000
   tiers_config tiers;
   int worker_count = 0;       ///< 0 = one per core
+  int max_queued_jobs = 64;   ///< speculative jobs (l1, l2, l3) queued in the pool at most
+  double max_queued_mb = 24;  ///< MB their inputs may occupy (workers.max_queued_mb)
   opus_config opus;
   planner_config planner;
   predictor_config predictor;

@@ -86,8 +86,62 @@ std::string track_result_json(const actors::track_info& t) {
   return w.end_object().take();
 }
 
-std::string stats_json(const tier_reports& r, const actors::predictor_stats& p,
-                       std::uint64_t budget_bytes) {
+namespace {
+
+void write_engine(json_writer& w, const engine_figures& e) {
+  w.key("engine").begin_object();
+  if (e.memory)
+    w.field("rss_mb", mb(e.memory->resident_bytes))
+      .field("rss_shared_mb", mb(e.memory->shared_bytes));
+  if (e.pool) {
+    const auto& p = *e.pool;
+    w.field("job_input_mb", mb(p.queued_bytes + p.running_bytes))
+      .field("queued_job_bytes", p.queued_bytes)
+      .field("running_job_bytes", p.running_bytes);
+    auto queued = [&p](std::size_t i) {
+      return i < p.queued.size() ? p.queued[i] : std::uint64_t{0};
+    };
+    w.key("pool")
+      .begin_object()
+      .field("workers", p.workers)
+      .field("busy", p.busy)
+      .key("queued")
+      .begin_object()
+      .field("immediate", queued(0))
+      .field("l1", queued(1))
+      .field("l2", queued(2))
+      .field("l3", queued(3))
+      .end_object()
+      .field("max_queued", p.max_queued)
+      .field("max_queued_mb", mb(p.max_queued_bytes))
+      .field("shed", p.shed)
+      .field("overload_refusals", p.refused)
+      .field("job_ms", p.job_ms)
+      .end_object();
+  }
+  if (e.demotion) {
+    const auto& d = *e.demotion;
+    w.key("demotion")
+      .begin_object()
+      .field("waiting", d.waiting)
+      .field("in_flight", d.in_flight)
+      .field("backlog_bytes", d.backlog_bytes)
+      .field("backlog_mb", mb(d.backlog_bytes))
+      .field("budget_mb", mb(d.budget_bytes))
+      .field("dropped", d.dropped)
+      .field("received", d.received)
+      .field("stored", d.stored)
+      .field("failed", d.failed)
+      .end_object();
+  }
+  w.field("http_timeouts", e.http_timeouts)
+    .field("sending_mb", mb(e.sending_bytes))
+    .field("sending", e.sending)
+    .end_object();
+}
+
+std::string stats_json_of(const tier_reports& r, const actors::predictor_stats& p,
+                          std::uint64_t budget_bytes, const engine_figures* e) {
   const auto fetches = r.client_fetches();
   const auto hits = r.total_hits();
   json_writer w;
@@ -123,7 +177,21 @@ std::string stats_json(const tier_reports& r, const actors::predictor_stats& p,
     .field("learning", p.learning)
     .field("sessions", p.sessions)
     .end_object();
+  if (e)
+    write_engine(w, *e);
   return w.end_object().take();
+}
+
+} // namespace
+
+std::string stats_json(const tier_reports& r, const actors::predictor_stats& p,
+                       std::uint64_t budget_bytes) {
+  return stats_json_of(r, p, budget_bytes, nullptr);
+}
+
+std::string stats_json(const tier_reports& r, const actors::predictor_stats& p,
+                       std::uint64_t budget_bytes, const engine_figures& e) {
+  return stats_json_of(r, p, budget_bytes, &e);
 }
 
 std::string contents_json(const std::vector<actors::entry_record>& l1,

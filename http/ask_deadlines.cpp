@@ -21,7 +21,8 @@ std::optional<ask_deadlines::clock::time_point> ask_deadlines::sweep(clock::time
         return due;
       auto responder = ticket->responder();
       ticket->close();
-      reply_detail(*responder, 503, "the engine did not answer in time");
+      ++expired_;
+      reply_detail(*responder, 503, "the engine did not answer in time", default_retry_after_s);
     }
     pending_.pop_front();
   }

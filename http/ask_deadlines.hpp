@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -54,12 +55,15 @@ public:
   ask_ticket_ptr open(std::shared_ptr<http_responder> responder, clock::time_point now);
 
   /// Closes every open ticket whose deadline is not after `now` and answers it 503 "the
-  /// engine did not answer in time"; forgets closed tickets at the front. Returns when
-  /// the next open ticket is due (nullopt: none is open).
+  /// engine did not answer in time" with `Retry-After: 1`; forgets closed tickets at the
+  /// front. Returns when the next open ticket is due (nullopt: none is open).
   std::optional<clock::time_point> sweep(clock::time_point now);
 
   /// Tickets still remembered (open or closed behind an open one).
   std::size_t size() const noexcept { return pending_.size(); }
+
+  /// Tickets answered 503 by sweep() so far.
+  std::uint64_t expired() const noexcept { return expired_; }
 
   /// The timeout each ticket gets.
   std::chrono::milliseconds timeout() const noexcept { return timeout_; }
@@ -67,6 +71,7 @@ public:
 private:
   std::chrono::milliseconds timeout_;
   std::deque<std::pair<clock::time_point, ask_ticket_ptr>> pending_;
+  std::uint64_t expired_ = 0;
 };
 
 } // namespace auralis::http

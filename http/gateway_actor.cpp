@@ -12,7 +12,7 @@
 #include "http/chunk_encoding.hpp"
 #include "http/health_report.hpp"
 #include "http/http_reply.hpp"
-#include "http/opus_stream_job.hpp"
+#include "http/process_memory.hpp"
 #include "http/query_string.hpp"
 
 namespace auralis::http {
@@ -179,6 +179,47 @@ void cache_health(gateway_pointer self, const responder_ptr& r) {
   });
 }
 
+/// Calls `done` with what the engine holds beyond the tiers: the pool's and the demotion
+/// path's reports (asked in turn; an actor the gateway was not given is left out), the
+/// process's memory read now, and the gateway's and server's own counters.
+template <class Done>
+void collect_engine_figures(gateway_pointer self, const responder_ptr& r, Done done) {
+  auto finish = [self, done](engine_figures e) mutable {
+    e.memory = read_process_memory();
+    e.http_timeouts = self->state.deadlines.expired();
+    e.sending = http_server::sending();
+    e.sending_bytes = http_server::sending_bytes();
+    done(std::move(e));
+  };
+  auto with_demotion = [self, r, finish](engine_figures e) mutable {
+    const auto& demotion = self->state.peers.core.demotion;
+    if (!demotion) {
+      finish(std::move(e));
+      return;
+    }
+    ask(
+      self, r, demotion,
+      [e, finish](const actors::demotion_report& d) mutable {
+        e.demotion = d;
+        finish(std::move(e));
+      },
+      actors::stats_atom::value);
+  };
+  const auto& pool = self->state.peers.core.pool;
+  if (!pool) {
+    with_demotion(engine_figures{});
+    return;
+  }
+  ask(
+    self, r, pool,
+    [with_demotion](const actors::pool_report& p) mutable {
+      engine_figures e;
+      e.pool = p;
+      with_demotion(std::move(e));
+    },
+    actors::stats_atom::value);
+}
+
 void cache_stats(gateway_pointer self, const http_call& call) {
   const auto session = session_of(query_string::parse(call.request.query));
   const auto& r = call.responder;
@@ -186,7 +227,9 @@ void cache_stats(gateway_pointer self, const http_call& call) {
     ask(
       self, r, self->state.peers.core.predictor,
       [self, r, reports](const actors::predictor_stats& p) {
-        reply_json(*r, 200, stats_json(reports, p, self->state.settings.budget_bytes));
+        collect_engine_figures(self, r, [self, r, reports, p](const engine_figures& e) {
+          reply_json(*r, 200, stats_json(reports, p, self->state.settings.budget_bytes, e));
+        });
       },
       actors::stats_atom::value, session);
   });
@@ -346,6 +389,38 @@ void answer_wav(const responder_ptr& r, const actors::fetch_reply& f,
   r->send_parts(200, "audio/wav", wav_header_for(bytes), std::move(pcm), headers);
 }
 
+/// Answers the fetched chunk as Ogg Opus, encoded on the worker pool at immediate priority
+/// (a listener waits): bounded by the pool's workers like every other job, refused at once
+/// (503 with Retry-After) when the pool could not finish it in time, and joined with an
+/// identical request for the same chunk.
+void encode_opus_answer(gateway_pointer self, const responder_ptr& r,
+                        const actors::fetch_reply& f, std::vector<http_header> headers) {
+  const std::uint64_t bytes = static_cast<std::uint64_t>(f.frames) * 4;
+  shared_bytes pcm = f.pcm.data;
+  if (pcm->size() < bytes) {
+    reply_detail(*r, 503, "the engine returned a chunk shorter than its frame count");
+    return;
+  }
+  if (pcm->size() != bytes)
+    pcm = codec::byte_buffer::copy_of(pcm->data(), static_cast<std::size_t>(bytes));
+  actors::job_spec job;
+  job.kind = actors::job_kind::stream;
+  job.key = f.key;
+  job.priority = actors::job_priority::immediate;
+  job.probability = 1.0;
+  job.input.data = std::move(pcm);
+  ask(
+    self, r, self->state.peers.core.pool,
+    [r, headers = std::move(headers)](const actors::job_output& out) {
+      if (!out.output.data || out.output.data->empty()) {
+        reply_detail(*r, 503, "the engine returned an empty Ogg Opus stream");
+        return;
+      }
+      r->send_parts(200, "audio/ogg", std::string(), out.output.data, headers);
+    },
+    actors::submit_atom::value, std::move(job));
+}
+
 void audio_stream(gateway_pointer self, const http_call& call) {
   const auto q = query_string::parse(call.request.query);
   actors::fetch_request req;
@@ -375,9 +450,7 @@ void audio_stream(gateway_pointer self, const http_call& call) {
         reply_detail(*r, 503, "the engine returned an empty chunk");
         return;
       }
-      opus_stream_job job{r, f.pcm.data, f.frames, self->state.settings.opus,
-                          std::move(headers)};
-      self->system().spawn<caf::detached>(opus_stream_job_impl, std::move(job));
+      encode_opus_answer(self, r, f, std::move(headers));
     },
     actors::fetch_atom::value, req);
 }

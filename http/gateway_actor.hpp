@@ -12,7 +12,6 @@
 
 #include "actors/core_actors.hpp"
 #include "actors/engine_event.hpp"
-#include "codec/opus_options.hpp"
 #include "http/ask_deadlines.hpp"
 #include "http/event_hub_actor.hpp"
 #include "http/http_call.hpp"
@@ -43,7 +42,6 @@ struct gateway_settings {
   std::uint64_t budget_bytes = 0;           ///< total cache budget, for stats and health
   std::string api_token;                    ///< non-empty: mutating routes need it as Bearer
   std::vector<std::string> presets;         ///< known preset names
-  codec::opus_options opus;                 ///< Ogg Opus answers
 };
 
 /// The actors the gateway talks to.

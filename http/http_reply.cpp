@@ -13,10 +13,14 @@ void reply_json(http_responder& r, int status, std::string json) {
   r.send(status, "application/json", std::move(json), {});
 }
 
-void reply_detail(http_responder& r, int status, const std::string& detail) {
+void reply_detail(http_responder& r, int status, const std::string& detail,
+                  std::uint32_t retry_after_s) {
   config::json_writer w;
   w.begin_object().field("detail", detail).end_object();
-  reply_json(r, status, w.take());
+  std::vector<http_header> headers;
+  if (status == 503)
+    headers.emplace_back("Retry-After", std::to_string(retry_after_s < 1 ? 1u : retry_after_s));
+  r.send(status, "application/json", w.take(), headers);
 }
 
 int status_for(const caf::error& err) {
@@ -34,6 +38,7 @@ int status_for(const caf::error& err) {
       case engine_errc::timed_out:
       case engine_errc::source_changed:
       case engine_errc::cancelled:
+      case engine_errc::overloaded:
       case engine_errc::worker_failed: return 503;
     }
   }
@@ -48,7 +53,8 @@ void reply_actor_error(http_responder& r, const caf::error& err) {
     else
       detail = "the engine cannot answer now";
   }
-  reply_detail(r, status_for(err), detail);
+  const std::uint32_t retry = actors::engine_retry_after_of(err);
+  reply_detail(r, status_for(err), detail, retry > 0 ? retry : default_retry_after_s);
 }
 
 } // namespace auralis::http

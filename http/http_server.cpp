@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <memory>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -87,6 +88,27 @@ const char* reason_of(int status) {
   }
 }
 
+/// Answers being written, and the bytes their tails hold (see http_server::sending()).
+std::atomic<std::uint64_t> answers_sending{0};
+std::atomic<std::uint64_t> answers_sending_bytes{0};
+
+/// Counts one answer of `bytes` as being sent for as long as it lives.
+struct sending_mark {
+  explicit sending_mark(std::uint64_t bytes) : bytes_(bytes) {
+    answers_sending.fetch_add(1);
+    answers_sending_bytes.fetch_add(bytes_);
+  }
+  ~sending_mark() {
+    answers_sending.fetch_sub(1);
+    answers_sending_bytes.fetch_sub(bytes_);
+  }
+  sending_mark(const sending_mark&) = delete;
+  sending_mark& operator=(const sending_mark&) = delete;
+
+private:
+  std::uint64_t bytes_;
+};
+
 /// Answers a request through RESTinio, once. Holds the request (and so its connection)
 /// until it answered, it is destroyed or the server closes its gate.
 class restinio_responder final : public http_responder, private handle_gate::holder {
@@ -106,11 +128,12 @@ public:
 
   void send_parts(int status, const std::string& content_type, std::string head,
                   shared_bytes tail, const std::vector<http_header>& headers) override {
+    const std::uint64_t held = tail && !tail->empty() ? tail->held_bytes() : 0;
     answer(status, content_type, headers, [&](auto& resp) {
       resp.set_body(std::move(head));
-      if (tail && !tail->empty())
+      if (held > 0)
         resp.append_body(tail_item(std::move(tail)));
-    });
+    }, held);
   }
 
 private:
@@ -136,9 +159,11 @@ private:
 
   /// Builds and sends the answer under the gate's lock; nothing after the first call or
   /// once the server closed the gate.
+  /// `held`: bytes the body's tail holds, counted in answers_sending_bytes until RESTinio
+  /// reports the write done (or dropped: a write group's notificator always runs).
   template <class Fill>
   void answer(int status, const std::string& content_type,
-              const std::vector<http_header>& headers, Fill&& fill) {
+              const std::vector<http_header>& headers, Fill&& fill, std::uint64_t held = 0) {
     if (sent_.exchange(true))
       return;
     auto lock = gate_->lock();
@@ -149,10 +174,23 @@ private:
         restinio::http_status_code_t{static_cast<std::uint16_t>(status)}, reason_of(status)});
       resp.append_header(restinio::http_field::content_type, content_type);
       resp.append_header(restinio::http_field::server, "auralis-buffer");
-      for (const auto& [name, value] : headers)
+      bool retry_after = false;
+      for (const auto& [name, value] : headers) {
         resp.append_header(name, value);
+        retry_after = retry_after || restinio::impl::is_equal_caseless(name, "Retry-After");
+      }
+      // Every 503 tells the client when to come back, whoever answered it.
+      if (status == 503 && !retry_after)
+        resp.append_header("Retry-After", "1");
       fill(resp);
-      resp.done();
+      if (held == 0) {
+        resp.done();
+        return;
+      }
+      // Counted while RESTinio holds the write's notificator: it drops it once the write
+      // ended or failed (or done() threw), and the mark's destructor uncounts.
+      auto mark = std::make_shared<sending_mark>(held);
+      resp.done([mark](const auto&) {});
     } catch (const std::exception& e) {
       spdlog::warn("http: cannot answer {} {}: {}", req_->header().method().c_str(),
                    req_->header().request_target(), e.what());
@@ -455,5 +493,9 @@ http_server::~http_server() {
 }
 
 std::uint16_t http_server::port() const noexcept { return impl_->port; }
+
+std::uint64_t http_server::sending() noexcept { return answers_sending.load(); }
+
+std::uint64_t http_server::sending_bytes() noexcept { return answers_sending_bytes.load(); }
 
 } // namespace auralis::http

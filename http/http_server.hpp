@@ -54,6 +54,13 @@ public:
   /// The port actually bound.
   std::uint16_t port() const noexcept;
 
+  /// Audio answers (send_parts with a tail) of every server in the process handed to
+  /// RESTinio and not yet written to their socket or dropped, and the bytes of memory their
+  /// tails hold meanwhile (a memory file's pages stay held through the duplicated
+  /// descriptor until the write ends, even after a tier evicted the entry).
+  static std::uint64_t sending() noexcept;
+  static std::uint64_t sending_bytes() noexcept;
+
 private:
   struct impl;
   std::unique_ptr<impl> impl_;

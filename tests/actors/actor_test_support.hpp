@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <caf/actor_system.hpp>
@@ -84,6 +85,25 @@ caf::error ask_error(caf::scoped_actor& self, const Handle& h, Ts&&... xs) {
   self->request(h, std::chrono::seconds(30), std::forward<Ts>(xs)...)
     .receive([&](Reply&) {}, [&](caf::error& e) { out = std::move(e); });
   return out;
+}
+
+} // namespace auralis::test
+
+namespace auralis::test {
+
+/// Polls `condition` until it holds or `deadline` passes (for state an actor reaches with
+/// no reply to wait for); true when it held. Never a fixed wait: it returns as soon as the
+/// condition holds.
+template <class Condition>
+bool eventually(Condition condition, std::chrono::milliseconds deadline = std::chrono::seconds(30)) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  for (;;) {
+    if (condition())
+      return true;
+    if (std::chrono::steady_clock::now() >= until)
+      return false;
+    std::this_thread::yield();
+  }
 }
 
 } // namespace auralis::test

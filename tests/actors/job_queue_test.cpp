@@ -102,3 +102,55 @@ BOOST_AUTO_TEST_CASE(top_priority_is_the_priority_pop_would_take) {
   BOOST_TEST(q.remove(job_identity{job_kind::decode, cache_key{1, "warm", 10, 2}}));
   BOOST_TEST(!q.top_priority().has_value());
 }
+
+namespace {
+
+/// `j` with an input of `bytes` heap bytes.
+job_spec with_input(job_spec j, std::size_t bytes) {
+  j.input.data = auralis::codec::byte_buffer::allocate(bytes);
+  return j;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(counts_speculative_jobs_and_input_bytes_through_every_change) {
+  job_queue q;
+  const auto a = with_input(job(job_kind::encode, 1, 1, job_priority::l3, 0.5), 1000);
+  const std::uint64_t one = payload_bytes(a.input);
+  q.push(1, a);
+  q.push(2, with_input(job(job_kind::encode, 1, 2, job_priority::l2, 0.5), 1000));
+  q.push(3, with_input(job(job_kind::decode, 1, 3, job_priority::immediate, 1), 1000));
+  BOOST_TEST(q.speculative() == 2u);
+  BOOST_TEST(q.immediate() == 1u);
+  BOOST_TEST(q.input_bytes() == 3 * one);
+  BOOST_TEST(q.speculative_bytes() == 2 * one);
+  // Raised to immediate by a joining request: no longer speculative.
+  BOOST_TEST(q.push(4, job(job_kind::encode, 1, 1, job_priority::immediate)).joined);
+  BOOST_TEST(q.speculative() == 1u);
+  BOOST_TEST(q.speculative_bytes() == one);
+  BOOST_TEST((q.priority_of({job_kind::encode, cache_key{1, "warm", 10, 1}}) ==
+              job_priority::immediate));
+  BOOST_TEST(q.remove({job_kind::encode, cache_key{1, "warm", 10, 2}}));
+  BOOST_TEST(q.speculative() == 0u);
+  BOOST_TEST(q.input_bytes() == 2 * one);
+  drain(q);
+  BOOST_TEST(q.input_bytes() == 0u);
+  BOOST_TEST(q.immediate() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(shedding_takes_the_least_urgent_speculative_job_and_never_an_immediate) {
+  job_queue q;
+  q.push(1, job(job_kind::render, 1, 1, job_priority::l1, 0.9));
+  q.push(2, job(job_kind::render, 1, 2, job_priority::l3, 0.9));
+  q.push(3, job(job_kind::render, 1, 3, job_priority::l3, 0.2));
+  q.push(4, job(job_kind::render, 1, 4, job_priority::immediate, 0));
+  q.push(5, job(job_kind::render, 1, 5, job_priority::l2, 0.1));
+  BOOST_TEST(q.shed_least_urgent().value() == 3u);
+  BOOST_TEST(q.shed_least_urgent().value() == 2u);
+  BOOST_TEST(q.shed_least_urgent().value() == 5u);
+  BOOST_TEST(q.shed_least_urgent().value() == 1u);
+  BOOST_TEST(!q.shed_least_urgent().has_value());
+  BOOST_TEST(q.size() == 1u);
+  BOOST_TEST(q.pop()->id == 4u);
+  BOOST_TEST(q.speculative() == 0u);
+}

@@ -240,6 +240,28 @@ BOOST_AUTO_TEST_CASE(encode_and_decode_still_work) {
   BOOST_CHECK_THROW(runner.run(enc), codec::codec_error);
 }
 
+BOOST_AUTO_TEST_CASE(a_stream_job_makes_an_ogg_opus_file_of_the_pcm) {
+  job_runner runner({});
+  job_spec job;
+  job.kind = job_kind::stream;
+  job.input.data = music_pcm(48000);
+  const auto out = runner.run(job);
+  BOOST_TEST((out.kind == job_kind::stream));
+  BOOST_REQUIRE(out.output.data);
+  const std::string bytes(out.output.data->begin(), out.output.data->end());
+  BOOST_TEST(bytes.substr(0, 4) == "OggS");
+  BOOST_TEST(bytes.find("OpusHead") != std::string::npos);
+  BOOST_TEST(bytes.find("OpusTags") != std::string::npos);
+  // 1 s at 160 kbit/s is about 20 kB; far less than the 192 kB of PCM.
+  BOOST_TEST(bytes.size() > 5000u);
+  BOOST_TEST(bytes.size() < 60000u);
+  // No PCM, or PCM that is not whole stereo frames, is a typed error.
+  job.input.data.reset();
+  BOOST_CHECK_THROW(runner.run(job), codec::codec_error);
+  job.input.data = codec::byte_buffer::allocate(6);
+  BOOST_CHECK_THROW(runner.run(job), codec::codec_error);
+}
+
 BOOST_AUTO_TEST_CASE(a_decode_of_one_segment_gives_that_segment_of_the_whole_decode) {
   job_runner runner({});
   const auto pcm = music_pcm(48000);

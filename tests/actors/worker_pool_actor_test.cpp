@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE worker_pool_actor
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <utility>
 
 #include "actor_test_support.hpp"
@@ -485,5 +486,124 @@ BOOST_FIXTURE_TEST_CASE(an_entry_of_one_segment_is_decoded_whole,
   const auto st = ask<pool_report>(self, pool, stats_atom::value);
   BOOST_TEST(st.split == 0u);
   BOOST_TEST(st.completed == 2u);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+namespace {
+
+/// One worker encoding at the highest complexity: the long blocker below holds it for a
+/// second or more, so that jobs sent right after it are all queued behind it even on a
+/// loaded machine.
+pool_settings slow_worker() {
+  pool_settings s;
+  s.workers = 1;
+  s.opus.complexity = 10;
+  return s;
+}
+
+/// 60 s of audio to encode (chunk 0, l3).
+job_spec long_blocker() { return encode_job(0, job_priority::l3, 0.1, 4 * 720000); }
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(a_flood_of_speculative_jobs_keeps_the_queue_at_its_cap_and_immediate_runs_first,
+                        auralis::test::actor_system_fixture) {
+  auto settings = slow_worker();
+  settings.max_queued_speculative = 3;
+  auto pool = sys->spawn(worker_pool_actor_impl, settings);
+  caf::scoped_actor self{*sys};
+  // The blocker (15 s to encode) holds the only worker while the flood arrives.
+  auto blocker = self->request(pool, caf::infinite, submit_atom::value,
+                               long_blocker());
+  using handle = decltype(self->request(pool, caf::infinite, submit_atom::value, job_spec{}));
+  std::vector<handle> flood;
+  for (int i = 1; i <= 10; ++i)
+    flood.push_back(self->request(pool, caf::infinite, submit_atom::value,
+                                  encode_job(i, i % 2 ? job_priority::l3 : job_priority::l2,
+                                             i / 10.0, 960)));
+  auto urgent = self->request(pool, caf::infinite, submit_atom::value,
+                              encode_job(100, job_priority::immediate, 0, 960));
+  const auto st = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(st.shed == 7u);
+  BOOST_TEST(st.queued[1] + st.queued[2] + st.queued[3] == 3u);
+  BOOST_TEST(st.queued[0] == 1u);
+  BOOST_TEST(st.max_queued == 3u);
+  // Kept: the most urgent, the l2 jobs of highest probability (10, 8, 6); every other one
+  // was shed with overloaded at once. The immediate job is never shed.
+  std::vector<std::int64_t> kept;
+  int overloaded = 0;
+  for (std::size_t i = 0; i < flood.size(); ++i)
+    flood[i].receive(
+      [&](const job_output& o) { kept.push_back(o.key.chunk_idx); },
+      [&](caf::error& e) {
+        BOOST_TEST(engine_code_of(e) == static_cast<std::uint8_t>(engine_errc::overloaded));
+        BOOST_TEST(engine_retry_after_of(e) >= 1u);
+        ++overloaded;
+      });
+  BOOST_TEST(overloaded == 7);
+  std::sort(kept.begin(), kept.end());
+  BOOST_TEST(kept == (std::vector<std::int64_t>{6, 8, 10}), boost::test_tools::per_element());
+  urgent.receive([](const job_output& o) { BOOST_TEST(o.key.chunk_idx == 100); },
+                 [](caf::error&) { BOOST_FAIL("the immediate job failed"); });
+  blocker.receive([](const job_output&) {}, [](caf::error&) { BOOST_FAIL("blocker failed"); });
+  const auto done = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(done.completed == 5u);
+  BOOST_TEST(done.queued_bytes == 0u);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(queued_speculative_input_bytes_are_capped,
+                        auralis::test::actor_system_fixture) {
+  auto settings = slow_worker();
+  const std::uint64_t one = payload_bytes(encode_job(1, job_priority::l3, 0, 960).input);
+  settings.max_queued_bytes = 2 * one;
+  auto pool = sys->spawn(worker_pool_actor_impl, settings);
+  caf::scoped_actor self{*sys};
+  auto blocker = self->request(pool, caf::infinite, submit_atom::value, long_blocker());
+  using handle = decltype(blocker);
+  std::vector<handle> small;
+  for (int i = 1; i <= 4; ++i)
+    small.push_back(self->request(pool, caf::infinite, submit_atom::value,
+                                  encode_job(i, job_priority::l3, i / 10.0, 960)));
+  const auto st = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(st.shed == 2u);
+  BOOST_TEST(st.queued_bytes == 2 * one);
+  BOOST_TEST(st.running_bytes >= 4u * 720000u * 4u);
+  // The two least likely (1, 2) were shed at once; 3 and 4 ran after the blocker.
+  int overloaded = 0;
+  for (auto& h : small)
+    h.receive([](const job_output& o) { BOOST_TEST(o.key.chunk_idx >= 3); },
+              [&](caf::error& e) {
+                BOOST_TEST(engine_code_of(e) == static_cast<std::uint8_t>(engine_errc::overloaded));
+                ++overloaded;
+              });
+  BOOST_TEST(overloaded == 2);
+  blocker.receive([](const job_output&) {}, [](caf::error&) { BOOST_FAIL("blocker failed"); });
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(an_immediate_job_the_pool_cannot_finish_in_time_is_refused_at_once,
+                        auralis::test::actor_system_fixture) {
+  auto settings = slow_worker();
+  settings.admission_ms = std::chrono::milliseconds(1000);
+  settings.assumed_job_ms = 600; // a busy worker: 600 + 600 ms > 1 s
+  auto pool = sys->spawn(worker_pool_actor_impl, settings);
+  caf::scoped_actor self{*sys};
+  auto blocker = self->request(pool, caf::infinite, submit_atom::value,
+                               long_blocker());
+  // The blocker itself found an idle worker and was admitted; the immediate job behind it
+  // is refused at once with the seconds to wait.
+  caf::error refused;
+  self->request(pool, caf::infinite, submit_atom::value,
+                encode_job(1, job_priority::immediate, 1, 960))
+    .receive([](const job_output&) { BOOST_FAIL("the job should have been refused"); },
+             [&refused](caf::error& e) { refused = std::move(e); });
+  BOOST_TEST(engine_code_of(refused) == static_cast<std::uint8_t>(engine_errc::overloaded));
+  BOOST_TEST(engine_retry_after_of(refused) == 2u); // 1.2 s rounded up
+  BOOST_TEST(!engine_detail_of(refused).empty());
+  blocker.receive([](const job_output&) {}, [](caf::error&) { BOOST_FAIL("blocker failed"); });
+  const auto st = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(st.refused == 1u);
+  BOOST_TEST(st.completed == 1u);
   self->send_exit(pool, caf::exit_reason::user_shutdown);
 }

@@ -40,6 +40,10 @@ BOOST_AUTO_TEST_CASE(shipped_files_load_with_the_documented_defaults) {
   BOOST_TEST(cfg.tiers.l3_mb == 45.0);
   BOOST_TEST(cfg.tiers.total_mb == 99.0);
   BOOST_TEST(cfg.worker_count == 0);
+  BOOST_TEST(cfg.max_queued_jobs == 64);
+  BOOST_TEST(cfg.max_queued_mb == 24.0);
+  BOOST_TEST(cfg.tiers.demote_queue_mb == 12.0);
+  BOOST_TEST(cfg.tiers.demote_encodes_in_flight == 1);
   BOOST_TEST(cfg.paths.data_dir == "var");
   BOOST_TEST(!cfg.paths.library_dir.has_value());
   BOOST_TEST(cfg.planner.l1_min_probability == 0.15);
@@ -116,6 +120,35 @@ BOOST_AUTO_TEST_CASE(out_of_range_values_are_refused_with_the_key) {
   expect_key_error(
     [] { config_loader::parse_engine(R"({"planner": {"l3_chunks": [9, 2]}})", "x.json"); },
     "planner.l3_chunks");
+}
+
+BOOST_AUTO_TEST_CASE(queue_bounds_are_range_checked_with_the_key) {
+  expect_key_error(
+    [] { config_loader::parse_engine(R"({"tiers": {"demote_queue_mb": -1}})", "x.json"); },
+    "tiers.demote_queue_mb");
+  expect_key_error(
+    [] { config_loader::parse_engine(R"({"tiers": {"demote_encodes_in_flight": 0}})", "x.json"); },
+    "tiers.demote_encodes_in_flight");
+  expect_key_error(
+    [] { config_loader::parse_engine(R"({"tiers": {"demote_encodes_in_flight": 17}})", "x.json"); },
+    "tiers.demote_encodes_in_flight");
+  expect_key_error(
+    [] { config_loader::parse_engine(R"({"workers": {"max_queued_jobs": 0}})", "x.json"); },
+    "workers.max_queued_jobs");
+  expect_key_error(
+    [] { config_loader::parse_engine(R"({"workers": {"max_queued_jobs": 1.5}})", "x.json"); },
+    "workers.max_queued_jobs");
+  expect_key_error(
+    [] { config_loader::parse_engine(R"({"workers": {"max_queued_mb": 0.5}})", "x.json"); },
+    "workers.max_queued_mb");
+  const auto cfg = config_loader::parse_engine(
+    R"({"tiers": {"demote_queue_mb": 0, "demote_encodes_in_flight": 2},
+        "workers": {"max_queued_jobs": 8, "max_queued_mb": 3}})",
+    "x.json");
+  BOOST_TEST(cfg.tiers.demote_queue_mb == 0.0);
+  BOOST_TEST(cfg.tiers.demote_encodes_in_flight == 2);
+  BOOST_TEST(cfg.max_queued_jobs == 8);
+  BOOST_TEST(cfg.max_queued_mb == 3.0);
 }
 
 BOOST_AUTO_TEST_CASE(budgets_that_do_not_add_up_are_refused) {

@@ -3,6 +3,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <future>
 #include <set>
 
 #include <simdjson.h>
@@ -24,7 +26,8 @@ namespace {
 
 /// A library of three 5 s tracks in `dir`/lib, served with 2 s chunks (3 chunks each).
 struct small_engine {
-  explicit small_engine(const std::string& tag, const std::string& token = {})
+  explicit small_engine(const std::string& tag, const std::string& token = {},
+                        std::function<void(auralis::config::engine_config&)> tune = {})
     : dir(tag) {
     fs::create_directories(dir.file("lib"));
     for (int i = 0; i < 3; ++i) {
@@ -39,6 +42,8 @@ struct small_engine {
     cfg.paths.library_dir = dir.file("lib");
     cfg.chunk_seconds = 2;
     cfg.worker_count = 2;
+    if (tune)
+      tune(cfg);
     eng = std::make_unique<engine>(cfg);
   }
 
@@ -439,4 +444,104 @@ BOOST_AUTO_TEST_CASE(predictor_model_learning_and_forgetting) {
   json_doc f(forget.body);
   BOOST_TEST(str(f.root["status"]) == "success");
   BOOST_TEST(f.root["forgotten_transitions"].is_number());
+}
+
+BOOST_AUTO_TEST_CASE(stats_report_what_the_engine_holds_beyond_the_tiers) {
+  small_engine e("api-engine-stats");
+  const auto port = e.port();
+  const auto id = track_ids(port).at(0);
+  const auto wav = http_get(port, "/api/audio/stream/" + std::to_string(id) +
+                                    "/chunk/0?preset=warm&session_id=s1");
+  BOOST_TEST(wav.status == 200);
+  const auto stats = http_get(port, "/api/cache/stats");
+  BOOST_TEST(stats.status == 200, stats.body);
+  json_doc d(stats.body);
+  // Every seed block is still there.
+  for (const char* block : {"l1", "l2", "l3", "overall", "prediction"})
+    BOOST_TEST(d.root[block].is_object(), block);
+  auto eng = d.root["engine"];
+  BOOST_REQUIRE(eng.is_object());
+  BOOST_TEST(eng["rss_mb"].get_double().value() > 1.0); // measured: this process is larger
+  BOOST_TEST(eng["rss_shared_mb"].is_number());
+  BOOST_TEST(eng["job_input_mb"].is_number());
+  BOOST_TEST(eng["queued_job_bytes"].is_number());
+  BOOST_TEST(eng["running_job_bytes"].is_number());
+  auto pool = eng["pool"];
+  BOOST_TEST(pool["workers"].get_int64().value() == 2);
+  for (const char* q : {"immediate", "l1", "l2", "l3"})
+    BOOST_TEST(pool["queued"][q].is_number(), q);
+  BOOST_TEST(pool["max_queued"].get_int64().value() == 64);
+  BOOST_TEST(pool["max_queued_mb"].get_double().value() == 24.0);
+  BOOST_TEST(pool["shed"].is_number());
+  BOOST_TEST(pool["overload_refusals"].get_int64().value() == 0);
+  BOOST_TEST(pool["job_ms"].get_double().value() > 0.0);
+  auto demotion = eng["demotion"];
+  BOOST_TEST(demotion["budget_mb"].get_double().value() == 12.0);
+  for (const char* f : {"waiting", "in_flight", "backlog_bytes", "backlog_mb", "dropped",
+                        "received", "stored", "failed"})
+    BOOST_TEST(demotion[f].is_number(), f);
+  BOOST_TEST(eng["http_timeouts"].get_int64().value() == 0);
+  BOOST_TEST(eng["sending_mb"].is_number());
+  BOOST_TEST(eng["sending"].is_number());
+}
+
+BOOST_AUTO_TEST_CASE(a_saturated_engine_answers_503_with_retry_after) {
+  // One worker and a 100 ms request timeout: a listener's render queued behind a busy
+  // worker is estimated past the timeout (100 ms assumed per job until measured) and
+  // refused at once; anything slower than 100 ms is answered 503 by the deadline.
+  small_engine e("api-busy", {}, [](auralis::config::engine_config& cfg) {
+    cfg.worker_count = 1;
+    cfg.server.request_timeout_ms = 100;
+  });
+  const auto port = e.port();
+  const auto ids = track_ids(port);
+  std::vector<std::future<http_answer>> answers;
+  for (const auto id : ids)
+    for (const char* preset : {"warm", "bright", "punchy"})
+      for (int chunk = 0; chunk < 3; ++chunk)
+        answers.push_back(std::async(std::launch::async, [=] {
+          return http_get(port, "/api/audio/stream/" + std::to_string(id) + "/chunk/" +
+                                  std::to_string(chunk) + "?preset=" + preset +
+                                  "&session_id=busy-" + std::to_string(id) + preset);
+        }));
+  int busy = 0, overloaded = 0, late = 0;
+  auto kind_of = [&](const http_answer& a) {
+    json_doc d(a.body);
+    const auto detail = str(d.root["detail"]);
+    if (detail.rfind("the engine is overloaded", 0) == 0)
+      ++overloaded;
+    else if (detail == "the engine did not answer in time")
+      ++late;
+    else
+      BOOST_ERROR("a 503 neither refused nor late: " + detail);
+  };
+  for (auto& f : answers) {
+    const auto a = f.get();
+    if (a.status == 200)
+      continue;
+    ++busy;
+    expect_detail(a, 503, "a fetch from a saturated engine");
+    BOOST_REQUIRE(a.headers.count("retry-after") == 1u);
+    BOOST_TEST(std::stoi(a.headers.at("retry-after")) >= 1);
+    kind_of(a);
+  }
+  // 27 renders of 2 s chunks (and 3 analyses) on one worker cannot all start at once.
+  BOOST_TEST(busy > 0);
+  // The stats asks share the 100 ms deadline: retried until one is answered in time.
+  auto stats = http_get(port, "/api/cache/stats");
+  for (int i = 0; i < 50 && stats.status != 200; ++i) {
+    BOOST_TEST(stats.status == 503);
+    BOOST_TEST(stats.headers.count("retry-after") == 1u);
+    kind_of(stats);
+    stats = http_get(port, "/api/cache/stats");
+  }
+  BOOST_REQUIRE(stats.status == 200);
+  json_doc d(stats.body);
+  const auto refused = d.root["engine"]["pool"]["overload_refusals"].get_int64().value();
+  const auto timeouts = d.root["engine"]["http_timeouts"].get_int64().value();
+  // Every deadline 503 is counted; an overloaded 503 means the pool refused a job (one
+  // refusal may fail several fetches: a refused analysis fails every fetch of its track).
+  BOOST_TEST(timeouts == late);
+  if (overloaded > 0)
+    BOOST_TEST(refused > 0);
 }

@@ -173,6 +173,30 @@ BOOST_AUTO_TEST_CASE(a_dispatched_call_is_answered_through_its_responder) {
   BOOST_TEST(a.headers.at("server") == "auralis-buffer");
 }
 
+BOOST_AUTO_TEST_CASE(every_503_carries_retry_after) {
+  {
+    // A 503 answered without one gets Retry-After: 1 from the server.
+    auto p = call_in_flight(http_get);
+    p.call.responder->send(503, "application/json", R"({"detail":"busy"})", {});
+    const http_answer a = p.answer.get();
+    BOOST_TEST(a.status == 503);
+    BOOST_TEST(a.headers.at("retry-after") == "1");
+  }
+  {
+    // One given by the caller is kept, and not doubled.
+    auto p = call_in_flight(http_get);
+    p.call.responder->send(503, "application/json", R"({"detail":"busy"})",
+                           {{"Retry-After", "9"}});
+    const http_answer a = p.answer.get();
+    BOOST_TEST(a.headers.at("retry-after") == "9");
+  }
+  {
+    auto p = call_in_flight(http_get);
+    p.call.responder->send(200, "application/json", "{}", {});
+    BOOST_TEST(p.answer.get().headers.count("retry-after") == 0u);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(unknown_paths_are_answered_by_the_server_itself) {
   auto into = std::make_shared<captured>();
   auto server = serve(into);

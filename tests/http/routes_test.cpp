@@ -6,8 +6,10 @@
 
 #include "http/ask_deadlines.hpp"
 #include "http/routes.hpp"
+#include "http/recording_responder.hpp"
 
 using namespace auralis::http;
+using auralis::http::test::recording_responder;
 
 namespace {
 
@@ -28,22 +30,6 @@ route_id id_of(const route_table& t, const std::string& method, const std::strin
   return all_routes()[m.index].id;
 }
 
-/// Records what it was asked to send.
-struct recording_responder final : http_responder {
-  void send(int s, const std::string&, std::string b, const std::vector<http_header>&) override {
-    ++sends;
-    status = s;
-    body = std::move(b);
-  }
-  void send_parts(int s, const std::string&, std::string, shared_bytes,
-                  const std::vector<http_header>&) override {
-    ++sends;
-    status = s;
-  }
-  int sends = 0;
-  int status = 0;
-  std::string body;
-};
 
 } // namespace
 
@@ -141,6 +127,8 @@ BOOST_AUTO_TEST_CASE(asks_past_their_deadline_answer_503_once) {
   BOOST_TEST(slow->sends == 1);
   BOOST_TEST(slow->status == 503);
   BOOST_TEST(slow->body.find("\"detail\"") != std::string::npos);
+  BOOST_TEST((slow->headers == std::vector<http_header>{{"Retry-After", "1"}}));
+  BOOST_TEST(d.expired() == 1u);
   BOOST_TEST(!a->open());
   BOOST_TEST(!a->close()); // a late answer is dropped
   BOOST_TEST(fast->sends == 0);

@@ -1,0 +1,166 @@
+#define BOOST_TEST_MODULE demotion_actor
+#include <boost/test/unit_test.hpp>
+
+#include <vector>
+
+#include "actor_test_support.hpp"
+#include "actors/demotion_actor.hpp"
+
+using namespace auralis::actors;
+using auralis::test::ask;
+using auralis::test::eventually;
+
+namespace {
+
+/// A stand-in pool that holds every submitted job until told to finish them: submit keeps
+/// the promise, cancel (any track) answers every held job with a 100-byte blob and prune
+/// answers every held job engine_errc::overloaded (as an overloaded pool sheds it), both
+/// answering how many; stats reports submitted and held (as busy) jobs.
+struct held_pool_state {
+  std::vector<std::pair<job_spec, caf::typed_response_promise<job_output>>> held;
+  std::uint64_t submitted = 0;
+  std::uint64_t most_held = 0;
+};
+
+worker_pool_actor::behavior_type held_pool(worker_pool_actor::stateful_pointer<held_pool_state> self,
+                                           int) {
+  return {
+    [self](submit_atom, job_spec& spec) -> caf::typed_response_promise<job_output> {
+      auto& st = self->state;
+      ++st.submitted;
+      auto promise = self->make_response_promise<job_output>();
+      st.held.emplace_back(std::move(spec), promise);
+      st.most_held = std::max<std::uint64_t>(st.most_held, st.held.size());
+      return promise;
+    },
+    [self](cancel_atom, std::int64_t) {
+      auto held = std::move(self->state.held);
+      self->state.held.clear();
+      for (auto& [spec, promise] : held) {
+        job_output out;
+        out.kind = spec.kind;
+        out.key = spec.key;
+        out.output.data = auralis::codec::byte_buffer::allocate(100);
+        promise.deliver(out);
+      }
+      return static_cast<std::uint64_t>(held.size());
+    },
+    [self](prune_atom, const std::vector<cache_key>&) {
+      auto held = std::move(self->state.held);
+      self->state.held.clear();
+      for (auto& h : held)
+        h.second.deliver(make_overload_error("shed", 1));
+      return static_cast<std::uint64_t>(held.size());
+    },
+    [self](stats_atom) {
+      pool_report r;
+      r.submitted = self->state.submitted;
+      r.busy = self->state.held.size();
+      r.joined = self->state.most_held; // the most jobs held at once
+      return r;
+    },
+    [](expire_atom, std::uint64_t) {},
+  };
+}
+
+tier_departure departure(std::int64_t chunk, double probability, std::size_t bytes) {
+  tier_departure d;
+  d.key = cache_key{1, "warm", 10, chunk};
+  d.probability = probability;
+  d.payload.data = auralis::codec::byte_buffer::allocate(bytes);
+  return d;
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(a_flood_of_demotions_stays_within_the_budget_one_encode_at_a_time,
+                        auralis::test::actor_system_fixture) {
+  caf::scoped_actor self{*sys};
+  auto pool = sys->spawn(held_pool, 0);
+  tier_settings l3s;
+  l3s.tier = tier_id::l3;
+  l3s.budget_bytes = 10'000'000;
+  auto l3 = sys->spawn(tier_actor_impl, l3s);
+  const std::uint64_t one = payload_bytes(departure(0, 0, 50000).payload);
+  demotion_settings ds;
+  ds.budget_bytes = 3 * one; // one in flight and two waiting
+  ds.max_in_flight = 1;
+  auto demotion = sys->spawn(demotion_actor_impl, pool, l3, ds);
+  // Chunk 0 (least likely) arrives first and goes to the pool at once; of the nine after
+  // it only the two likeliest (9, 8) can wait.
+  for (int i = 0; i < 10; ++i)
+    self->send(demotion, demote_atom::value, departure(i, i / 10.0, 50000));
+  auto d = ask<demotion_report>(self, demotion, stats_atom::value);
+  BOOST_TEST(d.received == 10u);
+  BOOST_TEST(d.in_flight == 1u);
+  BOOST_TEST(d.waiting == 2u);
+  BOOST_TEST(d.dropped == 7u);
+  BOOST_TEST(d.backlog_bytes == 3 * one);
+  BOOST_TEST(d.budget_bytes == 3 * one);
+  BOOST_TEST(ask<pool_report>(self, pool, stats_atom::value).submitted == 1u);
+  // Each finished encode lets the next likeliest entry go to the pool, one at a time.
+  for (std::uint64_t n = 1; n <= 3; ++n) {
+    BOOST_REQUIRE(eventually([&] {
+      return ask<pool_report>(self, pool, stats_atom::value).busy == 1u;
+    }));
+    BOOST_TEST(ask<std::uint64_t>(self, pool, cancel_atom::value, std::int64_t{1}) == 1u);
+    if (n < 3)
+      BOOST_REQUIRE(eventually([&] {
+        return ask<pool_report>(self, pool, stats_atom::value).submitted == n + 1;
+      }));
+  }
+  BOOST_REQUIRE(eventually([&] {
+    return ask<demotion_report>(self, demotion, stats_atom::value).stored == 3u;
+  }));
+  d = ask<demotion_report>(self, demotion, stats_atom::value);
+  BOOST_TEST(d.backlog_bytes == 0u);
+  BOOST_TEST(d.in_flight == 0u);
+  BOOST_TEST(d.waiting == 0u);
+  BOOST_TEST(d.failed == 0u);
+  const auto p = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(p.submitted == 3u);
+  BOOST_TEST(p.joined == 1u); // never more than one encode on the pool
+  for (std::int64_t chunk : {0, 8, 9})
+    BOOST_TEST(ask<peek_reply>(self, l3, peek_atom::value, cache_key{1, "warm", 10, chunk}).found,
+               "chunk " << chunk << " in L3");
+  BOOST_TEST(!ask<peek_reply>(self, l3, peek_atom::value, cache_key{1, "warm", 10, 5}).found);
+  self->send_exit(demotion, caf::exit_reason::user_shutdown);
+  self->send_exit(l3, caf::exit_reason::user_shutdown);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_shed_encode_counts_as_failed_and_frees_its_bytes,
+                        auralis::test::actor_system_fixture) {
+  caf::scoped_actor self{*sys};
+  auto pool = sys->spawn(held_pool, 0);
+  tier_settings l3s;
+  l3s.tier = tier_id::l3;
+  l3s.budget_bytes = 10'000'000;
+  auto l3 = sys->spawn(tier_actor_impl, l3s);
+  demotion_settings ds;
+  ds.budget_bytes = 1'000'000;
+  auto demotion = sys->spawn(demotion_actor_impl, pool, l3, ds);
+  self->send(demotion, demote_atom::value, departure(1, 0.5, 4 * 960));
+  self->send(demotion, demote_atom::value, departure(2, 0.4, 4 * 960));
+  BOOST_REQUIRE(eventually([&] {
+    return ask<pool_report>(self, pool, stats_atom::value).busy == 1u;
+  }));
+  BOOST_TEST(ask<demotion_report>(self, demotion, stats_atom::value).backlog_bytes > 0u);
+  // The pool sheds the first encode: the second goes to the pool, and is shed as well.
+  BOOST_TEST(ask<std::uint64_t>(self, pool, prune_atom::value, std::vector<cache_key>{}) == 1u);
+  BOOST_REQUIRE(eventually([&] {
+    return ask<pool_report>(self, pool, stats_atom::value).submitted == 2u;
+  }));
+  BOOST_TEST(ask<std::uint64_t>(self, pool, prune_atom::value, std::vector<cache_key>{}) == 1u);
+  BOOST_REQUIRE(eventually([&] {
+    return ask<demotion_report>(self, demotion, stats_atom::value).failed == 2u;
+  }));
+  const auto d = ask<demotion_report>(self, demotion, stats_atom::value);
+  BOOST_TEST(d.backlog_bytes == 0u);
+  BOOST_TEST(d.in_flight == 0u);
+  BOOST_TEST(d.stored == 0u);
+  BOOST_TEST(d.dropped == 0u);
+  self->send_exit(demotion, caf::exit_reason::user_shutdown);
+  self->send_exit(l3, caf::exit_reason::user_shutdown);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
