@@ -28,7 +28,7 @@ public:
   using reader = std::function<std::vector<float>(std::int64_t first, std::int64_t count)>;
 
   /// Seconds read per step; each step also reads the chain's default pre-roll before it.
-  static constexpr int span_seconds = 30;
+  static constexpr int span_seconds = 10;
 
   /// Measures the `frames`-frame track that `read` serves, at `rate` Hz, for `presets`.
   /// Costs about one EQ + compressor pass and one libebur128 pass per preset (plus one for
