@@ -50,9 +50,13 @@ void pump(demotion_pointer self) {
               [self](const caf::error&) { ++self->state.failed; });
         },
         [self, key = job.key, done](const caf::error& err) {
-          done();
           ++self->state.failed;
           const auto code = static_cast<engine_errc>(engine_code_of(err));
+          // A pool that sheds speculative work has no room for the entries waiting
+          // behind this one either: holding their PCM would only hold memory.
+          if (code == engine_errc::overloaded)
+            self->state.backlog.drop_waiting();
+          done();
           // An overloaded pool sheds speculative work by design: counted, not logged.
           if (code != engine_errc::overloaded && code != engine_errc::cancelled)
             spdlog::warn("demotion: {} could not be compressed: {}", to_string(key),

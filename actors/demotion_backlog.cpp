@@ -45,4 +45,13 @@ void demotion_backlog::release(std::uint64_t bytes) noexcept {
   in_flight_bytes_ -= bytes <= in_flight_bytes_ ? bytes : in_flight_bytes_;
 }
 
+std::uint64_t demotion_backlog::drop_waiting() noexcept {
+  const std::uint64_t n = by_order_.size();
+  by_order_.clear();
+  by_key_.clear();
+  waiting_bytes_ = 0;
+  dropped_ += n;
+  return n;
+}
+
 } // namespace auralis::actors

@@ -38,6 +38,10 @@ public:
   /// An entry taken earlier finished (stored, failed or dropped): its `bytes` are freed.
   void release(std::uint64_t bytes) noexcept;
 
+  /// Drops every waiting entry (entries in flight stay), counted in dropped(); returns how
+  /// many. For a pool that sheds speculative work: what waits would only hold memory.
+  std::uint64_t drop_waiting() noexcept;
+
   /// Bytes of the waiting and in-flight entries; never above budget().
   std::uint64_t bytes() const noexcept { return waiting_bytes_ + in_flight_bytes_; }
   /// Bytes of the waiting entries.

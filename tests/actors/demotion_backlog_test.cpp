@@ -104,3 +104,22 @@ BOOST_AUTO_TEST_CASE(an_entry_larger_than_the_budget_and_a_zero_budget_admit_not
   BOOST_TEST(none.push(departure(1, 1.0, 10)) == 1u);
   BOOST_TEST(!none.take().has_value());
 }
+
+BOOST_AUTO_TEST_CASE(drop_waiting_empties_the_room_but_keeps_what_is_in_flight) {
+  const std::uint64_t one = payload_bytes(departure(0, 0, 1000).payload);
+  demotion_backlog b(10 * one);
+  b.push(departure(1, 0.9, 1000));
+  auto t = b.take();
+  BOOST_REQUIRE(t.has_value());
+  b.push(departure(2, 0.5, 1000));
+  b.push(departure(3, 0.4, 1000));
+  BOOST_TEST(b.drop_waiting() == 2u);
+  BOOST_TEST(b.size() == 0u);
+  BOOST_TEST(b.dropped() == 2u);
+  BOOST_TEST(b.bytes() == one); // the one in flight
+  BOOST_TEST(b.drop_waiting() == 0u);
+  b.release(t->bytes);
+  BOOST_TEST(b.bytes() == 0u);
+  b.push(departure(4, 0.1, 1000)); // the room takes entries again
+  BOOST_TEST(drain(b) == (std::vector<std::int64_t>{4}), boost::test_tools::per_element());
+}
