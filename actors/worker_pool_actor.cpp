@@ -8,6 +8,9 @@
 #include <set>
 
 #include <malloc.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
@@ -48,9 +51,10 @@ caf::error engine_error_of(const codec::codec_error& e) {
   return make_engine_error(engine_errc::invalid_argument, e.what());
 }
 
-worker_actor spawn_worker(pool_pointer self) {
+worker_actor spawn_worker(pool_pointer self, bool listener_only) {
   const auto& s = self->state.settings;
-  return self->spawn<caf::detached>(worker_actor_impl, s.opus, s.presets, s.chunk_frames);
+  return self->spawn<caf::detached>(worker_actor_impl, s.opus, s.presets, s.chunk_frames,
+                                    listener_only ? 0 : s.background_nice);
 }
 
 void dispatch(pool_pointer self);
@@ -65,7 +69,7 @@ void free_after_error(pool_pointer self, std::size_t slot, caf::error& err) {
   spdlog::error("worker-pool: worker {} died ({}); replacing it", slot,
                 self->system().render(err));
   ++st.counters.respawned;
-  st.workers[slot].handle = spawn_worker(self);
+  st.workers[slot].handle = spawn_worker(self, st.workers[slot].listener_only);
   err = make_engine_error(engine_errc::worker_failed, "the worker running the job died");
 }
 
@@ -276,13 +280,17 @@ bool split_decode(pool_pointer self, queued_job& q) {
 /// most urgent queued job nobody has given up on. False when there is nothing to start.
 bool start_next(pool_pointer self, std::size_t slot) {
   auto& st = self->state;
+  const bool listener_only = st.workers[slot].listener_only;
   for (;;) {
     const std::uint64_t split = next_split(self);
     const auto top = st.queue.top_priority();
-    if (split != 0 && (!top || st.jobs.at(split).split->spec.priority <= *top)) {
+    if (split != 0 && (!top || st.jobs.at(split).split->spec.priority <= *top) &&
+        (!listener_only || st.jobs.at(split).split->spec.priority == job_priority::immediate)) {
       start_part(self, slot, split);
       return true;
     }
+    if (listener_only && top != job_priority::immediate)
+      return false;
     auto q = st.queue.pop();
     if (!q)
       return false;
@@ -322,11 +330,13 @@ void shed_for_room(pool_pointer self) {
   }
 }
 
-/// Starts work on idle workers, most urgent first.
+/// Starts work on idle workers, most urgent first: listener workers (the first slots)
+/// take immediate work; the others take whatever is most urgent.
 void dispatch(pool_pointer self) {
   auto& st = self->state;
   for (std::size_t slot = 0; slot < st.workers.size(); ++slot)
-    if (st.workers[slot].job == 0 && !start_next(self, slot))
+    if (st.workers[slot].job == 0 && !start_next(self, slot) &&
+        !st.workers[slot].listener_only)
       return;
 }
 
@@ -341,11 +351,18 @@ pool_state::~pool_state() {
 worker_actor::behavior_type worker_actor_impl(worker_actor::pointer self,
                                               codec::opus_options opus,
                                               config::preset_set presets,
-                                              std::int64_t chunk_frames) {
+                                              std::int64_t chunk_frames, int nice) {
   (void) self;
   auto runner = std::make_shared<job_runner>(opus, std::move(presets), chunk_frames);
+  auto niced = std::make_shared<bool>(nice <= 0);
   return {
-    [runner](run_atom, const job_spec& spec) -> caf::result<job_output> {
+    [runner, niced, nice](run_atom, const job_spec& spec) -> caf::result<job_output> {
+      if (!*niced) {
+        // Linux: a thread's niceness is its own (PRIO_PROCESS with the thread id).
+        *niced = true;
+        if (setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), nice) != 0)
+          spdlog::warn("worker: cannot lower the thread's priority to nice {}", nice);
+      }
       try {
         return runner->run(spec);
       } catch (const job_error& e) {
@@ -376,9 +393,12 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
   self->state.settings = settings;
   self->state.admission =
     pool_admission(settings.assumed_job_ms, static_cast<double>(settings.admission_ms.count()));
+  self->state.settings.background_nice = std::clamp(settings.background_nice, 0, 19);
+  for (std::size_t i = 0; i < settings.listener_workers; ++i)
+    self->state.workers.push_back({spawn_worker(self, true), 0, true});
   const std::size_t n = std::max<std::size_t>(1, settings.workers);
   for (std::size_t i = 0; i < n; ++i)
-    self->state.workers.push_back({spawn_worker(self), 0});
+    self->state.workers.push_back({spawn_worker(self, false), 0, false});
 
   return {
     [self](submit_atom, job_spec& spec) -> caf::typed_response_promise<job_output> {

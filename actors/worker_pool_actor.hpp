@@ -103,7 +103,13 @@ using worker_pool_actor =
 
 /// How the pool is set up.
 struct pool_settings {
-  std::size_t workers = 2;   ///< >= 1
+  std::size_t workers = 2;   ///< >= 1; run any job, most urgent first
+  /// Extra workers that run only a listener's (immediate) work, so that it never waits
+  /// behind a render for the cache; 0 = none.
+  std::size_t listener_workers = 0;
+  /// Niceness (0..19) of the `workers` threads: with listener workers, speculative work
+  /// then yields the cores to a listener's job while both run. 0 = unchanged.
+  int background_nice = 0;
   codec::opus_options opus;  ///< for encode jobs
   config::preset_set presets; ///< for render and analyse jobs (empty: render fails unknown_preset)
   std::int64_t chunk_frames = 15 * 48000; ///< chunk length of render and analyse jobs, > 0
@@ -155,6 +161,7 @@ struct pool_state {
   struct worker_slot {
     worker_actor handle;
     std::uint64_t job = 0;   ///< 0 = idle
+    bool listener_only = false; ///< runs immediate work alone (settings.listener_workers)
   };
 
   pool_settings settings;
@@ -189,10 +196,12 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
 /// Behaviour of one worker over a job_runner configured with `opus`, `presets` and
 /// `chunk_frames` (see job_runner). A job that fails answers an engine error (job_error
 /// codes as they are, codec errors mapped: unreadable_file, corrupt_entry,
-/// invalid_argument); the worker keeps running.
+/// invalid_argument); the worker keeps running. `nice` > 0 lowers its thread's CPU
+/// priority to that niceness before its first job (the worker is spawned detached, so
+/// the thread is its own).
 worker_actor::behavior_type worker_actor_impl(worker_actor::pointer self,
                                               codec::opus_options opus,
                                               config::preset_set presets,
-                                              std::int64_t chunk_frames);
+                                              std::int64_t chunk_frames, int nice);
 
 } // namespace auralis::actors

@@ -96,6 +96,8 @@ engine_config config_loader::parse_engine(const std::string& text, const std::st
     }
     if (auto w = root.object("workers")) {
       w->integer("count", cfg.worker_count, 0, 256);
+      w->integer("listener_count", cfg.listener_worker_count, 0, 256);
+      w->integer("background_nice", cfg.background_nice, 0, 19);
       w->integer("max_queued_jobs", cfg.max_queued_jobs, 1, 100000);
       w->number("max_queued_mb", cfg.max_queued_mb, 1, max_budget_mb);
       w->finish();

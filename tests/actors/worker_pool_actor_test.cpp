@@ -607,3 +607,31 @@ BOOST_FIXTURE_TEST_CASE(an_immediate_job_the_pool_cannot_finish_in_time_is_refus
   BOOST_TEST(st.completed == 1u);
   self->send_exit(pool, caf::exit_reason::user_shutdown);
 }
+
+BOOST_FIXTURE_TEST_CASE(a_listener_worker_runs_immediate_work_alone_beside_a_long_render,
+                        auralis::test::actor_system_fixture) {
+  auto settings = slow_worker();
+  settings.listener_workers = 1;
+  settings.background_nice = 10;
+  auto pool = sys->spawn(worker_pool_actor_impl, settings);
+  caf::scoped_actor self{*sys};
+  // The blocker holds the general worker; an l2 job queues behind it: the listener worker
+  // does not take speculative work.
+  self->send(pool, submit_atom::value, long_blocker());
+  self->send(pool, submit_atom::value, encode_job(1, job_priority::l2, 0.5, 960));
+  const auto queued = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(queued.workers == 2u);
+  BOOST_TEST(queued.busy == 1u);
+  BOOST_TEST(queued.queued[2] == 1u);
+  // A listener's job starts at once on the listener worker, so it finishes first; the l2
+  // job waits for the general worker.
+  self->send(pool, submit_atom::value, encode_job(2, job_priority::immediate, 0, 960));
+  std::vector<std::int64_t> finished;
+  for (int i = 0; i < 3; ++i)
+    self->receive([&finished](const job_output& o) { finished.push_back(o.key.chunk_idx); });
+  BOOST_TEST(finished == (std::vector<std::int64_t>{2, 0, 1}), boost::test_tools::per_element());
+  const auto done = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(done.completed == 3u);
+  BOOST_TEST(done.respawned == 0u);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}

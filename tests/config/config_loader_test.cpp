@@ -40,6 +40,8 @@ BOOST_AUTO_TEST_CASE(shipped_files_load_with_the_documented_defaults) {
   BOOST_TEST(cfg.tiers.l3_mb == 45.0);
   BOOST_TEST(cfg.tiers.total_mb == 99.0);
   BOOST_TEST(cfg.worker_count == 0);
+  BOOST_TEST(cfg.listener_worker_count == 2);
+  BOOST_TEST(cfg.background_nice == 10);
   BOOST_TEST(cfg.max_queued_jobs == 64);
   BOOST_TEST(cfg.max_queued_mb == 24.0);
   BOOST_TEST(cfg.tiers.demote_queue_mb == 12.0);
@@ -135,6 +137,12 @@ BOOST_AUTO_TEST_CASE(queue_bounds_are_range_checked_with_the_key) {
   expect_key_error(
     [] { config_loader::parse_engine(R"({"workers": {"max_queued_jobs": 0}})", "x.json"); },
     "workers.max_queued_jobs");
+  expect_key_error(
+    [] { config_loader::parse_engine(R"({"workers": {"listener_count": -1}})", "x.json"); },
+    "workers.listener_count");
+  expect_key_error(
+    [] { config_loader::parse_engine(R"({"workers": {"background_nice": 20}})", "x.json"); },
+    "workers.background_nice");
   expect_key_error(
     [] { config_loader::parse_engine(R"({"workers": {"max_queued_jobs": 1.5}})", "x.json"); },
     "workers.max_queued_jobs");

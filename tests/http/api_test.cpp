@@ -467,7 +467,7 @@ BOOST_AUTO_TEST_CASE(stats_report_what_the_engine_holds_beyond_the_tiers) {
   BOOST_TEST(eng["queued_job_bytes"].is_number());
   BOOST_TEST(eng["running_job_bytes"].is_number());
   auto pool = eng["pool"];
-  BOOST_TEST(pool["workers"].get_int64().value() == 2);
+  BOOST_TEST(pool["workers"].get_int64().value() == 4); // 2 workers, 2 listener workers
   for (const char* q : {"immediate", "l1", "l2", "l3"})
     BOOST_TEST(pool["queued"][q].is_number(), q);
   BOOST_TEST(pool["max_queued"].get_int64().value() == 64);
@@ -486,11 +486,13 @@ BOOST_AUTO_TEST_CASE(stats_report_what_the_engine_holds_beyond_the_tiers) {
 }
 
 BOOST_AUTO_TEST_CASE(a_saturated_engine_answers_503_with_retry_after) {
-  // One worker and a 100 ms request timeout: a listener's render queued behind a busy
-  // worker is estimated past the timeout (100 ms assumed per job until measured) and
-  // refused at once; anything slower than 100 ms is answered 503 by the deadline.
+  // One worker (no listener worker) and a 100 ms request timeout: a listener's render
+  // queued behind a busy worker is estimated past the timeout (100 ms assumed per job
+  // until measured) and refused at once; anything slower than 100 ms is answered 503 by
+  // the deadline.
   small_engine e("api-busy", {}, [](auralis::config::engine_config& cfg) {
     cfg.worker_count = 1;
+    cfg.listener_worker_count = 0;
     cfg.server.request_timeout_ms = 100;
   });
   const auto port = e.port();
