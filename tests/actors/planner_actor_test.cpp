@@ -92,7 +92,11 @@ struct engine_fixture : test::actor_system_fixture {
       quiet = idle ? quiet + 1 : 0;
       std::this_thread::sleep_for(3ms);
     }
-    BOOST_REQUIRE(quiet >= 5);
+    BOOST_REQUIRE_MESSAGE(quiet >= 5, "the pool did not settle: busy " << r.busy << ", queued "
+                                       << r.queued[0] << "/" << r.queued[1] << "/" << r.queued[2]
+                                       << "/" << r.queued[3] << ", submitted " << r.submitted
+                                       << ", completed " << r.completed << ", shed " << r.shed
+                                       << ", failed " << r.failed);
     return r;
   }
 };
