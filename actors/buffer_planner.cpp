@@ -64,6 +64,7 @@ buffer_planner_settings buffer_planner_settings::from(const config::engine_confi
   s.l1_min_probability = cfg.planner.l1_min_probability;
   s.l1_max_presets = cfg.planner.l1_max_presets;
   s.l3_chunks = cfg.planner.l3_chunks;
+  s.room_chunks = cfg.planner.room_chunks;
   s.presets = cfg.presets.names();
   const auto mb = [](double m) { return static_cast<std::uint64_t>(m * 1e6); };
   s.l1_budget_bytes = mb(cfg.tiers.l1_mb);
@@ -93,7 +94,7 @@ std::size_t buffer_planner::capacity(tier_id t) const noexcept {
 
 wanted_set buffer_planner::plan(const std::vector<planned_session>& sessions) const {
   const auto& s = settings_;
-  candidate_map c1, c2, c3;
+  candidate_map c1, c2, c3, room;
   wanted_set out;
   for (const auto& ses : sessions) {
     if (ses.chunks <= 0 || ses.chunk_idx < 0 || ses.chunk_idx >= ses.chunks)
@@ -164,6 +165,19 @@ wanted_set buffer_planner::plan(const std::vector<planned_session>& sessions) co
         p *= 0.9;
       }
     }
+
+    // Room: every preset at the room offsets, ranked by how likely a switch to it is.
+    for (const auto& name : s.presets) {
+      double predicted = 0;
+      for (const auto& pr : ses.predictions)
+        if (pr.preset == name)
+          predicted = pr.probability;
+      double rank = 0.001 + 0.999 * std::clamp(predicted, 0.0, 1.0);
+      for (int k = s.room_chunks.first; k <= s.room_chunks.last; ++k) {
+        add(room, name, c + k, s.stale_probability + s.room_band * rank);
+        rank *= 0.9;
+      }
+    }
   }
 
   // Trim each tier to its budget, hottest first; what does not fit falls one tier down.
@@ -183,6 +197,24 @@ wanted_set buffer_planner::plan(const std::vector<planned_session>& sessions) co
   settle(c1, &c2, capacity(tier_id::l1), out.l1, tier_id::l1);
   settle(c2, &c3, capacity(tier_id::l2), out.l2, tier_id::l2);
   settle(c3, nullptr, capacity(tier_id::l3), out.l3, tier_id::l3);
+
+  // What the rules left of L2, then of L3, goes to the room entries, likeliest first.
+  auto fill = [&](std::vector<wanted_entry>& entries, std::size_t& next, tier_id t) {
+    auto& into = t == tier_id::l2 ? out.l2 : out.l3;
+    const std::size_t cap = capacity(t);
+    for (; next < entries.size() && into.size() < cap; ++next) {
+      auto& e = entries[next];
+      if (out.index.count(e.key))
+        continue;
+      e.room = true;
+      out.index.emplace(e.key, std::make_pair(t, e.probability));
+      into.push_back(e);
+    }
+  };
+  auto room_entries = ordered(room);
+  std::size_t next = 0;
+  fill(room_entries, next, tier_id::l2);
+  fill(room_entries, next, tier_id::l3);
   return out;
 }
 

@@ -31,10 +31,12 @@ struct planned_session {
 struct wanted_entry {
   cache_key key;
   double probability = 0;
+  bool room = false; ///< planned only because the tier had room (see buffer_planner)
 };
 
 /// The wanted set of every tier. A key is wanted in one tier only (the hottest that wants
-/// it); each list is ordered by probability, highest first, ties by key.
+/// it); each list is ordered by probability, highest first, ties by key, except that room
+/// entries (wanted_entry::room) come after all the others of their tier.
 struct wanted_set {
   std::vector<wanted_entry> l1, l2, l3;
   std::set<std::int64_t> live_tracks; ///< tracks some planned session plays or goes on to
@@ -60,6 +62,7 @@ struct buffer_planner_settings {
   double l1_min_probability = 0.15;    ///< a predicted preset joins L1 only above this
   int l1_max_presets = 3;              ///< presets in L1 per session, the current one included
   config::chunk_range l3_chunks{2, 9}; ///< offsets of the current preset in L3
+  config::chunk_range room_chunks{0, 1}; ///< offsets every other preset takes when there is room
   std::vector<std::string> presets;    ///< every preset (exploration widens L1 to all)
   std::uint64_t l1_budget_bytes = 18'000'000;
   std::uint64_t l2_budget_bytes = 36'000'000;
@@ -68,6 +71,9 @@ struct buffer_planner_settings {
   std::uint64_t l3_chunk_bytes = 303'158;    ///< an Opus chunk (about PCM / 9.5)
   double stale_probability = 0.05;    ///< held, unwanted, on a track a session plays
   double departed_probability = 0.01; ///< held, on a track no session plays any more
+  /// Room entries rank in (stale_probability, stale_probability + room_band]: above every
+  /// unwanted entry, so a put for room evicts those first, and below the rules' entries.
+  double room_band = 0.04;
 
   /// The planner's part of `cfg` (budgets in bytes, PCM chunk size from chunk_seconds,
   /// L3 entries estimated at opus.bitrate_kbps).
@@ -86,7 +92,14 @@ struct buffer_planner_settings {
 /// - L3: P at l3_chunks (+2..+9), probability 0.5 falling by 10% per chunk;
 /// - exploration: L1 also gets every preset at the current chunk (probability at least
 ///   1 / number of presets) and the session plans no L3;
-/// - settled: L3 runs from l3_chunks.first to the end of the track.
+/// - settled: L3 runs from l3_chunks.first to the end of the track;
+/// - room: every preset not wanted by the rules above at room_chunks (+0, +1), ranked by
+///   the predicted probability of the preset (0 when not predicted) and, for equal ones,
+///   nearer chunks first, with probability stale_probability + room_band * (0.001 + 0.999
+///   * p) * 0.9^offset. They take only what the rules leave of L2 and then of L3, never
+///   pushing a rule's entry down, so a tier with room holds the playhead in every preset
+///   (a switch to any preset is then served from cache) instead of wasting its budget.
+///   Across sessions the room goes to the likeliest first.
 /// The union over sessions keeps the highest probability per key, and a key wanted in a
 /// hotter tier is not wanted in a colder one. Each tier is trimmed to its budget
 /// (budget / entry size entries) by probability; what L1 cannot hold falls to L2, what L2

@@ -56,7 +56,7 @@ std::uint64_t job_runner::dither_seed_of(const cache_key& key) noexcept {
   return h;
 }
 
-std::unique_ptr<codec::audio_source> job_runner::open_source(const source_ref& source) {
+codec::audio_source& job_runner::source_for(const source_ref& source) {
   if (source.path.empty())
     throw job_error(engine_errc::invalid_argument, "job without a source file");
   // Throws codec_error (io_error) when the file is gone or cannot be stat'ed.
@@ -64,7 +64,12 @@ std::unique_ptr<codec::audio_source> job_runner::open_source(const source_ref& s
   if (signature.size != source.size || signature.mtime_ns != source.mtime_ns)
     throw job_error(engine_errc::source_changed,
                     source.path + ": the file changed since it was listed");
-  return codec::audio_source::open(source.path);
+  if (!source_ || source_->path() != source.path || source_signature_ != signature) {
+    source_.reset(); // its buffers go before the next file's are made
+    source_ = codec::audio_source::open(source.path);
+    source_signature_ = signature;
+  }
+  return *source_;
 }
 
 dsp::mastering_chain& job_runner::chain_for(const std::string& preset) {
@@ -87,10 +92,7 @@ audio_payload job_runner::render(const job_spec& spec) {
     throw job_error(engine_errc::invalid_argument, "loudness gain is not a finite number");
   // The preset first: an unknown name fails without touching the file.
   dsp::mastering_chain& chain = chain_for(key.preset);
-  // Opened per job: an open source keeps the buffers of its last span (about 13 MB for a
-  // 44.1 kHz chunk with pre-roll), which would otherwise sit idle in every worker.
-  const auto opened = open_source(spec.source);
-  codec::audio_source& src = *opened;
+  codec::audio_source& src = source_for(spec.source);
   const std::int64_t chunks = src.chunk_count(chunk_frames_);
   if (key.chunk_idx < 0 || key.chunk_idx >= chunks)
     throw job_error(engine_errc::unknown_chunk,
@@ -100,10 +102,16 @@ audio_payload job_runner::render(const job_spec& spec) {
   const std::int64_t frames = std::min(chunk_frames_, src.info().frames - first);
   const std::int64_t preroll = chain.default_preroll_frames();
   const std::int64_t postroll = chain.postroll_frames();
-  const std::vector<float> input = src.read(first - preroll, preroll + frames + postroll);
+  input_.resize(static_cast<std::size_t>(2 * (preroll + frames + postroll)));
+  try {
+    src.read(first - preroll, preroll + frames + postroll, input_.data());
+  } catch (...) {
+    source_.reset(); // a failed read leaves the decoder where nobody knows
+    throw;
+  }
 
   dsp::render_request request;
-  request.input = input.data();
+  request.input = input_.data();
   request.input_frames = preroll + frames + postroll;
   request.preroll_frames = preroll;
   request.output_frames = frames;
@@ -118,35 +126,49 @@ audio_payload job_runner::render(const job_spec& spec) {
 }
 
 track_analysis job_runner::analyse(const job_spec& spec) {
-  const auto opened = open_source(spec.source);
-  codec::audio_source& src = *opened;
+  codec::audio_source& src = source_for(spec.source);
   const std::int64_t frames = src.info().frames;
   const auto read = [&src](std::int64_t first, std::int64_t count) {
     return src.read(first, count);
   };
-  const dsp::track_loudness loudness =
-    dsp::loudness_analyser::measure(read, frames, presets_.all(), codec::engine_rate);
+  if (!features_)
+    features_ = std::make_unique<dsp::content_features>();
   track_analysis out;
+  out.chunks.reserve(static_cast<std::size_t>(src.chunk_count(chunk_frames_)));
+  // One pass over the file: the analyser's spans are gathered into whole chunks here, and
+  // each chunk's features are computed once it is complete.
+  std::vector<float> chunk;
+  std::int64_t chunk_first = 0; // timeline frame of chunk[0]
+  chunk.reserve(static_cast<std::size_t>(2 * chunk_frames_));
+  const auto visit = [&](std::int64_t, const float* span, std::int64_t count) {
+    while (count > 0) {
+      const std::int64_t in_chunk = std::min(chunk_frames_, frames - chunk_first);
+      const std::int64_t have = static_cast<std::int64_t>(chunk.size() / 2);
+      const std::int64_t take = std::min(count, in_chunk - have);
+      chunk.insert(chunk.end(), span, span + 2 * take);
+      span += 2 * take;
+      count -= take;
+      if (have + take == in_chunk) {
+        const dsp::chunk_features f = features_->compute(chunk.data(), in_chunk, codec::engine_rate);
+        out.chunks.push_back(chunk_features{f.energy, f.brightness, f.dynamics,
+                                            f.vocal_presence, f.rhythmic_energy});
+        chunk.clear();
+        chunk_first += in_chunk;
+      }
+    }
+  };
+  dsp::track_loudness loudness;
+  try {
+    loudness = dsp::loudness_analyser::measure(
+      read, frames, presets_.all(), codec::engine_rate,
+      std::int64_t{dsp::loudness_analyser::span_seconds} * codec::engine_rate, visit);
+  } catch (...) {
+    source_.reset(); // a failed read leaves the decoder where nobody knows
+    throw;
+  }
   out.source_lufs = loudness.source_lufs;
   out.presets = presets_.names();
   out.pre_gain_lufs = loudness.pre_gain_lufs;
-  if (!features_)
-    features_ = std::make_unique<dsp::content_features>();
-  const std::int64_t chunks = src.chunk_count(chunk_frames_);
-  out.chunks.reserve(static_cast<std::size_t>(chunks));
-  for (std::int64_t k = 0; k < chunks; ++k) {
-    const std::int64_t first = k * chunk_frames_;
-    const std::int64_t n = std::min(chunk_frames_, frames - first);
-    const std::vector<float> span = src.read(first, n);
-    const dsp::chunk_features f = features_->compute(span.data(), n, codec::engine_rate);
-    chunk_features c;
-    c.energy = f.energy;
-    c.brightness = f.brightness;
-    c.dynamics = f.dynamics;
-    c.vocal_presence = f.vocal_presence;
-    c.rhythmic_energy = f.rhythmic_energy;
-    out.chunks.push_back(c);
-  }
   return out;
 }
 

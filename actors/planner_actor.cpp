@@ -167,9 +167,12 @@ void put_into(planner_pointer self, tier_id t, const cache_key& key, audio_paylo
   self->request(tier_of(self, t), self->state.settings.ask_timeout, caf::put_atom::value, key,
                 std::move(payload), probability)
     .then(
-      [key, t](const put_reply& r) {
+      [self, key, t](const put_reply& r) {
         if (r.status == put_status::too_large)
           spdlog::warn("planner: {} is too large for {}", to_string(key), tier_label(t));
+        for (const auto& d : r.evicted)
+          if (self->state.wanted.find(d.key))
+            self->state.crowded_out.insert(d.key);
       },
       [self, key](const caf::error& err) {
         spdlog::warn("planner: storing {} failed: {}", to_string(key),
@@ -218,13 +221,15 @@ void encode_into_l3(planner_pointer self, const cache_key& key, audio_payload pc
 }
 
 /// Renders `key` for tier `t` (L3: then encodes it).
-void submit_render(planner_pointer self, const cache_key& key, tier_id t, double probability) {
+/// Room entries render at l3 priority, behind every rule's job.
+void submit_render(planner_pointer self, const cache_key& key, tier_id t, double probability,
+                   bool room = false) {
   auto& st = self->state;
   const auto epoch = st.epoch_of(key.track_id);
-  st.in_flight[key] = planner_state::in_flight_job{t, epoch};
-  const auto priority = t == tier_id::l1   ? job_priority::l1
-                        : t == tier_id::l2 ? job_priority::l2
-                                           : job_priority::l3;
+  st.in_flight[key] = planner_state::in_flight_job{t, epoch, room};
+  const auto priority = room || t == tier_id::l3 ? job_priority::l3
+                        : t == tier_id::l2       ? job_priority::l2
+                                                 : job_priority::l1;
   self->request(st.settings.pool, caf::infinite, submit_atom::value,
                 render_spec(self, key, priority, probability))
     .then(
@@ -313,11 +318,17 @@ void apply_plan(planner_pointer self, const std::vector<entry_record>* lists[3])
   };
   auto plannable = [&](const cache_key& k) {
     auto it = st.tracks.find(k.track_id);
-    return it != st.tracks.end() && it->second.ready && !st.failed_tracks.count(k.track_id);
+    return it != st.tracks.end() && it->second.ready && !st.failed_tracks.count(k.track_id) &&
+           !st.crowded_out.count(k);
   };
   int in_flight[3] = {0, 0, 0};
-  for (const auto& [k, job] : st.in_flight)
-    ++in_flight[static_cast<int>(job.target)];
+  int room_in_flight = 0;
+  for (const auto& [k, job] : st.in_flight) {
+    if (job.room)
+      ++room_in_flight;
+    else
+      ++in_flight[static_cast<int>(job.target)];
+  }
   // L3 work is submitted only when every L1 and L2 entry is held or on its way (the pool
   // runs those first anyway).
   bool hot_satisfied = true;
@@ -331,7 +342,7 @@ void apply_plan(planner_pointer self, const std::vector<entry_record>* lists[3])
       submit_render(self, e.key, tier_id::l1, e.probability);
   }
   for (const auto& e : wanted.l2) {
-    if (held.count(e.key) || st.in_flight.count(e.key) || !plannable(e.key))
+    if (e.room || held.count(e.key) || st.in_flight.count(e.key) || !plannable(e.key))
       continue;
     if (in_flight[1] >= st.settings.l2_jobs_in_flight) {
       hot_satisfied = false;
@@ -344,10 +355,22 @@ void apply_plan(planner_pointer self, const std::vector<entry_record>* lists[3])
     for (const auto& e : wanted.l3) {
       if (in_flight[2] >= st.settings.l3_jobs_in_flight)
         break;
-      if (held.count(e.key) || st.in_flight.count(e.key) || !plannable(e.key))
+      if (e.room || held.count(e.key) || st.in_flight.count(e.key) || !plannable(e.key))
         continue;
       submit_render(self, e.key, tier_id::l3, e.probability);
       ++in_flight[2];
+    }
+    // Then the room: likeliest first, L2's before L3's.
+    for (const auto* list : {&wanted.l2, &wanted.l3}) {
+      for (const auto& e : *list) {
+        if (room_in_flight >= st.settings.room_jobs_in_flight)
+          break;
+        if (!e.room || held.count(e.key) || st.in_flight.count(e.key) || !plannable(e.key))
+          continue;
+        submit_render(self, e.key, list == &wanted.l2 ? tier_id::l2 : tier_id::l3,
+                      e.probability, true);
+        ++room_in_flight;
+      }
     }
   }
   // Stale work goes before it starts.
@@ -468,6 +491,9 @@ void refresh_session(planner_pointer self, const std::string& session_id,
                 auto& slot = st.sessions[session_id];
                 slot.next_track_id = next_track_id;
                 auto& v = slot.view;
+                const bool moved = v.track_id != bp.track_id || v.chunk_idx != bp.chunk_idx ||
+                                   v.preset != bp.current_preset ||
+                                   v.intensity_tenths != intensity_to_tenths(bp.intensity);
                 v.session_id = session_id;
                 v.track_id = bp.track_id;
                 v.chunks = chunks;
@@ -478,6 +504,8 @@ void refresh_session(planner_pointer self, const std::string& session_id,
                 v.predictions = pr.predictions;
                 v.scenarios = std::move(bp.scenarios);
                 slot.last_seen = st.now();
+                if (moved)
+                  st.crowded_out.clear(); // a session moved: plan everything afresh
                 request_plan(self);
                 prepare_next_track(self, next_track_id);
               },
@@ -694,6 +722,7 @@ planner_settings planner_settings::from(const config::engine_config& cfg) {
   s.presets = cfg.presets.all();
   s.l2_jobs_in_flight = std::max(1, cfg.planner.l2_jobs_per_round);
   s.l3_jobs_in_flight = std::max(1, cfg.planner.l3_jobs_per_round);
+  s.room_jobs_in_flight = std::max(0, cfg.planner.room_jobs_per_round);
   s.session_idle_timeout_s = cfg.predictor.session_idle_timeout_s;
   return s;
 }
@@ -776,6 +805,8 @@ planner_actor_impl(planner_actor::stateful_pointer<planner_state> self,
           }
           const bool moved = note_fetch(self, ctx->request);
           lookup(self, ctx, 0, false);
+          if (moved)
+            self->state.crowded_out.clear(); // a session moved: plan everything afresh
           if (moved || retried)
             request_plan(self);
         });

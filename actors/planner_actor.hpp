@@ -61,6 +61,7 @@ struct planner_settings {
   std::vector<config::preset> presets;  ///< for the loudness gain per preset
   int l2_jobs_in_flight = 5;            ///< L2 renders outstanding at most
   int l3_jobs_in_flight = 2;            ///< L3 renders outstanding at most (only once L1 and L2 are held)
+  int room_jobs_in_flight = 1;          ///< room renders outstanding at most (only once L1 and L2 are held)
   double session_idle_timeout_s = 1800; ///< a session with no update for this long is dropped
   std::chrono::milliseconds ask_timeout{std::chrono::seconds(30)}; ///< for asking other actors
   predictor_actor predictor;
@@ -99,6 +100,7 @@ struct planner_state {
   struct in_flight_job {
     tier_id target = tier_id::l1;
     std::uint64_t epoch = 0; ///< the track's epoch when submitted
+    bool room = false;       ///< a room entry (counted apart from the tier's own jobs)
   };
 
   /// A moving window of service times.
@@ -117,6 +119,11 @@ struct planner_state {
   std::set<std::string> logged_files;           ///< files whose failure was logged
   std::map<std::int64_t, std::string> paths;    ///< file of each track loaded so far
   std::map<cache_key, in_flight_job> in_flight;
+  /// Wanted keys that a put of another wanted key evicted: the tier holds fewer entries
+  /// than the plan counted on (an L3 blob larger than estimated, a client fetch's chunk).
+  /// They are not planned again until a session moves, so that two wanted entries never
+  /// push each other out in turn, rendering forever.
+  std::set<cache_key> crowded_out;
   wanted_set wanted;                            ///< the last plan
   bool planning = false;                        ///< a round is running
   bool replan = false;                          ///< another round is due after it

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "codec/mpg123_source.hpp"
 #include "codec/span_resampler.hpp"
 #include "codec/stereo_downmix.hpp"
 
@@ -53,23 +54,36 @@ std::string format_name(int format) {
   return "unknown";
 }
 
+/// True when the file at `fd` starts, after any ID3v2 tags, with an MPEG audio frame
+/// header (sync, a valid version, layer, bitrate and rate). No other format libsndfile
+/// reads starts with the sync byte 0xFF; an ID3v2 tag ahead of another format (FLAC,
+/// say) is skipped and the format behind it decides.
+bool starts_with_mpeg_frame(int fd) {
+  off_t at = 0;
+  unsigned char b[10];
+  for (int tags = 0; tags < 8; ++tags) {
+    if (::pread(fd, b, sizeof b, at) != static_cast<ssize_t>(sizeof b))
+      return false;
+    if (b[0] != 'I' || b[1] != 'D' || b[2] != '3')
+      break;
+    if ((b[6] | b[7] | b[8] | b[9]) & 0x80)
+      return false; // not a syncsafe size: not an ID3v2 tag
+    const off_t size = (off_t{b[6]} << 21) | (off_t{b[7]} << 14) | (off_t{b[8]} << 7) | b[9];
+    at += 10 + size + ((b[5] & 0x10) ? 10 : 0); // header, body, footer
+  }
+  return b[0] == 0xFF && (b[1] & 0xE0) == 0xE0 // frame sync
+         && (b[1] & 0x18) != 0x08              // MPEG version not reserved
+         && (b[1] & 0x06) != 0                 // layer not reserved
+         && (b[2] & 0xF0) != 0xF0              // bitrate index not "bad"
+         && (b[2] & 0x0C) != 0x0C;             // sample rate index not reserved
+}
+
 /// An audio file read through libsndfile, folded to stereo, resampled unless at 48 kHz.
 class sndfile_source final : public audio_source {
 public:
-  explicit sndfile_source(std::string path) : path_(std::move(path)) {
-    const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-      throw codec_error(codec_errc::io_error, path_ + ": cannot be opened (" + errno_text() + ")");
-    struct stat st{};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-      ::close(fd);
-      throw codec_error(codec_errc::io_error, path_ + ": not a regular file");
-    }
-    SF_INFO sfi{};
-    file_ = sf_open_fd(fd, SFM_READ, &sfi, SF_TRUE); // closes fd, also on failure
-    if (!file_)
-      throw codec_error(codec_errc::unsupported, path_ + ": not an audio file libsndfile reads (" +
-                                                   sf_strerror(nullptr) + ")");
+  /// Takes over `file` (opened from `path`, described by `sfi`); closes it on failure.
+  sndfile_source(std::string path, SNDFILE* file, const SF_INFO& sfi)
+    : path_(std::move(path)), file_(file) {
     try {
       init(sfi);
     } catch (...) {
@@ -86,22 +100,25 @@ public:
   const audio_info& info() const noexcept override { return info_; }
   const std::string& path() const noexcept override { return path_; }
 
-  std::vector<float> read(std::int64_t first, std::int64_t count) override {
+  using audio_source::read;
+  void read(std::int64_t first, std::int64_t count, float* dst) override {
     if (count < 0)
       throw codec_error(codec_errc::invalid_argument,
                         path_ + ": negative frame count " + std::to_string(count));
-    std::vector<float> out(static_cast<std::size_t>(count) * 2, 0.f);
     const std::int64_t begin = std::max<std::int64_t>(first, 0);
     const std::int64_t end = std::min(first + count, info_.frames);
-    if (begin >= end)
-      return out;
-    float* dst = out.data() + 2 * (begin - first);
+    if (begin >= end) {
+      std::fill(dst, dst + 2 * count, 0.f);
+      return;
+    }
+    std::fill(dst, dst + 2 * (begin - first), 0.f);
+    std::fill(dst + 2 * (end - first), dst + 2 * count, 0.f);
+    float* at = dst + 2 * (begin - first);
     if (!resampler_)
-      read_source(begin, end - begin, dst);
+      read_source(begin, end - begin, at);
     else
-      resampler_->render(begin, end - begin, dst,
+      resampler_->render(begin, end - begin, at,
                          [this](std::int64_t a, std::int64_t n, float* p) { read_source(a, n, p); });
-    return out;
   }
 
 private:
@@ -131,7 +148,7 @@ private:
     downmix_.emplace(sfi.channels, map,
                      major == SF_FORMAT_OGG ? stereo_downmix::surround_order::vorbis
                                             : stereo_downmix::surround_order::wav);
-    if (major == SF_FORMAT_OGG || major == SF_FORMAT_MPEG) {
+    if (major == SF_FORMAT_OGG) { // MPEG never gets here: mpg123_source reads it
       seek_backoff_ = static_cast<std::int64_t>(lossy_seek_backoff_s * sfi.samplerate);
       forward_decode_limit_ = static_cast<std::int64_t>(lossy_forward_decode_s * sfi.samplerate);
     }
@@ -238,7 +255,32 @@ file_signature signature_of(const std::string& path) {
 }
 
 std::unique_ptr<audio_source> audio_source::open(const std::string& path) {
-  return std::make_unique<sndfile_source>(path);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    throw codec_error(codec_errc::io_error, path + ": cannot be opened (" + errno_text() + ")");
+  struct stat st{};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw codec_error(codec_errc::io_error, path + ": not a regular file");
+  }
+  // MPEG audio goes to libmpg123 directly: libsndfile's own MPEG probe would already
+  // print libmpg123's warnings (a truncated file's Xing header) to stderr.
+  if (starts_with_mpeg_frame(fd)) {
+    ::close(fd);
+    return std::make_unique<mpg123_source>(path);
+  }
+  SF_INFO sfi{};
+  SNDFILE* file = sf_open_fd(fd, SFM_READ, &sfi, SF_TRUE); // closes fd, also on failure
+  if (!file)
+    throw codec_error(codec_errc::unsupported, path + ": not an audio file libsndfile reads (" +
+                                                 sf_strerror(nullptr) + ")");
+  if ((sfi.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_MPEG) {
+    // MPEG that the probe above missed (data ahead of the first frame): libmpg123 too.
+    const std::string format = format_name(sfi.format);
+    sf_close(file);
+    return std::make_unique<mpg123_source>(path, format);
+  }
+  return std::make_unique<sndfile_source>(path, file, sfi);
 }
 
 } // namespace auralis::codec

@@ -123,8 +123,10 @@ engine_config config_loader::parse_engine(const std::string& text, const std::st
       read_range(*pl, "toggle_chunks", c.toggle_chunks);
       pl->number("toggle_probability", c.toggle_probability, 0, 1);
       read_range(*pl, "l3_chunks", c.l3_chunks);
+      read_range(*pl, "room_chunks", c.room_chunks);
       pl->integer("l2_jobs_per_round", c.l2_jobs_per_round, 1, 1000);
       pl->integer("l3_jobs_per_round", c.l3_jobs_per_round, 0, 1000);
+      pl->integer("room_jobs_per_round", c.room_jobs_per_round, 0, 1000);
       pl->number("timeout_immediate_s", c.timeout_immediate_s, 0.1, 3600);
       pl->number("timeout_l1_s", c.timeout_l1_s, 0.1, 3600);
       pl->number("timeout_l2_s", c.timeout_l2_s, 0.1, 3600);

@@ -70,8 +70,10 @@ struct planner_config {
   chunk_range toggle_chunks{1, 1};
   double toggle_probability = 0.05;
   chunk_range l3_chunks{2, 9};
+  chunk_range room_chunks{0, 1};
   int l2_jobs_per_round = 5;
   int l3_jobs_per_round = 2;
+  int room_jobs_per_round = 1;
   double timeout_immediate_s = 20;
   double timeout_l1_s = 30;
   double timeout_l2_s = 60;

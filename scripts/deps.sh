@@ -8,7 +8,7 @@ auralis_packages=(
   libcaf-dev libcaf-doc librestinio-dev libsimdjson-dev
   libopus-dev libopusenc-dev libopusfile-dev
   libboost-dev libboost-test-dev libboost-system-dev
-  libsndfile1-dev libsoxr-dev libebur128-dev
+  libsndfile1-dev libmpg123-dev libsoxr-dev libebur128-dev libsqlite3-dev
   libspdlog-dev libcli11-dev libfmt-dev libhttp-parser-dev
   espeak-ng lame sox curl
 )

@@ -38,8 +38,10 @@ pkg_check_modules(OPUS REQUIRED IMPORTED_TARGET opus)
 pkg_check_modules(OPUSENC REQUIRED IMPORTED_TARGET libopusenc)
 pkg_check_modules(OPUSFILE REQUIRED IMPORTED_TARGET opusfile)
 pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile)
+pkg_check_modules(MPG123 REQUIRED IMPORTED_TARGET libmpg123)
 pkg_check_modules(SOXR REQUIRED IMPORTED_TARGET soxr)
 pkg_check_modules(EBUR128 REQUIRED IMPORTED_TARGET libebur128)
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 
 # auralis_folder_library(<target> <public deps...>): the one library of a source folder,
 # made of every .cpp in it.

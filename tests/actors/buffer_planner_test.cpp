@@ -36,10 +36,21 @@ cache_key key(std::int64_t track, const std::string& preset, std::int64_t chunk)
   return {track, preset, 10, chunk};
 }
 
+/// The keys the rules want (room entries left out).
 std::set<cache_key> keys_of(const std::vector<wanted_entry>& list) {
   std::set<cache_key> out;
   for (const auto& e : list)
-    out.insert(e.key);
+    if (!e.room)
+      out.insert(e.key);
+  return out;
+}
+
+/// The room entries' keys.
+std::set<cache_key> room_keys_of(const std::vector<wanted_entry>& list) {
+  std::set<cache_key> out;
+  for (const auto& e : list)
+    if (e.room)
+      out.insert(e.key);
   return out;
 }
 
@@ -68,7 +79,8 @@ BOOST_AUTO_TEST_CASE(l1_holds_current_and_predicted_presets_above_the_floor) {
   s.predictions = {{"punchy", 0.15}, {"warm", 0.1}};
   const auto low = planner.plan({s});
   BOOST_TEST(keys_of(low.l1).size() == 2u);
-  BOOST_TEST(!low.find(key(1, "punchy", 4)));
+  BOOST_TEST((low.find(key(1, "punchy", 4))->first == tier_id::l2)); // room only
+  BOOST_TEST(room_keys_of(low.l2).count(key(1, "punchy", 4)) == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(l2_takes_the_branch_scenarios_clipped_to_the_track) {
@@ -221,4 +233,78 @@ BOOST_AUTO_TEST_CASE(the_last_chunk_plans_the_first_chunk_of_the_next_track) {
   s.next_track_id = 0;
   const std::set<cache_key> inside{key(1, "adaptive", 9), key(1, "punchy", 9)};
   BOOST_TEST((keys_of(planner.plan({s}).l1) == inside));
+}
+
+BOOST_AUTO_TEST_CASE(room_holds_the_playhead_and_the_next_chunk_in_every_other_preset) {
+  buffer_planner planner(roomy());
+  auto s = session("a", 1, 4);
+  s.predictions = {{"punchy", 0.5}, {"warm", 0.1}};
+  const auto w = planner.plan({s});
+  // adaptive and punchy 4, 5 are L1's; the rest of the presets take the room in L2.
+  const std::set<cache_key> expected{key(1, "gentle", 4), key(1, "gentle", 5),
+                                     key(1, "warm", 4),   key(1, "warm", 5),
+                                     key(1, "bright", 4), key(1, "bright", 5)};
+  BOOST_TEST((room_keys_of(w.l2) == expected));
+  BOOST_TEST(room_keys_of(w.l1).empty());
+  BOOST_TEST(room_keys_of(w.l3).empty());
+  const auto& st = planner.settings();
+  for (const auto& k : expected) {
+    const double p = w.find(k)->second;
+    BOOST_TEST(p > st.stale_probability);
+    BOOST_TEST(p <= st.stale_probability + st.room_band);
+  }
+  // The predicted preset first, and the playing chunk before the next one.
+  BOOST_TEST(w.find(key(1, "warm", 5))->second > w.find(key(1, "bright", 4))->second);
+  BOOST_TEST(w.find(key(1, "bright", 4))->second > w.find(key(1, "bright", 5))->second);
+  BOOST_TEST(w.find(key(1, "gentle", 4))->second == w.find(key(1, "bright", 4))->second);
+  // Below every entry the rules want.
+  for (const auto* list : {&w.l1, &w.l2, &w.l3})
+    for (const auto& e : *list)
+      if (!e.room)
+        BOOST_TEST(e.probability > st.stale_probability + st.room_band);
+  BOOST_TEST(w.size() == w.index.size());
+}
+
+BOOST_AUTO_TEST_CASE(room_takes_only_what_the_rules_leave_and_then_l3) {
+  buffer_planner_settings s = roomy();
+  s.l1_budget_bytes = 2 * s.pcm_chunk_bytes;
+  s.l2_budget_bytes = 3 * s.pcm_chunk_bytes;
+  s.l3_budget_bytes = 12 * s.l3_chunk_bytes;
+  buffer_planner_settings rules_only = s;
+  rules_only.room_chunks = {1, 0}; // no offsets: no room entries
+  auto ses = session("a", 1, 4);
+  ses.predictions = {{"punchy", 0.5}};
+  ses.scenarios = {{"continue_current", branch_kind::continue_current, "adaptive", 6, 7, 0.6}};
+  const auto w = buffer_planner(s).plan({ses});
+  const auto r = buffer_planner(rules_only).plan({ses});
+  // The rules' entries are the same with and without room.
+  BOOST_TEST((keys_of(w.l1) == keys_of(r.l1)));
+  BOOST_TEST((keys_of(w.l2) == keys_of(r.l2)));
+  BOOST_TEST((keys_of(w.l3) == keys_of(r.l3)));
+  BOOST_TEST(room_keys_of(r.l2).empty());
+  BOOST_TEST(room_keys_of(r.l3).empty());
+  // L1 holds adaptive 4, 5; L2 takes adaptive 6, 7 and punchy 4 (L1's overflow); L3 has
+  // punchy 5 (L2's overflow) and adaptive 8..13: 7 of 12, so 5 room entries, the likeliest.
+  BOOST_TEST(w.l2.size() == 3u);
+  BOOST_TEST(room_keys_of(w.l2).empty());
+  BOOST_TEST(w.l3.size() == 12u);
+  const auto room = room_keys_of(w.l3);
+  BOOST_TEST(room.size() == 5u);
+  for (const auto& p : {"gentle", "warm", "bright"})
+    BOOST_TEST(room.count(key(1, p, 4)) == 1u); // the playhead before the next chunk
+  BOOST_TEST(w.l3.back().room);
+  BOOST_TEST(w.size() == w.index.size());
+}
+
+BOOST_AUTO_TEST_CASE(room_goes_to_the_likeliest_entries_across_sessions) {
+  buffer_planner_settings s = roomy();
+  s.l2_budget_bytes = 2 * s.pcm_chunk_bytes;
+  s.l3_budget_bytes = 1; // no L3 entry fits
+  auto a = session("a", 1, 4);
+  a.predictions = {{"warm", 0.05}};
+  auto b = session("b", 2, 0, "punchy");
+  b.predictions = {{"bright", 0.12}}; // below l1_min_probability: not in L1
+  const auto w = buffer_planner(s).plan({a, b});
+  const std::set<cache_key> expected{key(2, "bright", 0), key(2, "bright", 1)};
+  BOOST_TEST((room_keys_of(w.l2) == expected));
 }

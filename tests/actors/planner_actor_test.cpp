@@ -202,6 +202,7 @@ BOOST_FIXTURE_TEST_CASE(planner_pre_renders_do_not_move_hit_or_miss_counters, en
 }
 
 BOOST_FIXTURE_TEST_CASE(only_a_fetch_that_moves_its_session_plans_again, engine_fixture) {
+  cfg.planner.room_jobs_per_round = 0; // L2 holds only what the rules plan
   start({20});
   caf::scoped_actor self{*sys};
   const auto id = tracks(self).at(0).id;
@@ -252,7 +253,8 @@ BOOST_FIXTURE_TEST_CASE(the_next_track_is_ready_before_the_current_one_ends, eng
 }
 
 BOOST_FIXTURE_TEST_CASE(duplicate_fetches_of_a_missing_chunk_render_once, engine_fixture) {
-  start({2.5}); // one chunk
+  cfg.planner.room_jobs_per_round = 0; // only the fetched chunk is rendered
+  start({2.5});                        // one chunk
   caf::scoped_actor self{*sys};
   const auto id = tracks(self).at(0).id;
   std::vector<fetch_reply> replies;
@@ -275,6 +277,7 @@ BOOST_FIXTURE_TEST_CASE(duplicate_fetches_of_a_missing_chunk_render_once, engine
 }
 
 BOOST_FIXTURE_TEST_CASE(an_l3_entry_is_decoded_and_promoted_into_l1, engine_fixture) {
+  cfg.planner.room_jobs_per_round = 0; // gentle 1 is held only where the test puts it
   start({6});
   caf::scoped_actor self{*sys};
   const auto id = tracks(self).at(0).id;
@@ -323,6 +326,7 @@ BOOST_FIXTURE_TEST_CASE(invalidate_removes_the_track_from_every_tier, engine_fix
 }
 
 BOOST_FIXTURE_TEST_CASE(a_deleted_file_fails_its_fetch_and_the_engine_keeps_serving, engine_fixture) {
+  cfg.planner.room_jobs_per_round = 0; // bright 1 is not rendered before the fetch asks
   start({9, 9});
   caf::scoped_actor self{*sys};
   const auto ts = tracks(self);
@@ -356,6 +360,39 @@ BOOST_FIXTURE_TEST_CASE(a_deleted_file_fails_its_fetch_and_the_engine_keeps_serv
   BOOST_TEST((again.source == fetch_source::miss));
   settle(self);
   BOOST_TEST(test::ask<peek_reply>(self, core.l1, peek_atom::value, next).found);
+}
+
+BOOST_FIXTURE_TEST_CASE(the_room_holds_the_playhead_and_the_next_chunk_in_every_preset,
+                        engine_fixture) {
+  start({12});
+  caf::scoped_actor self{*sys};
+  const auto id = tracks(self).at(0).id;
+  test::ask<fetch_reply>(self, core.planner, fetch_atom::value, fetch_of("a", id, "warm", 1));
+  const std::vector<std::string> presets{"adaptive", "gentle", "warm", "bright", "punchy"};
+  auto held = [&](const cache_key& k) {
+    for (const auto* t : {&core.l1, &core.l2, &core.l3})
+      if (test::ask<peek_reply>(self, *t, peek_atom::value, k).found)
+        return true;
+    return false;
+  };
+  // Waits, with a deadline, until every preset's chunks 1 and 2 are held in some tier.
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  std::vector<cache_key> missing;
+  do {
+    missing.clear();
+    for (const auto& p : presets)
+      for (std::int64_t c : {1, 2})
+        if (!held(cache_key{id, p, 10, c}))
+          missing.push_back(cache_key{id, p, 10, c});
+    if (!missing.empty())
+      std::this_thread::sleep_for(5ms);
+  } while (!missing.empty() && std::chrono::steady_clock::now() < deadline);
+  BOOST_TEST(missing.empty(), missing.size() << " chunks of the playhead are not held");
+  // Within the budgets.
+  for (const auto* t : {&core.l1, &core.l2, &core.l3}) {
+    const auto r = report(self, *t);
+    BOOST_TEST(r.bytes <= r.budget);
+  }
 }
 
 BOOST_FIXTURE_TEST_CASE(budgets_hold_with_many_sessions, engine_fixture) {

@@ -1,14 +1,23 @@
 #pragma once
 
-// Helpers shared by the codec tests: typed errors, 16-bit test signals and how alike two
-// signals are. Include after <boost/test/unit_test.hpp>.
+// Helpers shared by the codec tests: typed errors, 16-bit test signals, how alike two
+// signals are, reference MPEG decodes, MP3 files made by the lame command and stderr
+// capture. Include after <boost/test/unit_test.hpp>.
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
+
+#include <fcntl.h>
+#include <mpg123.h>
+#include <unistd.h>
 
 #include "codec/codec_error.hpp"
 #include "test_support.hpp"
@@ -87,5 +96,107 @@ inline int best_lag(const std::vector<std::int16_t>& a, const std::vector<std::i
   }
   return best;
 }
+
+/// A whole MPEG file decoded straight through from its start by libmpg123 (float,
+/// gapless, quiet), independent of codec::mpg123_source.
+struct mpeg_decode {
+  long rate = 0;
+  int channels = 0;
+  std::vector<float> samples; ///< interleaved, `channels` per frame
+
+  /// Decoded frames.
+  std::int64_t frames() const { return channels ? static_cast<std::int64_t>(samples.size()) / channels : 0; }
+  /// The samples as stereo (mono copied to both sides).
+  std::vector<float> stereo() const {
+    if (channels == 2)
+      return samples;
+    std::vector<float> out(samples.size() * 2);
+    for (std::size_t i = 0; i < samples.size(); ++i)
+      out[2 * i] = out[2 * i + 1] = samples[i];
+    return out;
+  }
+};
+
+/// Decodes `path` with libmpg123 from start to end; fails the test when it cannot.
+inline mpeg_decode decode_mpeg_straight(const std::string& path) {
+  mpeg_decode d;
+  int err = 0;
+  mpg123_handle* h = mpg123_new(nullptr, &err);
+  BOOST_TEST_REQUIRE(h != nullptr);
+  mpg123_param(h, MPG123_ADD_FLAGS, MPG123_QUIET | MPG123_GAPLESS, 0);
+  mpg123_format_none(h);
+  const long* rates = nullptr;
+  std::size_t rate_count = 0;
+  mpg123_rates(&rates, &rate_count);
+  for (std::size_t i = 0; i < rate_count; ++i)
+    mpg123_format(h, rates[i], MPG123_MONO | MPG123_STEREO, MPG123_ENC_FLOAT_32);
+  bool ok = mpg123_open(h, path.c_str()) == MPG123_OK;
+  int encoding = 0;
+  ok = ok && mpg123_getformat(h, &d.rate, &d.channels, &encoding) == MPG123_OK &&
+       encoding == MPG123_ENC_FLOAT_32;
+  std::vector<float> block(8192);
+  while (ok) {
+    std::size_t done = 0;
+    const int r = mpg123_read(h, block.data(), block.size() * sizeof(float), &done);
+    d.samples.insert(d.samples.end(), block.begin(), block.begin() + done / sizeof(float));
+    if (r == MPG123_DONE)
+      break;
+    ok = r == MPG123_OK || r == MPG123_NEW_FORMAT;
+  }
+  mpg123_close(h);
+  mpg123_delete(h);
+  BOOST_TEST_REQUIRE(ok, "libmpg123 cannot decode " << path);
+  return d;
+}
+
+/// True when the `lame` command runs here.
+inline bool have_lame() {
+  static const bool have = std::system("lame --version > /dev/null 2>&1") == 0;
+  return have;
+}
+
+/// Encodes WAV `in` to MP3 `out` with the lame command and `options`; fails the test
+/// when lame fails.
+inline void run_lame(const std::string& options, const std::string& in, const std::string& out) {
+  const std::string cmd = "lame --quiet " + options + " '" + in + "' '" + out + "'";
+  BOOST_TEST_REQUIRE(std::system(cmd.c_str()) == 0, cmd);
+}
+
+/// Redirects file descriptor 2 (stderr) into `file` while it lives; text() ends the
+/// capture and returns what was written.
+class stderr_capture {
+public:
+  explicit stderr_capture(const std::string& file) : file_(file) {
+    std::fflush(stderr);
+    saved_ = ::dup(2);
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    BOOST_TEST_REQUIRE((saved_ >= 0 && fd >= 0));
+    ::dup2(fd, 2);
+    ::close(fd);
+  }
+  ~stderr_capture() { restore(); }
+  stderr_capture(const stderr_capture&) = delete;
+  stderr_capture& operator=(const stderr_capture&) = delete;
+
+  /// Stops capturing and returns everything written to fd 2 meanwhile.
+  std::string text() {
+    restore();
+    std::ifstream in(file_, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+
+private:
+  void restore() {
+    if (saved_ < 0)
+      return;
+    std::fflush(stderr);
+    ::dup2(saved_, 2);
+    ::close(saved_);
+    saved_ = -1;
+  }
+
+  std::string file_;
+  int saved_ = -1;
+};
 
 } // namespace auralis::test
