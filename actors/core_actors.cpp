@@ -45,8 +45,12 @@ core_actors spawn_core_actors(
   ps.admission_ms = std::chrono::milliseconds(cfg.server.request_timeout_ms);
   a.pool = sys.spawn(worker_pool_actor_impl, ps);
   const auto ids_file = (fs::path(cfg.paths.data_dir) / "track-ids.json").string();
+  library_analysis_settings analyses;
+  analyses.database = (fs::path(cfg.paths.data_dir) / "analyses.sqlite").string();
+  analyses.dependencies = analysis_dependencies(cfg.presets, cfg.chunk_frames());
+  analyses.background = true;
   a.library = sys.spawn<caf::detached>(library_actor_impl, library_root, ids_file,
-                                       cfg.chunk_frames(), a.pool);
+                                       cfg.chunk_frames(), a.pool, analyses);
 
   const auto mb = [](double m) { return static_cast<std::uint64_t>(m * 1e6); };
   tier_settings l3s;

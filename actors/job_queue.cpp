@@ -118,7 +118,7 @@ std::optional<std::uint64_t> job_queue::shed_least_urgent() {
 }
 
 std::vector<std::size_t> job_queue::counts_by_priority() const {
-  std::vector<std::size_t> counts(4, 0);
+  std::vector<std::size_t> counts(5, 0); // immediate .. background
   for (const auto& [order, identity] : by_order_)
     ++counts[std::get<0>(order)];
   return counts;

@@ -18,7 +18,8 @@ struct queued_job {
   job_spec spec;
 };
 
-/// The pool's waiting room without an actor: ordered by priority (immediate first), then
+/// The pool's waiting room without an actor: ordered by priority (immediate first,
+/// background last: a background job never pops before a job of any other priority), then
 /// probability (higher first), then arrival; a job identical (same kind and key) to a
 /// queued one joins it instead of queueing twice. Not thread-safe.
 class job_queue {
@@ -60,7 +61,8 @@ public:
 
   /// Queued jobs of priority immediate.
   std::size_t immediate() const noexcept { return by_order_.size() - speculative_; }
-  /// Queued jobs of priority l1, l2 or l3 (speculative: no listener waits for them).
+  /// Queued jobs of priority l1, l2, l3 or background (speculative: no listener waits
+  /// for them).
   std::size_t speculative() const noexcept { return speculative_; }
   /// Bytes of memory the queued jobs' inputs occupy (payload_bytes of each; an input
   /// shared with a tier counts here too).

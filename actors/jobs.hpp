@@ -41,7 +41,8 @@ enum class job_priority : std::uint8_t {
   immediate = 0, ///< a listener is waiting for it
   l1 = 1,        ///< wanted hot
   l2 = 2,        ///< a predicted branch (ordered by probability)
-  l3 = 3,        ///< long-term, lowest
+  l3 = 3,        ///< long-term
+  background = 4,///< scan-time work nobody waits for (track analyses), lowest
 };
 
 /// Name of `p` for logs.
@@ -51,6 +52,7 @@ inline const char* to_string(job_priority p) noexcept {
     case job_priority::l1: return "l1";
     case job_priority::l2: return "l2";
     case job_priority::l3: return "l3";
+    case job_priority::background: return "background";
   }
   return "?";
 }

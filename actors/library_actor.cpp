@@ -27,6 +27,124 @@ void cancel_queued(library_pointer self, std::int64_t id) {
       [](const caf::error&) {});
 }
 
+/// The store's key of track `t`'s analysis.
+analysis_store_key store_key(library_pointer self, const track_info& t) {
+  return analysis_store_key{t.abs_path, t.size, t.mtime_ns,
+                            self->state.analysis_settings.dependencies};
+}
+
+/// The analysis of `t` held in memory for its current signature, else the one stored for
+/// it (then held from now on), else null.
+const track_analysis* known_analysis(library_pointer self, const track_info& t) {
+  auto& st = self->state;
+  auto held = st.analyses.find(t.id);
+  if (held != st.analyses.end() && held->second.size == t.size &&
+      held->second.mtime_ns == t.mtime_ns)
+    return &held->second.analysis;
+  if (!st.store)
+    return nullptr;
+  auto stored = st.store->get(store_key(self, t));
+  if (!stored)
+    return nullptr;
+  auto& h = st.analyses[t.id];
+  h = library_state::held_analysis{t.size, t.mtime_ns, std::move(*stored)};
+  return &h.analysis;
+}
+
+/// Holds and stores `analysis` of track `id` measured on (size, mtime_ns), while the track
+/// is still listed with that signature.
+void keep_analysis(library_pointer self, std::int64_t id, std::uint64_t size,
+                   std::int64_t mtime_ns, const track_analysis& analysis) {
+  auto& st = self->state;
+  auto t = st.catalog->find(id);
+  if (!t || t->size != size || t->mtime_ns != mtime_ns)
+    return;
+  auto held = st.analyses.find(id);
+  if (held != st.analyses.end() && held->second.size == size && held->second.mtime_ns == mtime_ns)
+    return; // held (and stored) already: a background and a listener's answer of one job
+  st.analyses[id] = library_state::held_analysis{size, mtime_ns, analysis};
+  st.failures.erase(id);
+  if (st.store)
+    st.store->put(store_key(self, *t), analysis);
+}
+
+void pump_background(library_pointer self);
+
+/// Puts track `id` in the background backlog (once), when background analysis is on.
+void queue_background(library_pointer self, std::int64_t id) {
+  auto& st = self->state;
+  if (!st.analysis_settings.background || !st.pool || !st.backlogged.insert(id).second)
+    return;
+  st.backlog.push_back(id);
+}
+
+/// Queues every listed track with neither a held nor a stored analysis for the background
+/// and starts the first.
+void queue_unanalysed(library_pointer self) {
+  auto& st = self->state;
+  if (!st.analysis_settings.background && !st.store)
+    return;
+  std::size_t known = 0, queued = 0;
+  for (const auto& t : st.catalog->list()) {
+    if (known_analysis(self, t)) {
+      ++known;
+    } else if (st.analysis_settings.background && st.backlogged.count(t.id) == 0) {
+      queue_background(self, t.id);
+      ++queued;
+    }
+  }
+  spdlog::info("library: {} tracks analysed already, {} more to analyse in the background",
+               known, queued);
+  pump_background(self);
+}
+
+/// Submits the background analysis of `t`; pumps the next when it ends.
+void submit_background(library_pointer self, const track_info& t);
+
+/// Retries the backlog after the retry delay (once, however many failed).
+void schedule_retry(library_pointer self) {
+  auto& st = self->state;
+  if (st.retry_scheduled)
+    return;
+  st.retry_scheduled = true;
+  self->delayed_send(self, st.analysis_settings.retry_delay, caf::tick_atom::value);
+}
+
+void pump_background(library_pointer self) {
+  auto& st = self->state;
+  while (!st.in_flight && !st.retry_scheduled && !st.backlog.empty()) {
+    const auto id = st.backlog.front();
+    st.backlog.pop_front();
+    st.backlogged.erase(id);
+    auto t = st.catalog->find(id);
+    if (!t || known_analysis(self, *t))
+      continue;
+    if (auto f = st.failures.find(id); f != st.failures.end()) {
+      if (f->second.size != t->size || f->second.mtime_ns != t->mtime_ns)
+        st.failures.erase(f); // the file changed: a fresh start
+      else if (f->second.given_up)
+        continue;
+    }
+    submit_background(self, *t);
+    return;
+  }
+  if (!st.in_flight && !st.retry_scheduled && st.backlog.empty() && st.background_done > 0) {
+    spdlog::info("library: background analysis done: {} tracks analysed", st.background_done);
+    st.background_done = 0;
+  }
+}
+
+/// Counts a failure of `t`'s background analysis; true when it may be tried again.
+bool count_failure(library_pointer self, const track_info& t, bool give_up) {
+  auto& st = self->state;
+  auto& f = st.failures[t.id];
+  if (f.size != t.size || f.mtime_ns != t.mtime_ns)
+    f = library_state::failed_analysis{t.size, t.mtime_ns, 0, false};
+  ++f.attempts;
+  f.given_up = give_up || f.attempts >= st.analysis_settings.max_attempts;
+  return !f.given_up;
+}
+
 /// Track `id` as its file is now (re-stat'ed), or the error to answer.
 caf::expected<track_info> current(library_pointer self, std::int64_t id) {
   auto r = self->state.catalog->refresh(id);
@@ -36,6 +154,8 @@ caf::expected<track_info> current(library_pointer self, std::int64_t id) {
     case refresh_status::changed:
       spdlog::info("library: track {} changed on disk ({}); re-read", id, r.track->abs_path);
       self->state.analyses.erase(id);
+      queue_background(self, id);
+      pump_background(self);
       return std::move(*r.track);
     case refresh_status::vanished:
       spdlog::info("library: track {} left the listing: {}", id, r.detail);
@@ -51,6 +171,64 @@ caf::expected<track_info> current(library_pointer self, std::int64_t id) {
       break;
   }
   return unknown_track(id);
+}
+
+void submit_background(library_pointer self, const track_info& t) {
+  auto& st = self->state;
+  job_spec job;
+  job.kind = job_kind::analyse;
+  job.key = analysis_key(t.id);
+  job.priority = job_priority::background;
+  job.source = source_ref{t.abs_path, t.size, t.mtime_ns, t.frames};
+  const std::int64_t id = t.id;
+  const std::uint64_t size = t.size;
+  const std::int64_t mtime_ns = t.mtime_ns;
+  st.in_flight = true;
+  self->request(st.pool, caf::infinite, submit_atom::value, std::move(job))
+    .then(
+      [self, id, size, mtime_ns](job_output& out) {
+        auto& st = self->state;
+        st.in_flight = false;
+        keep_analysis(self, id, size, mtime_ns, out.analysis);
+        ++st.background_done;
+        pump_background(self);
+      },
+      [self, id, size, mtime_ns](caf::error& err) {
+        auto& st = self->state;
+        st.in_flight = false;
+        const auto code = engine_code_of(err);
+        const auto is = [code](engine_errc e) { return code == static_cast<std::uint8_t>(e); };
+        auto t = st.catalog->find(id);
+        if (!t || t->size != size || t->mtime_ns != mtime_ns) {
+          // Deleted, or changed since: the listing decides what comes next.
+          if (t)
+            queue_background(self, id);
+        } else if (is(engine_errc::source_changed)) {
+          if (current(self, id)) // re-stat: queues the changed file again
+            queue_background(self, id);
+        } else if (is(engine_errc::overloaded) || is(engine_errc::timed_out) ||
+                   is(engine_errc::cancelled)) {
+          // Passing: the pool had more urgent work. Tried again later, never given up.
+          queue_background(self, id);
+          schedule_retry(self);
+        } else if (is(engine_errc::worker_failed) || code == 0) {
+          if (count_failure(self, *t, false)) {
+            queue_background(self, id);
+            schedule_retry(self);
+          } else {
+            spdlog::warn("library: background analysis of track {} ({}) given up after {} "
+                         "attempts: {}",
+                         id, t->abs_path, st.analysis_settings.max_attempts,
+                         self->system().render(err));
+          }
+        } else {
+          count_failure(self, *t, true);
+          spdlog::warn("library: background analysis of track {} ({}) failed; not tried "
+                       "again until the file changes: {}",
+                       id, t->abs_path, engine_detail_of(err));
+        }
+        pump_background(self);
+      });
 }
 
 /// Submits track `t`'s analyse job and answers `promise` with its result. A job that
@@ -71,8 +249,7 @@ void request_analysis(library_pointer self, const track_info& t,
     .then(
       [self, promise, id, size, mtime_ns](job_output& out) mutable {
         // Kept only while the track is still listed with the signature it was measured on.
-        if (auto t = self->state.catalog->find(id); t && t->size == size && t->mtime_ns == mtime_ns)
-          self->state.analyses[id] = library_state::held_analysis{size, mtime_ns, out.analysis};
+        keep_analysis(self, id, size, mtime_ns, out.analysis);
         promise.deliver(std::move(out.analysis));
       },
       [self, promise, id, retries](caf::error& err) mutable {
@@ -94,15 +271,26 @@ void request_analysis(library_pointer self, const track_info& t,
 
 library_actor::behavior_type
 library_actor_impl(library_actor::stateful_pointer<library_state> self, std::string root,
-                   std::string ids_file, std::int64_t chunk_frames, worker_pool_actor pool) {
+                   std::string ids_file, std::int64_t chunk_frames, worker_pool_actor pool,
+                   library_analysis_settings analyses) {
   self->state.catalog =
     std::make_unique<track_catalog>(std::move(root), std::move(ids_file), chunk_frames);
   self->state.pool = std::move(pool);
+  self->state.analysis_settings = std::move(analyses);
+  if (!self->state.analysis_settings.database.empty()) {
+    try {
+      self->state.store =
+        std::make_unique<analysis_store>(self->state.analysis_settings.database);
+    } catch (const std::exception& e) {
+      spdlog::error("library: {}; analyses are held in memory only", e.what());
+    }
+  }
   auto rescan = [self]() -> std::int64_t {
     const auto report = self->state.catalog->scan();
     spdlog::info("library: {} tracks in {} ({} new, {} gone, {} skipped)", report.tracks,
                  self->state.catalog->root(), report.added, report.removed,
                  report.skipped.size());
+    queue_unanalysed(self);
     return static_cast<std::int64_t>(report.tracks);
   };
   try {
@@ -129,10 +317,8 @@ library_actor_impl(library_actor::stateful_pointer<library_state> self, std::str
       auto t = current(self, id);
       if (!t)
         return std::move(t.error());
-      auto held = self->state.analyses.find(id);
-      if (held != self->state.analyses.end() && held->second.size == t->size &&
-          held->second.mtime_ns == t->mtime_ns)
-        return held->second.analysis;
+      if (const auto* known = known_analysis(self, *t))
+        return *known;
       if (!self->state.pool)
         return make_engine_error(engine_errc::worker_failed, "the library has no worker pool");
       auto promise = self->make_response_promise<track_analysis>();
@@ -149,6 +335,10 @@ library_actor_impl(library_actor::stateful_pointer<library_state> self, std::str
       switch (r.status) {
         case add_status::added:
           spdlog::info("library: added track {} ({})", r.track->id, r.track->path);
+          if (!known_analysis(self, *r.track)) {
+            queue_background(self, r.track->id);
+            pump_background(self);
+          }
           return std::move(*r.track);
         case add_status::existing:
           return std::move(*r.track);
@@ -169,9 +359,14 @@ library_actor_impl(library_actor::stateful_pointer<library_state> self, std::str
       if (!removed)
         return unknown_track(id);
       self->state.analyses.erase(id);
+      self->state.failures.erase(id);
       cancel_queued(self, id);
       spdlog::info("library: removed track {} ({})", id, removed->path);
       return std::move(*removed);
+    },
+    [self](caf::tick_atom) {
+      self->state.retry_scheduled = false;
+      pump_background(self);
     },
   };
 }

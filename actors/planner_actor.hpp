@@ -61,7 +61,7 @@ struct planner_settings {
   std::vector<config::preset> presets;  ///< for the loudness gain per preset
   int l2_jobs_in_flight = 5;            ///< L2 renders outstanding at most
   int l3_jobs_in_flight = 2;            ///< L3 renders outstanding at most (only once L1 and L2 are held)
-  int room_jobs_in_flight = 1;          ///< room renders outstanding at most (only once L1 and L2 are held)
+  int room_jobs_in_flight = 2;          ///< room renders outstanding at most (only once L1 and L2 are held)
   double session_idle_timeout_s = 1800; ///< a session with no update for this long is dropped
   std::chrono::milliseconds ask_timeout{std::chrono::seconds(30)}; ///< for asking other actors
   predictor_actor predictor;

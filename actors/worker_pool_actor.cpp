@@ -95,16 +95,20 @@ void start_on(pool_pointer self, std::size_t slot, queued_job q) {
   auto& st = self->state;
   auto& job = st.jobs.at(q.id);
   job.running = true;
+  job.background = q.spec.priority == job_priority::background;
   st.running_by_identity[job.identity] = q.id;
   st.workers[slot].job = q.id;
   const auto id = q.id;
+  const bool background = job.background;
   self->request(st.workers[slot].handle, caf::infinite, run_atom::value, std::move(q.spec))
     .then(
-      [self, slot, id](job_output& out) {
+      [self, slot, id, background](job_output& out) {
         auto& st = self->state;
         ++st.counters.completed;
         st.counters.cpu_ms += out.cpu_ms;
-        st.admission.record(out.cpu_ms);
+        // A whole-file analysis is no measure of a listener's job.
+        if (!background)
+          st.admission.record(out.cpu_ms);
         st.workers[slot].job = 0;
         finish_job(self, id, [&](auto& promise) { promise.deliver(out); });
         dispatch(self);
@@ -276,6 +280,21 @@ bool split_decode(pool_pointer self, queued_job& q) {
   return true;
 }
 
+/// Whether idle worker `slot` may start a background job: with listener workers, or a
+/// single general worker, always; else only when another general worker stays idle.
+bool may_start_background(const pool_state& st, std::size_t slot) {
+  if (st.settings.listener_workers > 0)
+    return true;
+  std::size_t general = 0, idle = 0;
+  for (std::size_t i = 0; i < st.workers.size(); ++i) {
+    if (st.workers[i].listener_only)
+      continue;
+    ++general;
+    idle += st.workers[i].job == 0 && i != slot ? 1 : 0;
+  }
+  return general <= 1 || idle > 0;
+}
+
 /// Starts the most urgent work on idle worker `slot`: a part of a split job, or else the
 /// most urgent queued job nobody has given up on. False when there is nothing to start.
 bool start_next(pool_pointer self, std::size_t slot) {
@@ -290,6 +309,8 @@ bool start_next(pool_pointer self, std::size_t slot) {
       return true;
     }
     if (listener_only && top != job_priority::immediate)
+      return false;
+    if (top == job_priority::background && !may_start_background(st, slot))
       return false;
     auto q = st.queue.pop();
     if (!q)
@@ -413,9 +434,15 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
         // New immediate work (or a queued speculative job raised to immediate): refused at
         // once when the pool could not finish it in time.
         if (!is_queued_immediate(st, identity)) {
+          // A worker running background work counts as idle: it never refuses a listener.
           std::size_t idle = 0;
-          for (const auto& w : st.workers)
-            idle += w.job == 0 ? 1 : 0;
+          for (const auto& w : st.workers) {
+            const auto running_job = w.job == 0 ? st.jobs.end() : st.jobs.find(w.job);
+            idle += w.job == 0 ||
+                        (running_job != st.jobs.end() && running_job->second.background)
+                      ? 1
+                      : 0;
+          }
           if (auto retry = st.admission.refuse(st.queue.immediate(), idle, st.workers.size())) {
             ++st.counters.refused;
             promise.deliver(make_overload_error(

@@ -28,7 +28,8 @@ using worker_actor = caf::typed_actor<caf::replies_to<run_atom, job_spec>::with<
 struct pool_report {
   std::uint64_t workers = 0;     ///< worker actors
   std::uint64_t busy = 0;        ///< running a job now
-  std::vector<std::uint64_t> queued; ///< waiting, by priority (immediate, l1, l2, l3)
+  std::vector<std::uint64_t> queued; ///< waiting, by priority (immediate, l1, l2, l3,
+                                     ///< background)
   std::uint64_t submitted = 0;   ///< submissions received
   std::uint64_t joined = 0;      ///< of which joined an identical queued or running job
   std::uint64_t completed = 0;   ///< jobs finished
@@ -76,7 +77,13 @@ typename Inspector::result_type inspect(Inspector& f, pool_report& x) {
 ///   parts' results are then dropped. While its parts run the job counts as running (it is
 ///   joined, never cancelled or pruned); when its last waiter times out, its parts not yet
 ///   started are dropped.
-///   Overload: speculative jobs (priority l1, l2, l3) wait in a bounded queue: at most
+///   Background jobs (job_priority::background) start only when no job of any other
+///   priority is queued, and only on a worker that leaves another general worker idle (a
+///   pool of one general worker, or one with listener workers, runs them on any idle
+///   worker): a listener's job that arrives meanwhile finds a free worker. Their CPU time
+///   is not counted in the admission's estimate, and a worker running one counts as idle
+///   for the admission, so they never make the pool refuse a listener's job.
+///   Overload: speculative jobs (priority l1, l2, l3, background) wait in a bounded queue: at most
 ///   settings.max_queued_speculative of them, whose inputs occupy at most
 ///   settings.max_queued_bytes; a submission over either cap sheds the least urgent
 ///   queued speculative job (possibly itself), whose waiters get engine_errc::overloaded.
@@ -113,9 +120,11 @@ struct pool_settings {
   codec::opus_options opus;  ///< for encode jobs
   config::preset_set presets; ///< for render and analyse jobs (empty: render fails unknown_preset)
   std::int64_t chunk_frames = 15 * 48000; ///< chunk length of render and analyse jobs, > 0
-  /// Timeout per priority (immediate, l1, l2, l3).
-  std::chrono::milliseconds timeouts[4] = {std::chrono::seconds(20), std::chrono::seconds(30),
-                                           std::chrono::seconds(60), std::chrono::seconds(90)};
+  /// Timeout per priority (immediate, l1, l2, l3, background). A background job may wait
+  /// long for a free worker: its submitter retries it after a timeout.
+  std::chrono::milliseconds timeouts[5] = {std::chrono::seconds(20), std::chrono::seconds(30),
+                                           std::chrono::seconds(60), std::chrono::seconds(90),
+                                           std::chrono::seconds(600)};
   /// Queued speculative jobs at most (workers.max_queued_jobs), >= 1.
   std::size_t max_queued_speculative = 64;
   /// Bytes the queued speculative jobs' inputs may occupy (workers.max_queued_mb).
@@ -156,6 +165,7 @@ struct pool_state {
     bool running = false;
     std::unique_ptr<split_job> split; ///< set while the job runs as parts
     std::uint64_t input_bytes = 0;    ///< memory its input occupies (payload_bytes)
+    bool background = false;          ///< started at job_priority::background
   };
   /// One worker and what it runs.
   struct worker_slot {

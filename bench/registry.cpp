@@ -12,9 +12,11 @@ int run_tiers(const bench_options&);
 
 const std::vector<benchmark>& all_benchmarks() {
   static const std::vector<benchmark> list{
-    {"decode", "decode + resample demo tracks chunk by chunk (44.1 kHz FLAC, 48 kHz WAV)",
+    {"decode", "decode + resample demo tracks chunk by chunk (44.1 kHz FLAC, 48 kHz WAV, "
+              "MP3 and Ogg Vorbis at 22.05 and 44.1 kHz)",
      &run_decode},
-    {"dsp", "mastering chain: 60 s of a demo track per preset in 15 s chunks (3 s pre-roll)",
+    {"dsp", "mastering chain: 60 s of a demo track per preset in 15 s chunks (3 s pre-roll), "
+             "at intensity 1 and 0.5",
      &run_dsp},
     {"http", "HTTP front end on loopback: server CPU per /api/cache/check and per L1 WAV "
              "chunk fetch, p50/p99 of L1 fetches at 32 connections", &run_http},

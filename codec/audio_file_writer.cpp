@@ -1,5 +1,7 @@
 #include "codec/audio_file_writer.hpp"
 
+#include <algorithm>
+
 #include <sndfile.h>
 
 #include "codec/codec_error.hpp"
@@ -40,7 +42,16 @@ void write_audio_file(const std::string& path, const std::vector<float>& interle
     sf_command(file, SFC_SET_VBR_ENCODING_QUALITY, &quality, sizeof(quality));
   }
   const auto frames = static_cast<sf_count_t>(interleaved.size() / channels);
-  const sf_count_t written = sf_writef_float(file, interleaved.data(), frames);
+  // In slices: one call over a long buffer crashes libsndfile 1.2.0's Vorbis writer.
+  constexpr sf_count_t slice = 4096;
+  sf_count_t written = 0;
+  while (written < frames) {
+    const sf_count_t n = std::min(slice, frames - written);
+    const sf_count_t got = sf_writef_float(file, interleaved.data() + written * channels, n);
+    written += got;
+    if (got != n)
+      break;
+  }
   const int close_rc = sf_close(file);
   if (written != frames || close_rc != 0)
     throw codec_error(codec_errc::io_error, path + ": short write");

@@ -1,5 +1,6 @@
 #include "config/config_loader.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -81,6 +82,7 @@ engine_config config_loader::parse_engine(const std::string& text, const std::st
     }
     if (auto a = root.object("audio")) {
       a->number("chunk_seconds", cfg.chunk_seconds, 1, 120);
+      a->number("max_true_peak_db", cfg.max_true_peak_db, -20, 0);
       a->finish();
     }
     if (auto t = root.object("tiers")) {
@@ -241,20 +243,29 @@ void config_loader::validate(const engine_config& cfg, const std::string& file) 
                        "user_weight + content_weight must be above 0");
 }
 
+preset_set config_loader::cap_true_peak(const preset_set& presets, double max_true_peak_db) {
+  std::vector<preset> capped = presets.all();
+  for (auto& p : capped)
+    p.peak_target_db = std::min(p.peak_target_db, max_true_peak_db);
+  return preset_set(std::move(capped));
+}
+
 engine_config config_loader::load_file(const std::string& path) {
   auto cfg = parse_engine(read_text(path), path);
   namespace fs = std::filesystem;
   fs::path presets(cfg.paths.presets_file);
   if (presets.is_relative())
     presets = fs::path(path).parent_path() / presets;
-  cfg.presets = parse_presets(read_text(presets.string()), presets.string());
+  cfg.presets = cap_true_peak(parse_presets(read_text(presets.string()), presets.string()),
+                              cfg.max_true_peak_db);
   validate(cfg, path);
   return cfg;
 }
 
 engine_config config_loader::load_embedded() {
   auto cfg = parse_engine(embedded_engine_json, "(embedded auralis.json)");
-  cfg.presets = parse_presets(embedded_presets_json, "(embedded presets.json)");
+  cfg.presets = cap_true_peak(parse_presets(embedded_presets_json, "(embedded presets.json)"),
+                              cfg.max_true_peak_db);
   validate(cfg, "(embedded auralis.json)");
   return cfg;
 }

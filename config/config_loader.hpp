@@ -40,6 +40,10 @@ public:
   /// Parses presets JSON `text`; `file` names it in errors.
   static preset_set parse_presets(const std::string& text, const std::string& file);
 
+  /// `presets` with every peak_target_db above `max_true_peak_db` lowered to it (what
+  /// load_file and load_embedded apply with audio.max_true_peak_db).
+  static preset_set cap_true_peak(const preset_set& presets, double max_true_peak_db);
+
   /// Checks rules that span several keys (budgets add up, cold-start presets exist);
   /// throws config_error naming `file` and the key.
   static void validate(const engine_config& cfg, const std::string& file);

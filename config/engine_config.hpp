@@ -73,7 +73,7 @@ struct planner_config {
   chunk_range room_chunks{0, 1};
   int l2_jobs_per_round = 5;
   int l3_jobs_per_round = 2;
-  int room_jobs_per_round = 1;
+  int room_jobs_per_round = 2;
   double timeout_immediate_s = 20;
   double timeout_l1_s = 30;
   double timeout_l2_s = 60;
@@ -116,6 +116,10 @@ struct engine_config {
   server_config server;
   paths_config paths;
   double chunk_seconds = 15;  ///< length of one chunk; chunk frames = chunk_seconds * 48000
+  /// Highest output true peak any preset may aim at, dBTP (audio.max_true_peak_db): a
+  /// preset's peak_target_db above it is lowered to it. Opus (L3, format=opus) raises true
+  /// peaks by up to about 1.2 dB, so -1.5 keeps lossy answers below 0 dBTP.
+  double max_true_peak_db = -1.5;
   tiers_config tiers;
   int worker_count = 0;       ///< 0 = one per core
   int listener_worker_count = 0; ///< workers for listeners' (immediate) jobs alone

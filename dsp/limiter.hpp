@@ -10,8 +10,9 @@ namespace auralis::dsp {
 /// Lookahead peak limiter gain computer, run at control rate (one gain point per block of
 /// block_frames frames, applied with linear interpolation between block boundaries).
 ///
-/// The caller feeds, block by block, the sample peak the block will have before limiting
-/// (an upper bound is fine). Each peak P maps to a required gain R(P): 1 up to the
+/// The caller feeds, block by block, the peak the block will have before limiting (an
+/// upper bound is fine): its sample peak for a sample-peak ceiling, its true peak
+/// (true_peak_detector) for a true-peak ceiling, as mastering_chain does. Each peak P maps to a required gain R(P): 1 up to the
 /// threshold; above it, peaks are squeezed smoothly into the headroom up to the ceiling,
 /// out_db = thr + k * (1 - exp(-(in_db - thr) / k)) with k = ceiling - thr, so the output
 /// approaches but never reaches the ceiling (a ceiling at or below the threshold makes it a
@@ -39,6 +40,9 @@ public:
   /// 0.01 ms is taken as 0.01 ms. Throws std::invalid_argument for a non-positive rate or
   /// non-finite values.
   limiter(const config::limiter_params& params, double ceiling_db, int rate);
+
+  /// Peak (linear) up to which required_gain() is exactly 1.
+  float threshold() const noexcept { return threshold_; }
 
   /// Lookahead in blocks, K >= 1.
   int lookahead_blocks() const noexcept { return lookahead_; }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 
@@ -15,6 +16,7 @@
 
 #include "dsp/pcm_converter.hpp"
 #include "dsp/simd.hpp"
+#include "dsp/true_peak_detector.hpp"
 
 namespace auralis::dsp {
 
@@ -34,6 +36,13 @@ constexpr std::int64_t eq_tile = 512;
 static_assert(eq_tile % block == 0, "EQ tiles hold whole blocks");
 static_assert(tile % (2 * pcm_converter::grid_frames) == 0,
               "timeline-aligned output tiles hold whole pairs of dither grid blocks");
+static_assert(true_peak_detector::block_frames == block, "true peaks per control block");
+// Frames kept in front of every EQ tile: the end of the segment's previous tile, which the
+// true-peak interpolator of the blocks at the tile's start reads.
+constexpr std::int64_t tile_history = 2 * block;
+static_assert(tile_history >= block + true_peak_detector::history_frames &&
+                true_peak_detector::lookahead_frames <= block,
+              "a block's true peak reads at most the block before and the block after it");
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
   return a >= 0 ? a / b : -((-a + b - 1) / b);
@@ -237,17 +246,20 @@ mastering_chain::mastering_chain(const config::preset& preset, int rate, simd::i
     eq_(preset.eq, preset.eq_blend, rate),
     compressor_(preset.compressor, rate), limiter_(preset.limiter, preset.peak_target_db, rate),
     ceiling_(static_cast<float>(db_to_gain(preset.peak_target_db))),
+    true_peak_headroom_(static_cast<float>(db_to_gain(true_peak_margin_db))),
     dynamics_blend_(static_cast<float>(std::clamp(preset.dynamics_blend, 0.0, 1.0))),
     lead_in_((static_cast<std::int64_t>(0.2 * rate) + block - 1) / block * block) {
   for (auto& t : tile_eq_)
-    t.resize(2 * eq_tile);
+    t.resize(2 * (tile_history + eq_tile));
   tile_x_.resize(2 * tile);
   tile_gain_.resize(2 * (tile + 2 * block));
   tile_out_.resize(2 * tile);
 }
 
 std::int64_t mastering_chain::postroll_frames() const noexcept {
-  return block * (limiter_.lookahead_blocks() + 1);
+  // The limiter's lookahead, the block grid, and one block more for the true-peak
+  // interpolator of the last blocks the lookahead reads.
+  return block * (limiter_.lookahead_blocks() + 2);
 }
 
 double mastering_chain::preroll_seconds() const noexcept {
@@ -331,6 +343,14 @@ void mastering_chain::render(const render_request& r, stage what, float* float_o
       gain_.resize(blocks + 1);
       limit_gain_.resize(blocks + 1);
     }
+    true_peaks_ = what == stage::output;
+    // Blocks whose interpolator input stays within skip_reach_ cannot reach the limiter's
+    // threshold even at the largest gain before it (the loudness gain: the compressor mix
+    // (1 - d) + d * g only attenuates; 0.1% for its approximations), so their sample peak
+    // serves as well as their true peak.
+    skip_reach_ = static_cast<float>(limiter_.threshold() /
+                                     (db_to_gain(gain_db) * true_peak_headroom_ *
+                                      true_peak_detector::interpolator_gain() * 1.001));
     eq_pass(r);
     control_pass(what, static_cast<float>(db_to_gain(gain_db)), first_block, last_block);
     stats_.loudness_gain_db = gain_db;
@@ -360,6 +380,23 @@ void mastering_chain::fetch(const render_request& r, std::int64_t first, std::in
 
 void mastering_chain::commit(const float* in, std::int64_t first, std::int64_t frames,
                              std::int64_t lo, std::int64_t hi) {
+  block_stats(in, first, frames, lo, hi);
+  if (!true_peaks_)
+    return;
+  // True peaks of the blocks whose interpolator input is complete: from the block before
+  // the tile (its last frames needed this tile's first ones) to the tile's last block but
+  // one; `in` has tile_history frames of the segment's previous tile before it.
+  const std::int64_t from = std::max(first - block, lo);
+  const std::int64_t to = std::min(first + frames - block, hi);
+  if (from < to) {
+    const auto j = static_cast<std::size_t>((from - region_first_) / block);
+    true_peak_detector::block_peaks(in + 2 * (from - first), (to - from) / block,
+                                    block_peak_.data() + j, isa_, skip_reach_);
+  }
+}
+
+void mastering_chain::block_stats(const float* in, std::int64_t first, std::int64_t frames,
+                                  std::int64_t lo, std::int64_t hi) {
   const std::int64_t from = std::max(first, lo);
   const std::int64_t to = std::min(first + frames, hi);
 #if defined(AURALIS_CHAIN_WIDE)
@@ -422,20 +459,31 @@ void mastering_chain::eq_pass(const render_request& r) {
   }
   eq_.reset();
   float* tiles[4];
-  for (int s = 0; s < 4; ++s)
-    tiles[s] = tile_eq_[static_cast<std::size_t>(s)].data();
-  for (std::int64_t t = 0; t < steps; t += eq_tile) {
-    const std::int64_t n = std::min(eq_tile, steps - t);
+  for (int s = 0; s < 4; ++s) {
+    // Silence before every segment's start, as the EQ state.
+    auto& t = tile_eq_[static_cast<std::size_t>(s)];
+    std::fill(t.begin(), t.begin() + 2 * tile_history, 0.0f);
+    tiles[s] = t.data() + 2 * tile_history;
+  }
+  // Every segment runs one block past the end of what it commits, for the true peaks of its
+  // last block (whose interpolator reads the first frames after it).
+  const std::int64_t run = steps + (true_peaks_ ? block : 0);
+  for (std::int64_t t = 0; t < run; t += eq_tile) {
+    const std::int64_t n = std::min(eq_tile, run - t);
     for (int s = 0; s < segments; ++s)
-      fetch(r, start[s] + t, n, start[s], end[s], tiles[s]);
+      fetch(r, start[s] + t, n, start[s], end[s] + block, tiles[s]);
     if (segments == 4)
       eq_.process_quad(tiles, tiles, n, isa_);
     else if (segments == 2)
       eq_.process_pair(tiles[0], tiles[0], tiles[1], tiles[1], n);
     else
       eq_.process(tiles[0], tiles[0], n);
-    for (int s = 0; s < segments; ++s)
+    for (int s = 0; s < segments; ++s) {
       commit(tiles[s], start[s] + t, n, s == 0 ? a0 : end[s - 1], end[s]);
+      // The tile's last frames become the next tile's history.
+      std::memmove(tiles[s] - 2 * tile_history, tiles[s] + 2 * (n - tile_history),
+                   sizeof(float) * 2 * tile_history);
+    }
   }
 }
 
@@ -463,9 +511,11 @@ void mastering_chain::control_pass(stage what, float loudness_gain, std::int64_t
   const std::int64_t k = limiter_.lookahead_blocks();
   // Pre-limiter block peaks, then in place the gain points (feeding block j gives the
   // point of boundary j + 1 - K).
+  // (Block true peaks of the EQ output times the larger gain at the block's ends, with the
+  // true-peak margin for the gain ramps.)
   float* peaks = block_peak_.data();
   for (std::int64_t j = 0; j < blocks; ++j)
-    peaks[j] *= std::max(gain_[j], gain_[j + 1]);
+    peaks[j] *= std::max(gain_[j], gain_[j + 1]) * true_peak_headroom_;
   limiter_.push_many(peaks, peaks, blocks);
   std::copy(peaks + k - 1, peaks + blocks, limit_gain_.begin());
   float limiter_min = 1;

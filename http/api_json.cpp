@@ -111,6 +111,7 @@ void write_engine(json_writer& w, const engine_figures& e) {
       .field("l1", queued(1))
       .field("l2", queued(2))
       .field("l3", queued(3))
+      .field("background", queued(4))
       .end_object()
       .field("max_queued", p.max_queued)
       .field("max_queued_mb", mb(p.max_queued_bytes))

@@ -38,7 +38,7 @@ BOOST_AUTO_TEST_CASE(pops_by_priority_then_probability_then_arrival) {
   q.push(6, job(job_kind::render, 1, 6, job_priority::l2, 0.2)); // ties with 2: after it
   BOOST_TEST(q.size() == 6u);
   const auto counts = q.counts_by_priority();
-  BOOST_TEST(counts == (std::vector<std::size_t>{1, 1, 3, 1}), boost::test_tools::per_element());
+  BOOST_TEST(counts == (std::vector<std::size_t>{1, 1, 3, 1, 0}), boost::test_tools::per_element());
   BOOST_TEST(drain(q) == (std::vector<std::uint64_t>{5, 4, 3, 2, 6, 1}),
              boost::test_tools::per_element());
   BOOST_TEST(q.empty());
@@ -153,4 +153,46 @@ BOOST_AUTO_TEST_CASE(shedding_takes_the_least_urgent_speculative_job_and_never_a
   BOOST_TEST(q.size() == 1u);
   BOOST_TEST(q.pop()->id == 4u);
   BOOST_TEST(q.speculative() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(background_jobs_pop_after_every_other_priority) {
+  job_queue q;
+  // Background jobs arrive first and with the highest probability: still last.
+  q.push(1, job(job_kind::analyse, 1, 0, job_priority::background, 1.0));
+  q.push(2, job(job_kind::analyse, 2, 0, job_priority::background, 0.5));
+  q.push(3, job(job_kind::render, 3, 1, job_priority::l3, 0.0));
+  q.push(4, job(job_kind::render, 3, 2, job_priority::immediate, 0.0));
+  q.push(5, job(job_kind::render, 3, 3, job_priority::l2, 0.0));
+  BOOST_TEST(q.counts_by_priority() == (std::vector<std::size_t>{1, 0, 1, 1, 2}),
+             boost::test_tools::per_element());
+  BOOST_TEST(q.speculative() == 4u); // background is speculative: it may be shed
+  BOOST_TEST(q.immediate() == 1u);
+  BOOST_TEST((q.top_priority() == job_priority::immediate));
+  // Shedding takes the least urgent background job first.
+  BOOST_TEST(q.shed_least_urgent().value() == 2u);
+  BOOST_TEST(drain(q) == (std::vector<std::uint64_t>{4, 5, 3, 1}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(an_immediate_duplicate_raises_a_queued_background_job_to_the_front) {
+  job_queue q;
+  q.push(1, job(job_kind::analyse, 7, 0, job_priority::background));
+  q.push(2, job(job_kind::render, 1, 1, job_priority::l1, 0.9));
+  q.push(3, job(job_kind::analyse, 8, 0, job_priority::background));
+  // A listener asks for track 7's analysis: the same job, now immediate.
+  auto r = q.push(4, job(job_kind::analyse, 7, 0, job_priority::immediate, 1.0));
+  BOOST_TEST(r.joined);
+  BOOST_TEST(r.id == 1u);
+  BOOST_TEST(q.immediate() == 1u);
+  BOOST_TEST(q.speculative() == 2u);
+  BOOST_TEST((q.priority_of(job_identity{job_kind::analyse, cache_key{7, "warm", 10, 0}}) ==
+              job_priority::immediate));
+  // Raised out of the speculative set: no longer shed.
+  BOOST_TEST(q.shed_least_urgent().value() == 3u);
+  BOOST_TEST(q.shed_least_urgent().value() == 2u);
+  BOOST_TEST(!q.shed_least_urgent().has_value());
+  auto first = q.pop();
+  BOOST_REQUIRE(first.has_value());
+  BOOST_TEST(first->id == 1u);
+  BOOST_TEST((first->spec.priority == job_priority::immediate));
 }

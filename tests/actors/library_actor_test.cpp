@@ -3,8 +3,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
 
 #include "actor_test_support.hpp"
+#include "actors/analysis_store.hpp"
 #include "actors/library_actor.hpp"
 #include "actors/worker_pool_actor.hpp"
 #include "codec/audio_file_writer.hpp"
@@ -49,7 +53,8 @@ struct library_fixture : auralis::test::actor_system_fixture {
     ps.chunk_frames = chunk_frames;
     pool = sys->spawn(worker_pool_actor_impl, ps);
     library = sys->spawn<caf::detached>(library_actor_impl, dir.file("lib"),
-                                        dir.file("ids.json"), chunk_frames, pool);
+                                        dir.file("ids.json"), chunk_frames, pool,
+                                        library_analysis_settings{});
   }
   ~library_fixture() {
     self->send_exit(library, caf::exit_reason::user_shutdown);
@@ -172,4 +177,280 @@ BOOST_FIXTURE_TEST_CASE(deleting_a_track_cancels_its_queued_jobs, library_fixtur
   hr.receive([](const job_output&) {}, [&](caf::error& e) { rendered = e; });
   hb.receive([](const job_output&) {}, [](caf::error&) { BOOST_FAIL("blocker failed"); });
   BOOST_TEST(engine_code_of(rendered) == code(engine_errc::cancelled));
+}
+
+namespace {
+
+/// A library folder with two tracks, analysed in the background and stored under data/.
+struct stored_library_fixture : auralis::test::actor_system_fixture {
+  auralis::test::scratch_dir dir{"library-store"};
+  auralis::config::preset_set presets =
+    auralis::config::config_loader::parse_presets(auralis::config::embedded_presets_json, "p");
+  std::string database = dir.file("data/analyses.sqlite");
+  worker_pool_actor pool;
+  library_actor library;
+  caf::scoped_actor self{*sys};
+
+  stored_library_fixture() {
+    fs::create_directories(dir.path() / "lib");
+    write_tone(dir.file("lib/a.wav"), 2.5, 1);
+    write_tone(dir.file("lib/b.wav"), 1.0, 2);
+    start();
+  }
+  ~stored_library_fixture() { stop(); }
+
+  library_analysis_settings settings() const {
+    library_analysis_settings s;
+    s.database = database;
+    s.dependencies = analysis_dependencies(presets, chunk_frames);
+    s.background = true;
+    return s;
+  }
+
+  /// A new pool and a library over the same folders (as after a restart).
+  void start() {
+    start_pool();
+    start_library();
+  }
+  void start_pool() {
+    pool_settings ps;
+    ps.workers = 1;
+    ps.presets = presets;
+    ps.chunk_frames = chunk_frames;
+    ps.opus.complexity = 10; // slow encodes: a blocker holds the worker a while
+    pool = sys->spawn(worker_pool_actor_impl, ps);
+  }
+  void start_library() {
+    library = sys->spawn<caf::detached>(library_actor_impl, dir.file("lib"),
+                                        dir.file("data/track-ids.json"), chunk_frames, pool,
+                                        settings());
+  }
+
+  /// Stops the library and the pool and waits until both are down.
+  void stop() {
+    for (const auto& h : {caf::actor_cast<caf::actor>(library), caf::actor_cast<caf::actor>(pool)}) {
+      self->monitor(h);
+      self->send_exit(h, caf::exit_reason::user_shutdown);
+      self->receive([](const caf::down_msg&) {});
+    }
+  }
+
+  /// The key the library stores `file`'s analysis under, as the file is now.
+  analysis_store_key key_of(const std::string& file) const {
+    const auto sig = codec::signature_of(dir.file(file));
+    return analysis_store_key{fs::absolute(dir.file(file)).lexically_normal().string(), sig.size,
+                              sig.mtime_ns, analysis_dependencies(presets, chunk_frames)};
+  }
+
+  /// Waits until the store holds an analysis of every file in `files` as they are now;
+  /// returns them, in order.
+  std::vector<track_analysis> wait_stored(const std::vector<std::string>& files) {
+    // The library answers after it opened the store: the file exists from here on.
+    ask<std::vector<track_info>>(self, library, list_atom::value);
+    analysis_store store(database);
+    std::vector<track_analysis> out;
+    const bool stored = auralis::test::eventually([&] {
+      out.clear();
+      for (const auto& f : files)
+        if (auto a = store.get(key_of(f)))
+          out.push_back(std::move(*a));
+      return out.size() == files.size();
+    });
+    BOOST_REQUIRE_MESSAGE(stored, "the background analyses were not stored in time");
+    return out;
+  }
+
+  std::int64_t id_of(const std::string& path) {
+    for (const auto& t : ask<std::vector<track_info>>(self, library, list_atom::value))
+      if (t.path == path)
+        return t.id;
+    BOOST_FAIL("no track " + path);
+    return 0;
+  }
+
+  pool_report pool_stats() { return ask<pool_report>(self, pool, stats_atom::value); }
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(a_scanned_library_is_analysed_in_the_background_and_stored,
+                        stored_library_fixture) {
+  // Nobody asks: the scan alone leads to both analyses, one job each.
+  const auto stored = wait_stored({"lib/a.wav", "lib/b.wav"});
+  BOOST_TEST(stored[0].chunks.size() == 3u);
+  BOOST_TEST(stored[1].chunks.size() == 1u);
+  BOOST_TEST(stored[0].pre_gain_lufs.size() == 5u);
+  auto st = pool_stats();
+  BOOST_TEST(st.submitted == 2u);
+  BOOST_TEST(st.failed == 0u);
+  // A listener's request is answered from what the library holds: no new job.
+  auto a = ask<track_analysis>(self, library, analysis_atom::value, id_of("a.wav"));
+  BOOST_TEST(a.pre_gain_lufs == stored[0].pre_gain_lufs, boost::test_tools::per_element());
+  BOOST_TEST(a.source_lufs == stored[0].source_lufs);
+  BOOST_TEST(pool_stats().submitted == 2u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_restarted_library_answers_from_the_store_without_a_job,
+                        stored_library_fixture) {
+  const auto stored = wait_stored({"lib/a.wav", "lib/b.wav"});
+  // Wait until the first library is done submitting before stopping it.
+  BOOST_REQUIRE(auralis::test::eventually([&] { return pool_stats().completed == 2u; }));
+  stop();
+  start();
+  const auto a = ask<track_analysis>(self, library, analysis_atom::value, id_of("a.wav"));
+  const auto b = ask<track_analysis>(self, library, analysis_atom::value, id_of("b.wav"));
+  BOOST_TEST(a.source_lufs == stored[0].source_lufs);
+  BOOST_TEST(a.pre_gain_lufs == stored[0].pre_gain_lufs, boost::test_tools::per_element());
+  BOOST_REQUIRE(a.chunks.size() == stored[0].chunks.size());
+  for (std::size_t i = 0; i < a.chunks.size(); ++i)
+    BOOST_TEST(a.chunks[i].energy == stored[0].chunks[i].energy);
+  BOOST_TEST(b.chunks.size() == 1u);
+  // The new pool never saw a job: neither a background analysis nor a listener's.
+  const auto st = pool_stats();
+  BOOST_TEST(st.submitted == 0u);
+  BOOST_TEST(st.completed == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_changed_file_is_analysed_again_in_the_background,
+                        stored_library_fixture) {
+  wait_stored({"lib/a.wav", "lib/b.wav"});
+  BOOST_REQUIRE(auralis::test::eventually([&] { return pool_stats().completed == 2u; }));
+  write_tone(dir.file("lib/a.wav"), 4.5, 9);
+  // A rescan sees the new signature: the library analyses the file again on its own.
+  BOOST_TEST(ask<std::int64_t>(self, library, scan_atom::value) == 2);
+  const auto again = wait_stored({"lib/a.wav"});
+  BOOST_TEST(again[0].chunks.size() == 5u);
+  BOOST_TEST(pool_stats().submitted == 3u);
+  auto a = ask<track_analysis>(self, library, analysis_atom::value, id_of("a.wav"));
+  BOOST_TEST(a.chunks.size() == 5u);
+  BOOST_TEST(pool_stats().submitted == 3u);
+  // Changed presets: the same files miss in the store, and a restart analyses them again.
+  stop();
+  auto changed = presets.all();
+  changed.at(0).eq.low_db += 1;
+  presets = auralis::config::preset_set(changed);
+  start();
+  wait_stored({"lib/a.wav", "lib/b.wav"});
+  BOOST_TEST(pool_stats().submitted == 2u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_listener_raises_a_queued_background_analysis, stored_library_fixture) {
+  wait_stored({"lib/a.wav", "lib/b.wav"});
+  BOOST_REQUIRE(auralis::test::eventually([&] { return pool_stats().completed == 2u; }));
+  stop();
+  // A restart with a corrupt store: it is moved aside and every track analysed again.
+  {
+    std::ofstream out(database, std::ios::binary | std::ios::trunc);
+    out << std::string(8192, 'x');
+  }
+  fs::remove(database + "-wal");
+  fs::remove(database + "-shm");
+  start_pool();
+  // 60 s of audio to encode at complexity 10 hold the only worker for a second or more:
+  // the library's first background analysis (track a) queues behind it.
+  const auto samples = auralis::test::music_like(60 * 48000, 48000, 5);
+  auto bytes = auralis::codec::byte_buffer::allocate(samples.size() * 2);
+  auto* s16 = reinterpret_cast<std::int16_t*>(bytes->data());
+  for (std::size_t i = 0; i < samples.size(); ++i)
+    s16[i] = static_cast<std::int16_t>(samples[i] * 32767.0f);
+  job_spec blocker;
+  blocker.kind = job_kind::encode;
+  blocker.key = cache_key{99, "warm", 10, 0};
+  blocker.priority = job_priority::l3;
+  blocker.input.data = bytes;
+  auto hb = self->request(pool, caf::infinite, submit_atom::value, blocker);
+  start_library();
+  // The listener's request for a joins the queued background job and raises it to
+  // immediate: it runs next, and once.
+  const auto a = ask<track_analysis>(self, library, analysis_atom::value, id_of("a.wav"));
+  BOOST_TEST(a.chunks.size() == 3u);
+  BOOST_TEST(pool_stats().joined == 1u);
+  hb.receive([](const job_output&) {}, [](caf::error&) { BOOST_FAIL("blocker failed"); });
+  wait_stored({"lib/a.wav", "lib/b.wav"});
+  BOOST_REQUIRE(auralis::test::eventually([&] { return pool_stats().completed == 3u; }));
+  const auto st = pool_stats();
+  BOOST_TEST(st.submitted == 4u); // the blocker, a (twice: joined), b
+  BOOST_TEST(st.failed == 0u);
+  bool aside = false;
+  for (const auto& e : fs::directory_iterator(dir.path() / "data"))
+    aside = aside || e.path().filename().string().rfind("analyses.sqlite.corrupt-", 0) == 0;
+  BOOST_TEST(aside);
+}
+
+namespace {
+
+/// What the fake pool below was asked, shared with the test thread.
+struct fake_pool_log {
+  std::mutex mutex;
+  std::map<std::string, int> submitted; ///< by file name
+  int count(const std::string& name) {
+    std::lock_guard<std::mutex> lock(mutex);
+    return submitted[name];
+  }
+};
+
+/// A pool that answers analyse jobs without running them: "bad.wav" fails unreadable,
+/// "shed.wav" is shed (overloaded) the first two times, anything else succeeds with an
+/// analysis whose source_lufs is the number of the submission.
+worker_pool_actor::behavior_type fake_pool_impl(worker_pool_actor::pointer self,
+                                                std::shared_ptr<fake_pool_log> log) {
+  (void) self;
+  return {
+    [log](submit_atom, job_spec& job) -> caf::result<job_output> {
+      const auto name = fs::path(job.source.path).filename().string();
+      int n = 0;
+      {
+        std::lock_guard<std::mutex> lock(log->mutex);
+        n = ++log->submitted[name];
+      }
+      if (name == "bad.wav")
+        return make_engine_error(engine_errc::unreadable_file, job.source.path + ": bad");
+      if (name == "shed.wav" && n <= 2)
+        return make_overload_error("shed", 1);
+      job_output out;
+      out.kind = job.kind;
+      out.key = job.key;
+      out.analysis.source_lufs = -n;
+      return out;
+    },
+    [](cancel_atom, std::int64_t) { return std::uint64_t{0}; },
+    [](prune_atom, const std::vector<cache_key>&) { return std::uint64_t{0}; },
+    [](stats_atom) { return pool_report{}; },
+    [](expire_atom, std::uint64_t) {},
+  };
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(a_shed_analysis_is_retried_and_an_unreadable_one_is_not,
+                        stored_library_fixture) {
+  stop();
+  fs::remove_all(dir.path() / "data");
+  write_tone(dir.file("lib/bad.wav"), 0.5, 3);
+  write_tone(dir.file("lib/shed.wav"), 0.5, 4);
+  auto log = std::make_shared<fake_pool_log>();
+  pool = sys->spawn(fake_pool_impl, log);
+  auto s = settings();
+  s.retry_delay = std::chrono::milliseconds(1);
+  library = sys->spawn<caf::detached>(library_actor_impl, dir.file("lib"),
+                                      dir.file("data/track-ids.json"), chunk_frames, pool, s);
+  // The shed one is stored after its third submission; the unreadable one never is.
+  wait_stored({"lib/a.wav", "lib/b.wav", "lib/shed.wav"});
+  BOOST_TEST(log->count("shed.wav") == 3);
+  // A track added later is analysed after anything queued before it: had the unreadable
+  // file been queued again, it would have been submitted again by now.
+  write_tone(dir.file("lib/c.wav"), 0.5, 5);
+  ask<track_info>(self, library, caf::add_atom::value, std::string("c.wav"));
+  wait_stored({"lib/c.wav"});
+  BOOST_TEST(log->count("bad.wav") == 1);
+  BOOST_TEST(log->count("a.wav") == 1);
+  BOOST_TEST(log->count("c.wav") == 1);
+  // A listener's request still tries it, and gets the error.
+  auto err = ask_error<track_analysis>(self, library, analysis_atom::value, id_of("bad.wav"));
+  BOOST_TEST(engine_code_of(err) == code(engine_errc::unreadable_file));
+  BOOST_TEST(log->count("bad.wav") == 2);
+  // A change of the file lifts the verdict: it is analysed again in the background.
+  write_tone(dir.file("lib/bad.wav"), 0.7, 6);
+  BOOST_TEST(ask<std::int64_t>(self, library, scan_atom::value) == 5);
+  BOOST_REQUIRE(auralis::test::eventually([&] { return log->count("bad.wav") == 3; }));
 }

@@ -635,3 +635,110 @@ BOOST_FIXTURE_TEST_CASE(a_listener_worker_runs_immediate_work_alone_beside_a_lon
   BOOST_TEST(done.respawned == 0u);
   self->send_exit(pool, caf::exit_reason::user_shutdown);
 }
+
+namespace {
+
+job_spec background_encode(std::int64_t chunk, std::int64_t frames = 960) {
+  return encode_job(chunk, job_priority::background, 1.0, frames);
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(background_jobs_run_last_and_an_immediate_duplicate_raises_one,
+                        auralis::test::actor_system_fixture) {
+  auto pool = sys->spawn(worker_pool_actor_impl, slow_worker());
+  caf::scoped_actor self{*sys};
+  // The blocker holds the only worker; two background jobs and an l3 job queue behind it.
+  self->send(pool, submit_atom::value, long_blocker());
+  self->send(pool, submit_atom::value, background_encode(1));
+  self->send(pool, submit_atom::value, encode_job(2, job_priority::l3, 0.0, 960));
+  self->send(pool, submit_atom::value, background_encode(3));
+  auto queued = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_REQUIRE(queued.queued.size() == 5u);
+  BOOST_TEST(queued.queued[3] == 1u);
+  BOOST_TEST(queued.queued[4] == 2u);
+  // A listener needs job 1: the same job (kind and key) joins it and raises it to the front.
+  self->send(pool, submit_atom::value, encode_job(1, job_priority::immediate, 0.0, 960));
+  const auto raised = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(raised.queued[0] == 1u);
+  BOOST_TEST(raised.queued[4] == 1u);
+  BOOST_TEST(raised.joined == 1u);
+  std::vector<std::int64_t> finished;
+  for (int i = 0; i < 5; ++i)
+    self->receive([&finished](const job_output& o) { finished.push_back(o.key.chunk_idx); });
+  // Job 1 answers both its waiters, before the l3 job; job 3 stays behind everything.
+  BOOST_TEST(finished == (std::vector<std::int64_t>{0, 1, 1, 2, 3}),
+             boost::test_tools::per_element());
+  const auto done = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(done.completed == 4u);
+  BOOST_TEST(done.submitted == 5u);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_background_job_leaves_a_general_worker_free_for_a_listener,
+                        auralis::test::actor_system_fixture) {
+  auto settings = slow_worker();
+  settings.workers = 2;
+  auto pool = sys->spawn(worker_pool_actor_impl, settings);
+  caf::scoped_actor self{*sys};
+  // The blocker takes one worker; the background job would take the last idle one: it waits.
+  self->send(pool, submit_atom::value, long_blocker());
+  self->send(pool, submit_atom::value, background_encode(1));
+  const auto waiting = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(waiting.busy == 1u);
+  BOOST_TEST(waiting.queued[4] == 1u);
+  // A listener's job starts at once on the free worker; the background job starts only
+  // once both workers are idle again, after the blocker.
+  self->send(pool, submit_atom::value, encode_job(2, job_priority::immediate, 0.0, 960));
+  std::vector<std::int64_t> finished;
+  for (int i = 0; i < 3; ++i)
+    self->receive([&finished](const job_output& o) { finished.push_back(o.key.chunk_idx); });
+  BOOST_TEST(finished == (std::vector<std::int64_t>{2, 0, 1}), boost::test_tools::per_element());
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_running_background_job_never_makes_the_pool_refuse_a_listener,
+                        auralis::test::actor_system_fixture) {
+  auto settings = slow_worker();
+  settings.admission_ms = std::chrono::milliseconds(1000);
+  settings.assumed_job_ms = 600; // as in the refusal test: a busy worker would refuse
+  auto pool = sys->spawn(worker_pool_actor_impl, settings);
+  caf::scoped_actor self{*sys};
+  // One general worker: the background job starts at once and holds it.
+  auto background = self->request(pool, caf::infinite, submit_atom::value,
+                                  background_encode(0, 4 * 720000));
+  auto urgent = self->request(pool, caf::infinite, submit_atom::value,
+                              encode_job(1, job_priority::immediate, 1, 960));
+  urgent.receive([](const job_output& o) { BOOST_TEST(o.key.chunk_idx == 1); },
+                 [](caf::error&) { BOOST_FAIL("the listener's job was refused"); });
+  background.receive([](const job_output&) {},
+                     [](caf::error&) { BOOST_FAIL("the background job failed"); });
+  const auto st = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(st.refused == 0u);
+  BOOST_TEST(st.completed == 2u);
+  // The whole-file job's CPU time is not the estimate of a listener's job.
+  BOOST_TEST(st.job_ms < 600.0);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_queued_background_job_is_shed_before_any_other,
+                        auralis::test::actor_system_fixture) {
+  auto settings = slow_worker();
+  settings.max_queued_speculative = 1;
+  auto pool = sys->spawn(worker_pool_actor_impl, settings);
+  caf::scoped_actor self{*sys};
+  auto blocker = self->request(pool, caf::infinite, submit_atom::value, long_blocker());
+  auto background = self->request(pool, caf::infinite, submit_atom::value, background_encode(1));
+  auto l3 = self->request(pool, caf::infinite, submit_atom::value,
+                          encode_job(2, job_priority::l3, 0.0, 960));
+  background.receive([](const job_output&) { BOOST_FAIL("the background job should be shed"); },
+                     [](caf::error& e) {
+                       BOOST_TEST(engine_code_of(e) ==
+                                  static_cast<std::uint8_t>(engine_errc::overloaded));
+                     });
+  l3.receive([](const job_output& o) { BOOST_TEST(o.key.chunk_idx == 2); },
+             [](caf::error&) { BOOST_FAIL("the l3 job failed"); });
+  blocker.receive([](const job_output&) {}, [](caf::error&) { BOOST_FAIL("blocker failed"); });
+  BOOST_TEST(ask<pool_report>(self, pool, stats_atom::value).shed == 1u);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}

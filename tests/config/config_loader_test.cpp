@@ -62,7 +62,12 @@ BOOST_AUTO_TEST_CASE(shipped_files_load_with_the_documented_defaults) {
   BOOST_TEST(bright->compressor.ratio == 2.8);
   BOOST_TEST(bright->limiter.release_ms == 40.0);
   BOOST_TEST(bright->target_lufs == -12.0);
-  BOOST_TEST(bright->peak_target_db == -0.30);
+  BOOST_TEST(bright->peak_target_db == -1.5); // -0.30 in presets.json, capped (max_true_peak_db)
+  BOOST_TEST(cfg.max_true_peak_db == -1.5);
+  const auto raw = config_loader::parse_presets(auralis::config::embedded_presets_json, "p.json");
+  BOOST_TEST(raw.find("bright")->peak_target_db == -0.30);
+  BOOST_TEST(config_loader::cap_true_peak(raw, 0).find("bright")->peak_target_db == -0.30);
+  BOOST_TEST(config_loader::cap_true_peak(raw, -3).find("gentle")->peak_target_db == -3.0);
   BOOST_TEST(cfg.presets.names() ==
              (std::vector<std::string>{"adaptive", "gentle", "warm", "bright", "punchy"}));
 }

@@ -10,6 +10,8 @@
 #include <random>
 #include <vector>
 
+#include <ebur128.h>
+
 #include "config/config_loader.hpp"
 #include "config/preset.hpp"
 #include "dsp/mastering_chain.hpp"
@@ -198,5 +200,47 @@ inline double band_energy(const std::vector<double>& power, int rate, double lo_
   }
   return total;
 }
+
+/// True peak (linear, largest of both channels) of interleaved stereo float samples at
+/// `rate` Hz as libebur128 measures it (EBUR128_MODE_TRUE_PEAK: 4x oversampling below
+/// 96 kHz; never below the sample peak).
+inline double ebur128_true_peak(const float* interleaved, std::int64_t frames, int rate = 48000) {
+  ebur128_state* st = ebur128_init(2, static_cast<unsigned long>(rate), EBUR128_MODE_TRUE_PEAK);
+  if (!st)
+    return -1;
+  ebur128_add_frames_float(st, interleaved, static_cast<std::size_t>(frames));
+  double peak = 0;
+  for (unsigned c = 0; c < 2; ++c) {
+    double p = 0;
+    ebur128_true_peak(st, c, &p);
+    peak = std::max(peak, p);
+  }
+  ebur128_destroy(&st);
+  return peak;
+}
+
+/// ebur128_true_peak() of a float buffer.
+inline double ebur128_true_peak(const std::vector<float>& v, int rate = 48000) {
+  return ebur128_true_peak(v.data(), frames_of(v), rate);
+}
+
+/// ebur128_true_peak() of interleaved stereo 16-bit PCM (libebur128 reads it as s / 32768).
+inline double ebur128_true_peak(const std::vector<std::int16_t>& v, int rate = 48000) {
+  ebur128_state* st = ebur128_init(2, static_cast<unsigned long>(rate), EBUR128_MODE_TRUE_PEAK);
+  if (!st)
+    return -1;
+  ebur128_add_frames_short(st, v.data(), v.size() / 2);
+  double peak = 0;
+  for (unsigned c = 0; c < 2; ++c) {
+    double p = 0;
+    ebur128_true_peak(st, c, &p);
+    peak = std::max(peak, p);
+  }
+  ebur128_destroy(&st);
+  return peak;
+}
+
+/// Linear gain -> dB.
+inline double to_db(double gain) { return 20 * std::log10(gain); }
 
 } // namespace auralis::test

@@ -46,8 +46,13 @@ BOOST_AUTO_TEST_CASE(the_curve_squeezes_peaks_above_the_threshold_under_the_ceil
     BOOST_TEST(std::fabs(out_db - expected) < 1e-3, in_db << " dB in: " << out_db);
     BOOST_TEST(out_db < -0.5);
   }
+  // threshold(): the largest peak left alone (just above it the curve bends away, slope 1).
+  BOOST_TEST(l.threshold() == static_cast<float>(lin(-2.0)));
+  BOOST_TEST(l.required_gain(l.threshold()) == 1.0f);
+  BOOST_TEST(l.required_gain(l.threshold() * 1.01f) < 1.0f);
   // A ceiling at or below the threshold makes it a hard limit at the ceiling.
   limiter hard(limiter_params{-1, 100}, -3, rate);
+  BOOST_TEST(hard.threshold() == static_cast<float>(lin(-3)));
   BOOST_TEST(hard.required_gain(static_cast<float>(lin(-3.5))) == 1.0f);
   // +3 dB in, -3 dB out: 6 dB of gain reduction.
   BOOST_TEST(std::fabs(db(hard.required_gain(static_cast<float>(lin(3)))) + 6) < 1e-4);

@@ -541,7 +541,7 @@ BOOST_AUTO_TEST_CASE(the_chunk_contract_needs_its_post_roll_and_counts_missing_f
     track[2 * i + 1] = -0.9f;
   }
   mastering_chain chain(presets()[3], rate);
-  BOOST_TEST(chain.postroll_frames() == 256);
+  BOOST_TEST(chain.postroll_frames() == 272);
   // 12 x 80 ms (compressor release) + 50 ms.
   BOOST_TEST(chain.default_preroll_frames() == 48480);
   const auto whole = render_continuous(chain, track, 1.0, 6.0);

@@ -22,7 +22,7 @@ BOOST_AUTO_TEST_CASE(the_engine_block_reports_queues_memory_and_refusals) {
   auralis::actors::pool_report pool;
   pool.workers = 2;
   pool.busy = 2;
-  pool.queued = {1, 2, 3, 4};
+  pool.queued = {1, 2, 3, 4, 6};
   pool.queued_bytes = 5'760'000;
   pool.running_bytes = 2'880'000;
   pool.max_queued = 64;
@@ -49,7 +49,7 @@ BOOST_AUTO_TEST_CASE(the_engine_block_reports_queues_memory_and_refusals) {
   const std::string expected =
     R"("engine":{"rss_mb":150,"rss_shared_mb":20,"job_input_mb":8.64,"queued_job_bytes":5760000,)"
     R"("running_job_bytes":2880000,"pool":{"workers":2,"busy":2,"queued":{"immediate":1,"l1":2,)"
-    R"("l2":3,"l3":4},"max_queued":64,"max_queued_mb":24,"shed":5,"overload_refusals":3,)"
+    R"("l2":3,"l3":4,"background":6},"max_queued":64,"max_queued_mb":24,"shed":5,"overload_refusals":3,)"
     R"("job_ms":42.5},"demotion":{"waiting":2,"in_flight":1,"backlog_bytes":8640000,)"
     R"("backlog_mb":8.64,"budget_mb":12,"dropped":638,"received":641,"stored":1,"failed":0},)"
     R"("http_timeouts":7,"sending_mb":2.88,"sending":1}})";
