@@ -100,27 +100,6 @@ public:
   const audio_info& info() const noexcept override { return info_; }
   const std::string& path() const noexcept override { return path_; }
 
-  using audio_source::read;
-  void read(std::int64_t first, std::int64_t count, float* dst) override {
-    if (count < 0)
-      throw codec_error(codec_errc::invalid_argument,
-                        path_ + ": negative frame count " + std::to_string(count));
-    const std::int64_t begin = std::max<std::int64_t>(first, 0);
-    const std::int64_t end = std::min(first + count, info_.frames);
-    if (begin >= end) {
-      std::fill(dst, dst + 2 * count, 0.f);
-      return;
-    }
-    std::fill(dst, dst + 2 * (begin - first), 0.f);
-    std::fill(dst + 2 * (end - first), dst + 2 * count, 0.f);
-    float* at = dst + 2 * (begin - first);
-    if (!resampler_)
-      read_source(begin, end - begin, at);
-    else
-      resampler_->render(begin, end - begin, at,
-                         [this](std::int64_t a, std::int64_t n, float* p) { read_source(a, n, p); });
-  }
-
 private:
   void init(const SF_INFO& sfi) {
     if (sfi.channels <= 0 || sfi.samplerate <= 0 || sfi.frames <= 0 || sfi.frames == SF_COUNT_MAX)
@@ -131,14 +110,7 @@ private:
     info_.source_rate = sfi.samplerate;
     info_.source_frames = sfi.frames;
     info_.format = format_name(sfi.format);
-    if (sfi.samplerate == engine_rate) {
-      info_.frames = sfi.frames;
-    } else {
-      resampler_.emplace(sfi.samplerate);
-      const std::int64_t in = resampler_->step_in(), out = resampler_->step_out();
-      info_.frames = (sfi.frames * out + in - 1) / in;
-    }
-    info_.duration_s = static_cast<double>(info_.frames) / engine_rate;
+    set_timeline(info_);
 
     std::vector<int> map(static_cast<std::size_t>(sfi.channels), 0);
     if (sf_command(file_, SFC_GET_CHANNEL_MAP_INFO, map.data(),
@@ -155,9 +127,7 @@ private:
     decoded_.resize(static_cast<std::size_t>(decode_block * sfi.channels));
   }
 
-  /// Writes stereo source frames [first, first + count) to `dst` (2 * count floats),
-  /// zeros outside the file.
-  void read_source(std::int64_t first, std::int64_t count, float* dst) {
+  void read_source(std::int64_t first, std::int64_t count, float* dst) override {
     const std::int64_t begin = std::clamp<std::int64_t>(first, 0, info_.source_frames);
     const std::int64_t end = std::clamp<std::int64_t>(first + count, begin, info_.source_frames);
     std::fill(dst, dst + 2 * (begin - first), 0.f);
@@ -234,7 +204,6 @@ private:
   std::string path_;
   SNDFILE* file_ = nullptr;
   audio_info info_;
-  std::optional<span_resampler> resampler_; ///< none at 48 kHz
   std::optional<stereo_downmix> downmix_;
   std::int64_t seek_backoff_ = 0;          ///< source frames, lossy formats only
   std::int64_t forward_decode_limit_ = 0;  ///< source frames, lossy formats only
@@ -252,6 +221,38 @@ file_signature signature_of(const std::string& path) {
   sig.size = static_cast<std::uint64_t>(st.st_size);
   sig.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
   return sig;
+}
+
+void audio_source::read(std::int64_t first, std::int64_t count, float* dst) {
+  if (count < 0)
+    throw codec_error(codec_errc::invalid_argument,
+                      path() + ": negative frame count " + std::to_string(count));
+  const std::int64_t begin = std::max<std::int64_t>(first, 0);
+  const std::int64_t end = std::min(first + count, info().frames);
+  if (begin >= end) {
+    std::fill(dst, dst + 2 * count, 0.f);
+    return;
+  }
+  std::fill(dst, dst + 2 * (begin - first), 0.f);
+  std::fill(dst + 2 * (end - first), dst + 2 * count, 0.f);
+  float* at = dst + 2 * (begin - first);
+  if (!resampler_)
+    read_source(begin, end - begin, at);
+  else
+    resampler_->render(begin, end - begin, at,
+                       [this](std::int64_t a, std::int64_t n, float* p) { read_source(a, n, p); });
+}
+
+void audio_source::set_timeline(audio_info& info) {
+  resampler_.reset();
+  if (info.source_rate == engine_rate) {
+    info.frames = info.source_frames;
+  } else {
+    resampler_.emplace(info.source_rate);
+    const std::int64_t in = resampler_->step_in(), out = resampler_->step_out();
+    info.frames = (info.source_frames * out + in - 1) / in;
+  }
+  info.duration_s = static_cast<double>(info.frames) / engine_rate;
 }
 
 std::unique_ptr<audio_source> audio_source::open(const std::string& path) {

@@ -2,10 +2,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "codec/codec_error.hpp"
+#include "codec/span_resampler.hpp"
 
 namespace auralis::codec {
 
@@ -118,7 +120,21 @@ public:
   /// aliasing the source's own buffers); every value is written, zeros included. The
   /// decode and resampling buffers live as long as the source, so repeated reads of
   /// similar spans do not allocate.
-  virtual void read(std::int64_t first, std::int64_t count, float* dst) = 0;
+  void read(std::int64_t first, std::int64_t count, float* dst);
+
+protected:
+  /// Writes stereo source frames [first, first + count) at the source rate to `dst`
+  /// (2 * count floats), zeros outside the file. Throws codec_error (decode_failed).
+  virtual void read_source(std::int64_t first, std::int64_t count, float* dst) = 0;
+
+  /// Completes `info` from its source_rate and source_frames: frames and duration_s on
+  /// the 48 kHz timeline, and the resampler when the source rate is not 48 kHz. For a
+  /// subclass while it opens its file; throws codec_error (unsupported) for a rate soxr
+  /// rejects.
+  void set_timeline(audio_info& info);
+
+private:
+  std::optional<span_resampler> resampler_; ///< none at 48 kHz
 };
 
 } // namespace auralis::codec

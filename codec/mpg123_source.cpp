@@ -147,34 +147,7 @@ void mpg123_source::init(std::string format) {
     fail(codec_errc::unsupported, "holds no audio frames");
   info_.source_frames = position_;
 
-  if (info_.source_rate == engine_rate) {
-    info_.frames = info_.source_frames;
-  } else {
-    resampler_.emplace(info_.source_rate);
-    const std::int64_t in = resampler_->step_in(), out = resampler_->step_out();
-    info_.frames = (info_.source_frames * out + in - 1) / in;
-  }
-  info_.duration_s = static_cast<double>(info_.frames) / engine_rate;
-}
-
-void mpg123_source::read(std::int64_t first, std::int64_t count, float* dst) {
-  if (count < 0)
-    throw codec_error(codec_errc::invalid_argument,
-                      path_ + ": negative frame count " + std::to_string(count));
-  const std::int64_t begin = std::max<std::int64_t>(first, 0);
-  const std::int64_t end = std::min(first + count, info_.frames);
-  if (begin >= end) {
-    std::fill(dst, dst + 2 * count, 0.f);
-    return;
-  }
-  std::fill(dst, dst + 2 * (begin - first), 0.f);
-  std::fill(dst + 2 * (end - first), dst + 2 * count, 0.f);
-  float* at = dst + 2 * (begin - first);
-  if (!resampler_)
-    read_source(begin, end - begin, at);
-  else
-    resampler_->render(begin, end - begin, at,
-                       [this](std::int64_t a, std::int64_t n, float* p) { read_source(a, n, p); });
+  set_timeline(info_);
 }
 
 /// Writes stereo source frames [first, first + count) to `dst` (2 * count floats), zeros

@@ -61,13 +61,9 @@ public:
   /// The path this source was opened with.
   const std::string& path() const noexcept override { return path_; }
 
-  using audio_source::read;
-  /// See audio_source::read.
-  void read(std::int64_t first, std::int64_t count, float* dst) override;
-
 private:
   void init(std::string format);
-  void read_source(std::int64_t first, std::int64_t count, float* dst);
+  void read_source(std::int64_t first, std::int64_t count, float* dst) override;
   void move_to(std::int64_t target);
   void reopen();
   void skip(std::int64_t frames);
@@ -79,7 +75,6 @@ private:
   int fd_ = -1;                            ///< owned; libmpg123 reads from it
   mpg123_handle_struct* handle_ = nullptr;
   audio_info info_;
-  std::optional<span_resampler> resampler_; ///< none at 48 kHz
   std::optional<stereo_downmix> downmix_;   ///< mono to stereo
   std::vector<off_t> index_;               ///< the scan's frame index: byte offsets
   off_t index_step_ = 0;                   ///< frames between index entries

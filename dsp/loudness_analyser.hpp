@@ -17,6 +17,15 @@ struct track_loudness {
   std::vector<double> pre_gain_lufs;
 };
 
+/// What loudness_analyser::measure_part measured of a stretch of a track: the 100 ms
+/// sub-block mean squares (loudness_bank::sub_blocks) of every programme, programme 0
+/// the source and 1 + p preset p's pre-gain signal.
+struct loudness_part {
+  std::int64_t first = 0; ///< timeline frame the stretch starts at
+  std::int64_t end = 0;   ///< timeline frame after its last frame
+  std::vector<std::vector<double>> sub_blocks; ///< per programme, in timeline order
+};
+
 /// Measures a track's loudness for the mastering chain in one pass over the source: the
 /// source itself and, per preset, the signal entering the loudness gain stage (after EQ
 /// and compressor, which change the loudness). A chain's loudness gain is then
@@ -48,6 +57,29 @@ public:
   static track_loudness measure(const reader& read, std::int64_t frames,
                                 const std::vector<config::preset>& presets, int rate = 48000,
                                 std::int64_t span_frames = 0, const span_visitor& visit = {});
+
+  /// K-weighting settling measured before a stretch that starts inside the track and then
+  /// dropped, seconds: the filters' state after it matches a pass from the track start to
+  /// float rounding.
+  static constexpr double part_settle_seconds = 0.5;
+
+  /// Measures timeline frames [first, end) of the `frames`-frame track as measure() does,
+  /// so that the parts of a track measured apart (on several threads) and joined by
+  /// combine() give measure()'s result to float rounding (0.001 LU). A part inside the
+  /// track also reads the chains' pre-roll and part_settle_seconds before `first`, which
+  /// `visit` does not see (it sees [first, end) only). `first` must be a multiple of 100 ms
+  /// (rate / 10 frames, as the sub-blocks fall), and so must `end` unless it is `frames`.
+  /// Throws as measure() does, and std::invalid_argument for a stretch outside the track
+  /// or off the sub-block grid.
+  static loudness_part measure_part(const reader& read, std::int64_t frames, std::int64_t first,
+                                    std::int64_t end, const std::vector<config::preset>& presets,
+                                    int rate = 48000, std::int64_t span_frames = 0,
+                                    const span_visitor& visit = {});
+
+  /// Joins parts that cover a track from frame 0 without gaps or overlaps, in order, each
+  /// with the same number of programmes (1 + presets), into the track's loudness. Throws
+  /// std::invalid_argument when they do not.
+  static track_loudness combine(const std::vector<loudness_part>& parts);
 };
 
 } // namespace auralis::dsp

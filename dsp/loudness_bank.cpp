@@ -131,10 +131,15 @@ void loudness_bank::run(std::int64_t frames) {
   }
 }
 
-double loudness_bank::integrated_lufs(int p) const {
+double loudness_bank::integrated_lufs(int p) const { return integrated_lufs(sub_blocks(p)); }
+
+const std::vector<double>& loudness_bank::sub_blocks(int p) const {
   if (p < 0 || p >= programmes_)
     throw std::out_of_range("loudness_bank: no programme " + std::to_string(p));
-  const auto& s = sub_blocks_[static_cast<std::size_t>(p)];
+  return sub_blocks_[static_cast<std::size_t>(p)];
+}
+
+double loudness_bank::integrated_lufs(const std::vector<double>& s) {
   const double gate = absolute_gate_energy();
   std::vector<double> blocks;
   for (std::size_t j = 3; j < s.size(); ++j) {

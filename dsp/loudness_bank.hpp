@@ -31,6 +31,20 @@ public:
   /// std::out_of_range for a programme outside 0 .. programmes() - 1.
   double integrated_lufs(int p) const;
 
+  /// The mean squares (both channels, K-weighted) of programme `p`'s complete 100 ms
+  /// sub-blocks so far, in order. Series of consecutive stretches of a programme, each
+  /// measured from a sub-block boundary after the K-weighting has settled, concatenate
+  /// into the series of the whole (see loudness_analyser::measure_part). Throws
+  /// std::out_of_range for a programme outside 0 .. programmes() - 1.
+  const std::vector<double>& sub_blocks(int p) const;
+
+  /// Integrated loudness of a series of 100 ms sub-block mean squares, LUFS, gated as
+  /// integrated_lufs() is; -infinity when no 400 ms block passes the absolute gate.
+  static double integrated_lufs(const std::vector<double>& sub_blocks);
+
+  /// Frames in a 100 ms sub-block at this rate (as libebur128 rounds).
+  std::int64_t sub_block_frames() const noexcept { return sub_block_frames_; }
+
 private:
   /// K-weights `frames` (at most one block) lane-major frames of frames_ in place and adds
   /// their squares to acc_.

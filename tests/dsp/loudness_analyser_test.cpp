@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE loudness_analyser
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <vector>
@@ -108,4 +109,70 @@ BOOST_AUTO_TEST_CASE(a_short_read_or_negative_length_throws) {
   const std::vector<float> silence(2 * rate, 0.0f);
   BOOST_CHECK_THROW(loudness_analyser::measure(reader_of(silence), -1, presets(), rate),
                     std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(parts_measured_apart_combine_into_the_whole_tracks_loudness) {
+  // Loud, quiet and middling stretches, so that the relative gate drops blocks; the track
+  // ends off the 100 ms grid.
+  auto track = pink_noise(10 * rate, 0.2, 3);
+  for (const auto& more : {pink_noise(10 * rate, 0.004, 4), pink_noise(20 * rate + 123, 0.05, 6)})
+    track.insert(track.end(), more.begin(), more.end());
+  const std::int64_t frames = frames_of(track);
+  const auto whole = loudness_analyser::measure(reader_of(track), frames, presets(), rate);
+
+  std::vector<std::pair<std::int64_t, std::int64_t>> visits;
+  bool same_frames = true;
+  const auto visit = [&](std::int64_t first, const float* span, std::int64_t count) {
+    visits.emplace_back(first, count);
+    for (std::int64_t i = 0; i < 2 * count; ++i)
+      same_frames = same_frames && span[i] == track[static_cast<std::size_t>(2 * first + i)];
+  };
+  // The parts in any order (as threads finish them), then joined in timeline order.
+  const std::int64_t a = 15 * rate, b = 30 * rate;
+  const auto last =
+    loudness_analyser::measure_part(reader_of(track), frames, b, frames, presets(), rate, 0, visit);
+  const auto middle =
+    loudness_analyser::measure_part(reader_of(track), frames, a, b, presets(), rate, 0, visit);
+  const auto head =
+    loudness_analyser::measure_part(reader_of(track), frames, 0, a, presets(), rate, 0, visit);
+  BOOST_TEST(head.sub_blocks.size() == presets().size() + 1);
+  BOOST_TEST(middle.sub_blocks[0].size() == 150u); // 15 s of 100 ms sub-blocks, no settling
+  const auto joined = loudness_analyser::combine({head, middle, last});
+  BOOST_TEST(std::fabs(joined.source_lufs - whole.source_lufs) < 1e-3);
+  BOOST_REQUIRE(joined.pre_gain_lufs.size() == presets().size());
+  for (std::size_t p = 0; p < presets().size(); ++p)
+    BOOST_TEST(std::fabs(joined.pre_gain_lufs[p] - whole.pre_gain_lufs[p]) < 1e-3,
+               presets()[p].name);
+  // Each part shows its own frames alone: together every frame once.
+  std::sort(visits.begin(), visits.end());
+  std::int64_t at = 0;
+  for (const auto& [first, count] : visits) {
+    BOOST_TEST(first == at);
+    at = first + count;
+  }
+  BOOST_TEST(at == frames);
+  BOOST_TEST(same_frames);
+}
+
+BOOST_AUTO_TEST_CASE(parts_off_the_grid_or_outside_the_track_and_gapped_joins_are_refused) {
+  const auto track = pink_noise(4 * rate, 0.1, 9);
+  const auto read = reader_of(track);
+  const std::int64_t frames = frames_of(track);
+  BOOST_CHECK_THROW(loudness_analyser::measure_part(read, frames, 100, frames, presets(), rate),
+                    std::invalid_argument); // not on the 100 ms grid
+  BOOST_CHECK_THROW(loudness_analyser::measure_part(read, frames, 0, rate + 1, presets(), rate),
+                    std::invalid_argument); // ends off the grid before the track's end
+  BOOST_CHECK_THROW(loudness_analyser::measure_part(read, frames, 0, frames + 1, presets(), rate),
+                    std::invalid_argument);
+  BOOST_CHECK_THROW(loudness_analyser::measure_part(read, frames, rate, 0, presets(), rate),
+                    std::invalid_argument);
+  const auto head = loudness_analyser::measure_part(read, frames, 0, rate, presets(), rate);
+  const auto tail = loudness_analyser::measure_part(read, frames, 2 * rate, frames, presets(), rate);
+  BOOST_CHECK_THROW(loudness_analyser::combine({head, tail}), std::invalid_argument); // a gap
+  BOOST_CHECK_THROW(loudness_analyser::combine({tail}), std::invalid_argument); // not from 0
+  BOOST_CHECK_THROW(loudness_analyser::combine({}), std::invalid_argument);
+  auto fewer = tail;
+  fewer.first = rate;
+  fewer.sub_blocks.pop_back();
+  BOOST_CHECK_THROW(loudness_analyser::combine({head, fewer}), std::invalid_argument);
 }
