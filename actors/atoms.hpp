@@ -27,6 +27,8 @@ using run_atom = caf::atom_constant<caf::atom("run")>;
 using submit_atom = caf::atom_constant<caf::atom("submit")>;
 /// A waiter's deadline passed (the pool's own timer).
 using expire_atom = caf::atom_constant<caf::atom("expire")>;
+/// Give back memory kept between jobs (the pool's idle timer; pool -> worker).
+using release_atom = caf::atom_constant<caf::atom("release")>;
 /// Hand an evicted entry on to be compressed into L3.
 using demote_atom = caf::atom_constant<caf::atom("demote")>;
 /// A player's position update (predictor).

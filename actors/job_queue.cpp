@@ -30,6 +30,8 @@ job_queue::push_result job_queue::push(std::uint64_t id, job_spec spec) {
     return {id, false};
   }
   entry& e = it->second;
+  // A listener who wants the Ogg Opus stream of a queued render gets it from that render.
+  e.spec.with_stream = e.spec.with_stream || spec.with_stream;
   const auto priority = std::min(e.spec.priority, spec.priority);
   const double probability = std::max(e.spec.probability, spec.probability);
   if (priority != e.spec.priority || probability != e.spec.probability) {

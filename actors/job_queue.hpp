@@ -31,7 +31,8 @@ public:
   };
 
   /// Queues `spec` under `id`, or joins an identical queued job and raises it to the more
-  /// urgent priority and the higher probability of the two.
+  /// urgent priority and the higher probability of the two (and a render to with_stream
+  /// when either asks for the stream).
   push_result push(std::uint64_t id, job_spec spec);
 
   /// Removes and returns the most urgent job; nullopt when empty.

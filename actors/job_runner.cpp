@@ -56,6 +56,14 @@ std::uint64_t job_runner::dither_seed_of(const cache_key& key) noexcept {
   return h;
 }
 
+void job_runner::release_buffers() noexcept {
+  source_.reset();
+  source_signature_ = {};
+  chain_.reset();
+  features_.reset();
+  std::vector<float>().swap(input_);
+}
+
 codec::audio_source& job_runner::source_for(const source_ref& source) {
   if (source.path.empty())
     throw job_error(engine_errc::invalid_argument, "job without a source file");
@@ -125,20 +133,29 @@ audio_payload job_runner::render(const job_spec& spec) {
   return audio_payload{std::move(pcm)};
 }
 
-track_analysis job_runner::analyse(const job_spec& spec) {
+track_analysis job_runner::analyse(const job_spec& spec, analysis_loudness& loudness) {
   codec::audio_source& src = source_for(spec.source);
   const std::int64_t frames = src.info().frames;
-  const auto read = [&src](std::int64_t first, std::int64_t count) {
-    return src.read(first, count);
-  };
+  const std::int64_t chunks = src.chunk_count(chunk_frames_);
+  const std::int32_t parts = spec.analysis_parts;
+  if (parts < 1 || spec.key.chunk_idx < 0 || spec.key.chunk_idx >= parts)
+    throw job_error(engine_errc::invalid_argument,
+                    "analysis part " + std::to_string(spec.key.chunk_idx) + " of " +
+                      std::to_string(parts));
+  const auto [first_chunk, end_chunk] =
+    analysis_part_chunks(static_cast<std::int32_t>(spec.key.chunk_idx), parts, chunks);
+  const std::int64_t first = std::min(first_chunk * chunk_frames_, frames);
+  const std::int64_t end = std::min(end_chunk * chunk_frames_, frames);
+  const auto read = [&src](std::int64_t at, std::int64_t count) { return src.read(at, count); };
   if (!features_)
     features_ = std::make_unique<dsp::content_features>();
   track_analysis out;
-  out.chunks.reserve(static_cast<std::size_t>(src.chunk_count(chunk_frames_)));
-  // One pass over the file: the analyser's spans are gathered into whole chunks here, and
+  out.presets = presets_.names();
+  out.chunks.reserve(static_cast<std::size_t>(end_chunk - first_chunk));
+  // One pass over the part: the analyser's spans are gathered into whole chunks here, and
   // each chunk's features are computed once it is complete.
   std::vector<float> chunk;
-  std::int64_t chunk_first = 0; // timeline frame of chunk[0]
+  std::int64_t chunk_first = first; // timeline frame of chunk[0]
   chunk.reserve(static_cast<std::size_t>(2 * chunk_frames_));
   const auto visit = [&](std::int64_t, const float* span, std::int64_t count) {
     while (count > 0) {
@@ -157,18 +174,21 @@ track_analysis job_runner::analyse(const job_spec& spec) {
       }
     }
   };
-  dsp::track_loudness loudness;
+  dsp::loudness_part part;
   try {
-    loudness = dsp::loudness_analyser::measure(
-      read, frames, presets_.all(), codec::engine_rate,
+    part = dsp::loudness_analyser::measure_part(
+      read, frames, first, end, presets_.all(), codec::engine_rate,
       std::int64_t{dsp::loudness_analyser::span_seconds} * codec::engine_rate, visit);
   } catch (...) {
     source_.reset(); // a failed read leaves the decoder where nobody knows
     throw;
   }
-  out.source_lufs = loudness.source_lufs;
-  out.presets = presets_.names();
-  out.pre_gain_lufs = loudness.pre_gain_lufs;
+  if (parts == 1) {
+    const auto whole = dsp::loudness_analyser::combine({part});
+    out.source_lufs = whole.source_lufs;
+    out.pre_gain_lufs = whole.pre_gain_lufs;
+  }
+  loudness = analysis_loudness{part.first, part.end, std::move(part.sub_blocks)};
   return out;
 }
 
@@ -226,9 +246,15 @@ job_output job_runner::run(const job_spec& spec) {
     }
     case job_kind::render:
       out.output = render(spec);
+      if (spec.with_stream) {
+        // A render has at least one frame (the chunk index was checked against the file).
+        const auto& pcm = *out.output.data;
+        out.stream.data = codec::byte_buffer::adopt(codec::write_ogg_opus(
+          reinterpret_cast<const std::int16_t*>(pcm.data()), pcm.size() / 4, opus_));
+      }
       break;
     case job_kind::analyse:
-      out.analysis = analyse(spec);
+      out.analysis = analyse(spec, out.loudness);
       break;
     case job_kind::stream: {
       const auto& pcm = bytes_of(spec);

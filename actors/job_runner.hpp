@@ -27,9 +27,14 @@ namespace auralis::actors {
 ///   (exactly frames * 4 bytes; the last chunk of a track may be short). The chunk is read
 ///   with the chain's default pre-roll before it and its post-roll after it, so chunks
 ///   rendered apart join seamlessly. The dither seed is dither_seed_of(key): the same job
-///   always gives the same bytes.
-/// - analyse: loudness of the whole source for every preset (in preset table order) and
-///   the content features of every chunk.
+///   always gives the same bytes. With spec.with_stream the runner then encodes that PCM
+///   into job_output::stream, right away on the same thread, as a stream job of it would
+///   (the same bytes).
+/// - analyse: part key.chunk_idx of spec.analysis_parts of the source
+///   (analysis_part_chunks): the content features of its chunks, and its loudness
+///   measurements for the source and every preset (in preset table order) in
+///   job_output::loudness; with a single part also the integrated loudness itself in
+///   job_output::analysis (a part of several leaves that to the join of all).
 /// - stream: 16-bit PCM payload -> an Ogg Opus file with the runner's opus options
 ///   (codec::write_ogg_opus), for a listener who asked for format=opus; an empty payload
 ///   is invalid_argument.
@@ -69,6 +74,11 @@ public:
   /// The chunk length, 48 kHz frames.
   std::int64_t chunk_frames() const noexcept { return chunk_frames_; }
 
+  /// Gives back the memory kept between jobs (the open source and its decode buffers, the
+  /// last chain's work buffers, the content-feature state and the render input buffer);
+  /// the next job makes them anew. For a worker that has gone idle.
+  void release_buffers() noexcept;
+
 private:
   /// The source of a render or analyse job: the open one when it is the same file with
   /// the same signature, else the file opened afresh. Throws job_error (invalid_argument,
@@ -76,7 +86,7 @@ private:
   codec::audio_source& source_for(const source_ref& source);
   dsp::mastering_chain& chain_for(const std::string& preset);
   audio_payload render(const job_spec& spec);
-  track_analysis analyse(const job_spec& spec);
+  track_analysis analyse(const job_spec& spec, analysis_loudness& loudness);
 
   codec::opus_options opus_;
   codec::opus_chunk_encoder encoder_;

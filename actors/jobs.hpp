@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include <caf/meta/type_name.hpp>
@@ -88,8 +89,24 @@ typename Inspector::result_type inspect(Inspector& f, track_analysis& x) {
            x.chunks);
 }
 
+/// What an analyse job measured of the loudness of its part of a track: the 100 ms
+/// sub-block mean squares of the source (programme 0) and of every preset's pre-gain
+/// signal (1 + p), which the library joins across parts (dsp::loudness_analyser::combine).
+struct analysis_loudness {
+  std::int64_t first = 0; ///< 48 kHz timeline frame the part starts at
+  std::int64_t end = 0;   ///< frame after the part's last
+  std::vector<std::vector<double>> sub_blocks; ///< per programme, in timeline order
+};
+
+/// CAF serialisation of analysis_loudness.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, analysis_loudness& x) {
+  return f(caf::meta::type_name("analysis_loudness"), x.first, x.end, x.sub_blocks);
+}
+
 /// One unit of work. Two jobs with the same kind and key are the same work: the pool runs
-/// it once and answers every requester.
+/// it once and answers every requester (with_stream is not part of that identity: see
+/// job_identity).
 struct job_spec {
   job_kind kind = job_kind::encode;
   cache_key key;
@@ -104,13 +121,21 @@ struct job_spec {
   std::int32_t segment = -1;
   /// decode with segment >= 0: how many consecutive segments (>= 1); else unused.
   std::uint32_t segment_count = 1;
+  /// analyse: the track is measured in this many jobs (>= 1), each over a stretch of
+  /// whole chunks; key.chunk_idx is this job's part (analysis_key, analysis_part_chunks).
+  std::int32_t analysis_parts = 1;
+  /// render: also encode the rendered PCM as an Ogg Opus file (job_output::stream), on the
+  /// same worker right after the render, for a listener who asked for format=opus; other
+  /// kinds ignore it.
+  bool with_stream = false;
 };
 
 /// CAF serialisation of job_spec.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_spec& x) {
   return f(caf::meta::type_name("job_spec"), x.kind, x.key, x.priority, x.probability, x.input,
-           x.source, x.loudness_gain_db, x.segment, x.segment_count);
+           x.source, x.loudness_gain_db, x.segment, x.segment_count, x.analysis_parts,
+           x.with_stream);
 }
 
 /// What a job produced.
@@ -119,23 +144,42 @@ struct job_output {
   cache_key key;
   audio_payload output; ///< encode: opus_chunk blob; decode, render: 16-bit PCM;
                         ///< stream: an Ogg Opus file
-  track_analysis analysis; ///< analyse only
-  double cpu_ms = 0;    ///< CPU time the worker spent on it
+  track_analysis analysis; ///< analyse: the presets and the features of the part's chunks
+                           ///< (the loudness fields stay 0: see `loudness`)
+  analysis_loudness loudness; ///< analyse: the part's loudness measurements
+  /// render with job_spec::with_stream: `output` as an Ogg Opus file (as a stream job of
+  /// that PCM makes it); else empty.
+  audio_payload stream;
+  double cpu_ms = 0;    ///< CPU time the worker spent on it (the render and its stream)
 };
 
 /// CAF serialisation of job_output.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_output& x) {
-  return f(caf::meta::type_name("job_output"), x.kind, x.key, x.output, x.analysis, x.cpu_ms);
+  return f(caf::meta::type_name("job_output"), x.kind, x.key, x.output, x.analysis, x.loudness, x.stream,
+           x.cpu_ms);
 }
 
-/// The key of track `track_id`'s analyse job (empty preset, intensity 0, chunk 0): every
-/// analyse request of one track is the same job, so the pool runs it once.
-inline cache_key analysis_key(std::int64_t track_id) {
-  return cache_key{track_id, std::string(), 0, 0};
+/// The key of part `part` of track `track_id`'s analysis (empty preset, intensity 0,
+/// chunk_idx = part): every analyse request of one part of a track is the same job, so the
+/// pool runs it once.
+inline cache_key analysis_key(std::int64_t track_id, std::int32_t part = 0) {
+  return cache_key{track_id, std::string(), 0, part};
 }
 
-/// Identity of a job for de-duplication: (kind, key).
+/// The chunks [first, second) part `part` of `parts` covers of a track of `chunks` chunks:
+/// consecutive stretches of about chunks / parts chunks, the later ones the longer.
+/// Requires 0 <= part < parts and parts >= 1.
+inline std::pair<std::int64_t, std::int64_t> analysis_part_chunks(std::int32_t part,
+                                                                  std::int32_t parts,
+                                                                  std::int64_t chunks) {
+  return {chunks * part / parts, chunks * (part + 1) / parts};
+}
+
+/// Identity of a job for de-duplication: (kind, key). A render with job_spec::with_stream
+/// and one without are the same job: whichever was queued first is the one that runs, and
+/// every waiter gets its output. A waiter that wanted the stream and joined a render
+/// without it finds job_output::stream empty and must encode the PCM itself (a stream job).
 struct job_identity {
   job_kind kind;
   cache_key key;

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/engine_error.hpp"
+#include "codec/audio_source.hpp"
+#include "dsp/loudness_analyser.hpp"
 
 namespace auralis::actors {
 
@@ -25,6 +27,45 @@ void cancel_queued(library_pointer self, std::int64_t id) {
           spdlog::info("library: dropped {} queued jobs of track {}", dropped, id);
       },
       [](const caf::error&) {});
+}
+
+/// Analyse jobs a track of `chunks` chunks of `chunk_frames` frames is measured in: two
+/// (the pool's idle workers run them side by side, so a listener waiting for a first play
+/// waits about half as long); one for a track of a single chunk, or when chunks do not
+/// end on the loudness meter's 100 ms grid (a part must start on it).
+std::int32_t analysis_parts_of(std::int64_t chunks, std::int64_t chunk_frames) {
+  return chunks >= 2 && chunk_frames % (codec::engine_rate / 10) == 0 ? 2 : 1;
+}
+
+/// The analysis of a track from its analyse jobs' outputs, in part order: the chunks'
+/// features one after the other and the loudness of the joined parts; an engine error
+/// (corrupt_entry) when the parts do not fit together.
+caf::expected<track_analysis> join_analysis_parts(const std::vector<job_output>& outputs) {
+  track_analysis joined;
+  std::vector<dsp::loudness_part> parts;
+  for (const auto& out : outputs) {
+    if (parts.empty()) {
+      joined.presets = out.analysis.presets;
+    } else if (out.analysis.presets != joined.presets) {
+      return make_engine_error(engine_errc::corrupt_entry,
+                               "analysis parts measured different presets");
+    }
+    joined.chunks.insert(joined.chunks.end(), out.analysis.chunks.begin(),
+                         out.analysis.chunks.end());
+    parts.push_back(dsp::loudness_part{out.loudness.first, out.loudness.end,
+                                       out.loudness.sub_blocks});
+  }
+  try {
+    const auto loudness = dsp::loudness_analyser::combine(parts);
+    if (loudness.pre_gain_lufs.size() != joined.presets.size())
+      return make_engine_error(engine_errc::corrupt_entry,
+                               "analysis parts measured other programmes than presets");
+    joined.source_lufs = loudness.source_lufs;
+    joined.pre_gain_lufs = loudness.pre_gain_lufs;
+  } catch (const std::invalid_argument& e) {
+    return make_engine_error(engine_errc::corrupt_entry, e.what());
+  }
+  return joined;
 }
 
 /// The store's key of track `t`'s analysis.
@@ -101,6 +142,57 @@ void queue_unanalysed(library_pointer self) {
 /// Submits the background analysis of `t`; pumps the next when it ends.
 void submit_background(library_pointer self, const track_info& t);
 
+/// Runs the analysis of `t` on the pool at `priority` as analysis_parts_of(t.chunks) jobs
+/// (stretches of whole chunks, which idle workers run side by side), and calls
+/// `done(track_analysis&)` with their join, or `failed(caf::error&)` with the first error;
+/// exactly one of them, once. The jobs of one track are the same at every priority, so a
+/// listener's request joins the background jobs and raises the queued ones.
+template <class Done, class Failed>
+void analyse_on_pool(library_pointer self, const track_info& t, job_priority priority,
+                     Done done, Failed failed) {
+  const std::int32_t parts = analysis_parts_of(t.chunks, self->state.chunk_frames);
+  struct gathered {
+    std::vector<job_output> outputs;
+    std::size_t left = 0;
+    bool ended = false;
+    Done done;
+    Failed failed;
+  };
+  auto g = std::make_shared<gathered>(
+    gathered{std::vector<job_output>(static_cast<std::size_t>(parts)),
+             static_cast<std::size_t>(parts), false, std::move(done), std::move(failed)});
+  for (std::int32_t part = 0; part < parts; ++part) {
+    job_spec job;
+    job.kind = job_kind::analyse;
+    job.key = analysis_key(t.id, part);
+    job.analysis_parts = parts;
+    job.priority = priority;
+    job.probability = priority == job_priority::immediate ? 1.0 : 0.0;
+    job.source = source_ref{t.abs_path, t.size, t.mtime_ns, t.frames};
+    self->request(self->state.pool, caf::infinite, submit_atom::value, std::move(job))
+      .then(
+        [g, part](job_output& out) {
+          if (g->ended)
+            return;
+          g->outputs[static_cast<std::size_t>(part)] = std::move(out);
+          if (--g->left > 0)
+            return;
+          g->ended = true;
+          caf::expected<track_analysis> joined = join_analysis_parts(g->outputs);
+          if (joined)
+            g->done(*joined);
+          else
+            g->failed(joined.error());
+        },
+        [g](caf::error& err) {
+          if (g->ended)
+            return;
+          g->ended = true;
+          g->failed(err);
+        });
+  }
+}
+
 /// Retries the backlog after the retry delay (once, however many failed).
 void schedule_retry(library_pointer self) {
   auto& st = self->state;
@@ -175,21 +267,16 @@ caf::expected<track_info> current(library_pointer self, std::int64_t id) {
 
 void submit_background(library_pointer self, const track_info& t) {
   auto& st = self->state;
-  job_spec job;
-  job.kind = job_kind::analyse;
-  job.key = analysis_key(t.id);
-  job.priority = job_priority::background;
-  job.source = source_ref{t.abs_path, t.size, t.mtime_ns, t.frames};
   const std::int64_t id = t.id;
   const std::uint64_t size = t.size;
   const std::int64_t mtime_ns = t.mtime_ns;
   st.in_flight = true;
-  self->request(st.pool, caf::infinite, submit_atom::value, std::move(job))
-    .then(
-      [self, id, size, mtime_ns](job_output& out) {
+  analyse_on_pool(
+    self, t, job_priority::background,
+      [self, id, size, mtime_ns](track_analysis& analysis) {
         auto& st = self->state;
         st.in_flight = false;
-        keep_analysis(self, id, size, mtime_ns, out.analysis);
+        keep_analysis(self, id, size, mtime_ns, analysis);
         ++st.background_done;
         pump_background(self);
       },
@@ -236,21 +323,15 @@ void submit_background(library_pointer self, const track_info& t) {
 /// the new signature.
 void request_analysis(library_pointer self, const track_info& t,
                       caf::typed_response_promise<track_analysis> promise, int retries) {
-  job_spec job;
-  job.kind = job_kind::analyse;
-  job.key = analysis_key(t.id);
-  job.priority = job_priority::immediate;
-  job.probability = 1;
-  job.source = source_ref{t.abs_path, t.size, t.mtime_ns, t.frames};
   const std::int64_t id = t.id;
   const std::uint64_t size = t.size;
   const std::int64_t mtime_ns = t.mtime_ns;
-  self->request(self->state.pool, caf::infinite, submit_atom::value, std::move(job))
-    .then(
-      [self, promise, id, size, mtime_ns](job_output& out) mutable {
+  analyse_on_pool(
+    self, t, job_priority::immediate,
+      [self, promise, id, size, mtime_ns](track_analysis& analysis) mutable {
         // Kept only while the track is still listed with the signature it was measured on.
-        keep_analysis(self, id, size, mtime_ns, out.analysis);
-        promise.deliver(std::move(out.analysis));
+        keep_analysis(self, id, size, mtime_ns, analysis);
+        promise.deliver(std::move(analysis));
       },
       [self, promise, id, retries](caf::error& err) mutable {
         if (engine_code_of(err) == static_cast<std::uint8_t>(engine_errc::source_changed) &&
@@ -276,6 +357,7 @@ library_actor_impl(library_actor::stateful_pointer<library_state> self, std::str
   self->state.catalog =
     std::make_unique<track_catalog>(std::move(root), std::move(ids_file), chunk_frames);
   self->state.pool = std::move(pool);
+  self->state.chunk_frames = chunk_frames;
   self->state.analysis_settings = std::move(analyses);
   if (!self->state.analysis_settings.database.empty()) {
     try {

@@ -100,6 +100,7 @@ struct library_state {
   std::unique_ptr<analysis_store> store;          ///< null: none
   std::deque<std::int64_t> backlog;               ///< tracks to analyse in the background
   std::set<std::int64_t> backlogged;              ///< the ids in backlog
+  std::int64_t chunk_frames = 0; ///< 48 kHz frames per chunk
   bool in_flight = false;       ///< a background analysis is submitted
   bool retry_scheduled = false; ///< a tick is on its way
   std::map<std::int64_t, failed_analysis> failures; ///< by track id

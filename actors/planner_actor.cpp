@@ -25,6 +25,7 @@ struct fetch_context {
   caf::typed_response_promise<fetch_reply> promise;
   wall_clock::time_point start;
   bool reloaded = false; ///< its track was reloaded after a render of it failed meanwhile
+  bool held_out = false; ///< counted in planner_state::stream_fetches until answered
 };
 using fetch_ptr = std::shared_ptr<fetch_context>;
 
@@ -316,10 +317,14 @@ void apply_plan(planner_pointer self, const std::vector<entry_record>* lists[3])
           return true;
     return false;
   };
+  // A key that a fetch wanting the stream is still serving is left to that fetch: on a miss
+  // it renders the key itself, with the stream (which a planner render submitted first, and
+  // joined by the fetch's, would lack), and a fetch that succeeds leaves the chunk held (in
+  // L2, or stored in L1).
   auto plannable = [&](const cache_key& k) {
     auto it = st.tracks.find(k.track_id);
     return it != st.tracks.end() && it->second.ready && !st.failed_tracks.count(k.track_id) &&
-           !st.crowded_out.count(k);
+           !st.crowded_out.count(k) && !st.stream_fetches.count(k);
   };
   int in_flight[3] = {0, 0, 0};
   int room_in_flight = 0;
@@ -522,13 +527,34 @@ void record_latency(planner_pointer self, fetch_source source, double ms) {
     w.pop_front();
 }
 
+/// The fetch is being answered: its key is no longer held out of the plans.
+void fetch_answered(planner_pointer self, fetch_context& ctx) {
+  if (!ctx.held_out)
+    return;
+  ctx.held_out = false;
+  auto& pending = self->state.stream_fetches;
+  if (auto it = pending.find(ctx.request.key); it != pending.end() && --it->second == 0)
+    pending.erase(it);
+}
+
+/// Answers the fetch with `err`.
+void fail_fetch(planner_pointer self, const fetch_ptr& ctx, const caf::error& err) {
+  fetch_answered(self, *ctx);
+  ctx->promise.deliver(err);
+}
+
+/// Answers the fetch with `pcm` and, when the fetch wants it, `stream` (the Ogg Opus file
+/// of `pcm` its render made; empty when there is none).
 void reply_fetch(planner_pointer self, const fetch_ptr& ctx, fetch_source source,
-                 audio_payload pcm) {
+                 audio_payload pcm, audio_payload stream = {}) {
+  fetch_answered(self, *ctx);
   fetch_reply r;
   r.key = ctx->request.key;
   r.source = source;
   r.frames = pcm.data ? static_cast<std::int64_t>(pcm.data->size() / 4) : 0;
   r.pcm = std::move(pcm);
+  if (ctx->request.want_stream)
+    r.stream = std::move(stream);
   r.service_ms =
     std::chrono::duration<double, std::milli>(wall_clock::now() - ctx->start).count();
   record_latency(self, source, r.service_ms);
@@ -541,7 +567,9 @@ double fetched_probability(planner_pointer self, const cache_key& key) {
   return 1.0;
 }
 
-/// A full miss: render now, store in L1, answer.
+/// A full miss: render now, store in L1, answer. A fetch that wants the stream has the
+/// render encode it too (job_spec::with_stream); should the pool join it to a render of the
+/// key started without the stream, the reply has none.
 void render_for_fetch(planner_pointer self, const fetch_ptr& ctx) {
   const auto& key = ctx->request.key;
   auto& st = self->state;
@@ -554,32 +582,34 @@ void render_for_fetch(planner_pointer self, const fetch_ptr& ctx) {
     ctx->reloaded = true;
     with_track(self, key.track_id, [self, ctx](const caf::error& err) {
       if (err)
-        ctx->promise.deliver(err);
+        fail_fetch(self, ctx, err);
       else
         render_for_fetch(self, ctx);
     });
     return;
   }
   if (it == st.tracks.end() || !it->second.ready) {
-    ctx->promise.deliver(make_engine_error(engine_errc::cancelled,
-                                           "track " + std::to_string(key.track_id) +
-                                             " was invalidated during the fetch"));
+    fail_fetch(self, ctx,
+               make_engine_error(engine_errc::cancelled, "track " + std::to_string(key.track_id) +
+                                                           " was invalidated during the fetch"));
     return;
   }
   const auto epoch = st.epoch_of(key.track_id);
-  self->request(st.settings.pool, caf::infinite, submit_atom::value,
-                render_spec(self, key, job_priority::immediate, 1.0))
+  auto spec = render_spec(self, key, job_priority::immediate, 1.0);
+  spec.with_stream = ctx->request.want_stream;
+  self->request(st.settings.pool, caf::infinite, submit_atom::value, std::move(spec))
     .then(
       [self, ctx, epoch](job_output& out) {
         const auto& key = ctx->request.key;
         if (self->state.epoch_of(key.track_id) == epoch)
           put_into(self, tier_id::l1, key, out.output, fetched_probability(self, key));
         self->state.failed_tracks.erase(key.track_id);
-        reply_fetch(self, ctx, fetch_source::miss, std::move(out.output));
+        reply_fetch(self, ctx, fetch_source::miss, std::move(out.output),
+                    std::move(out.stream));
       },
       [self, ctx](caf::error& err) {
         note_failure(self, ctx->request.key, err);
-        ctx->promise.deliver(err);
+        fail_fetch(self, ctx, err);
       });
 }
 
@@ -604,7 +634,7 @@ void serve_from_l3(planner_pointer self, const fetch_ptr& ctx, audio_payload blo
       [self, ctx](caf::error& err) {
         spdlog::warn("planner: decoding {} from L3 failed: {}", to_string(ctx->request.key),
                      self->system().render(err));
-        ctx->promise.deliver(err);
+        fail_fetch(self, ctx, err);
       });
 }
 
@@ -614,7 +644,7 @@ void lookup(planner_pointer self, const fetch_ptr& ctx, int index, bool miss_cou
   auto& st = self->state;
   const auto timeout = st.settings.ask_timeout;
   const auto& key = ctx->request.key;
-  auto fail = [ctx](caf::error& err) { ctx->promise.deliver(err); };
+  auto fail = [self, ctx](caf::error& err) { fail_fetch(self, ctx, err); };
   if (index == 3) {
     if (miss_counted) {
       render_for_fetch(self, ctx);
@@ -804,6 +834,10 @@ planner_actor_impl(planner_actor::stateful_pointer<planner_state> self,
             return;
           }
           const bool moved = note_fetch(self, ctx->request);
+          if (ctx->request.want_stream) {
+            ++self->state.stream_fetches[key]; // the plan leaves the key to this fetch
+            ctx->held_out = true;
+          }
           lookup(self, ctx, 0, false);
           if (moved)
             self->state.crowded_out.clear(); // a session moved: plan everything afresh

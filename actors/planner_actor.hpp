@@ -36,7 +36,11 @@ namespace auralis::actors {
 ///   re-plans. Errors: the predictor's (unknown_preset, invalid_argument), unknown_track.
 /// - fetch, request: the chunk from L1, L2 or L3 (in that order; L3 is decoded on the pool
 ///   and promoted into L1) or, on a miss, rendered at immediate priority and stored in L1.
-///   Exactly one hit (on the tier that served) or one miss (on L1) is counted per fetch.
+///   A fetch with want_stream that misses has its render also encode the Ogg Opus file
+///   (the reply's `stream`); a hit, or a render joined that was started without the
+///   stream, answers no stream (and until a fetch with want_stream is answered, plans do
+///   not render its chunk: see stream_fetches). Exactly one hit (on the tier that served)
+///   or one miss (on L1) is counted per fetch.
 ///   Also moves the session to the fetched chunk and, when that moved it (a new session,
 ///   track, chunk, preset or intensity) or the fetch reloaded a track whose rendering had
 ///   failed, re-plans. Errors: unknown_track,
@@ -124,6 +128,12 @@ struct planner_state {
   /// They are not planned again until a session moves, so that two wanted entries never
   /// push each other out in turn, rendering forever.
   std::set<cache_key> crowded_out;
+  /// Keys of fetches that want the stream and are not answered yet, with how many. Plans
+  /// render none of them: a planner render without the stream, submitted while such a
+  /// fetch looks through the tiers, would be the one the pool runs (the fetch's render
+  /// joins it) and the fetch would get no stream. A fetch that succeeds leaves its chunk
+  /// held (in L2, or stored in L1); one that fails leaves it to the next plan.
+  std::map<cache_key, std::uint32_t> stream_fetches;
   wanted_set wanted;                            ///< the last plan
   bool planning = false;                        ///< a round is running
   bool replan = false;                          ///< another round is due after it

@@ -35,12 +35,15 @@ inline const char* to_string(fetch_source s) noexcept {
 struct fetch_request {
   std::string session_id; ///< empty = "default"
   cache_key key;          ///< track, preset, intensity (tenths), chunk
+  /// The client wants the chunk as an Ogg Opus file (format=opus): a miss renders it with
+  /// the stream (job_spec::with_stream) and the reply carries it (fetch_reply::stream).
+  bool want_stream = false;
 };
 
 /// CAF serialisation of fetch_request.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fetch_request& x) {
-  return f(caf::meta::type_name("fetch_request"), x.session_id, x.key);
+  return f(caf::meta::type_name("fetch_request"), x.session_id, x.key, x.want_stream);
 }
 
 /// The chunk a fetch returns.
@@ -49,13 +52,18 @@ struct fetch_reply {
   fetch_source source = fetch_source::miss;
   audio_payload pcm;        ///< interleaved 16-bit 48 kHz stereo
   std::int64_t frames = 0;  ///< pcm frames (the last chunk of a track may be short)
+  /// The Ogg Opus file of `pcm`, made by the render right after it, when the request
+  /// wanted the stream and the chunk was a miss whose render made it. Empty otherwise (a
+  /// tier served it, or the fetch joined a render started without the stream): the caller
+  /// encodes `pcm` itself.
+  audio_payload stream;
   double service_ms = 0;    ///< wall time from request to reply inside the engine
 };
 
 /// CAF serialisation of fetch_reply.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fetch_reply& x) {
-  return f(caf::meta::type_name("fetch_reply"), x.key, x.source, x.pcm, x.frames,
+  return f(caf::meta::type_name("fetch_reply"), x.key, x.source, x.pcm, x.frames, x.stream,
            x.service_ms);
 }
 

@@ -73,6 +73,23 @@ void free_after_error(pool_pointer self, std::size_t slot, caf::error& err) {
   err = make_engine_error(engine_errc::worker_failed, "the worker running the job died");
 }
 
+/// Whether the pool has no work: nothing queued, no worker busy.
+bool is_idle(const pool_state& st) {
+  return st.queue.empty() &&
+         std::all_of(st.workers.begin(), st.workers.end(),
+                     [](const pool_state::worker_slot& w) { return w.job == 0; });
+}
+
+/// Starts the idle timer when the pool has just become idle: once per idle period (the
+/// period a submission started), so an idle pool sends no timers over and over.
+void arm_idle_release(pool_pointer self) {
+  auto& st = self->state;
+  if (st.idle_armed || st.settings.idle_release.count() <= 0 || !is_idle(st))
+    return;
+  st.idle_armed = true;
+  self->delayed_send(self, st.settings.idle_release, release_atom::value, st.idle_period);
+}
+
 /// Answers every waiter of job `id` with `fn(promise)` and forgets the job.
 template <class F>
 void finish_job(pool_pointer self, std::uint64_t id, F&& fn) {
@@ -112,6 +129,7 @@ void start_on(pool_pointer self, std::size_t slot, queued_job q) {
         st.workers[slot].job = 0;
         finish_job(self, id, [&](auto& promise) { promise.deliver(out); });
         dispatch(self);
+        arm_idle_release(self);
       },
       [self, slot, id](caf::error& err) {
         auto& st = self->state;
@@ -119,6 +137,7 @@ void start_on(pool_pointer self, std::size_t slot, queued_job q) {
         free_after_error(self, slot, err);
         finish_job(self, id, [&](auto& promise) { promise.deliver(err); });
         dispatch(self);
+        arm_idle_release(self);
       });
 }
 
@@ -131,6 +150,7 @@ std::uint64_t cancel_jobs(pool_pointer self, const std::vector<std::uint64_t>& i
       promise.deliver(make_engine_error(engine_errc::cancelled, why));
     });
   st.counters.cancelled += ids.size();
+  arm_idle_release(self);
   return ids.size();
 }
 
@@ -157,6 +177,57 @@ std::uint64_t next_split(pool_pointer self) {
   return best;
 }
 
+/// Takes back part `index` of split job `id` from worker `slot`: copies its PCM into the
+/// joined payload and answers the job when it was the last part.
+void part_done(pool_pointer self, std::size_t slot, std::uint64_t id, std::uint32_t index,
+               job_output& out) {
+  auto& st = self->state;
+  st.counters.cpu_ms += out.cpu_ms;
+  st.workers[slot].job = 0;
+  auto it = st.jobs.find(id);
+  if (it == st.jobs.end() || !it->second.split) {
+    dispatch(self); // the job failed or was given up: the part is not needed
+    return;
+  }
+  auto& split = *it->second.split;
+  --split.running;
+  // The worker gets its next work before this part is copied.
+  dispatch(self);
+  const std::size_t bytes = static_cast<std::size_t>(split.frame_counts[index]) * 4;
+  if (!out.output.data || out.output.data->size() != bytes) {
+    ++st.counters.failed;
+    const auto got = out.output.data ? out.output.data->size() : 0;
+    finish_job(self, id, [&](auto& promise) {
+      promise.deliver(make_engine_error(
+        engine_errc::corrupt_entry,
+        "segments " + std::to_string(split.first_segments[index]) + " + " +
+          std::to_string(split.segment_counts[index]) + " decoded to " +
+          std::to_string(got) + " bytes, not " + std::to_string(bytes)));
+    });
+    return;
+  }
+  if (!split.pcm) // allocated while the other parts still run
+    split.pcm = codec::byte_buffer::allocate(
+      std::accumulate(split.frame_counts.begin(), split.frame_counts.end(), std::size_t{0}) *
+      4);
+  std::memcpy(split.pcm->data() + static_cast<std::size_t>(split.first_frames[index]) * 4,
+              out.output.data->data(), bytes);
+  split.cpu_ms += out.cpu_ms;
+  ++split.done;
+  if (split.done == split.frame_counts.size()) {
+    ++st.counters.completed;
+    job_output joined;
+    joined.kind = split.spec.kind;
+    joined.key = split.spec.key;
+    joined.output.data = std::move(split.pcm);
+    joined.cpu_ms = split.cpu_ms;
+    finish_job(self, id, [&](auto& promise) { promise.deliver(joined); });
+  } else if (split.running == 0 && split.next == split.frame_counts.size()) {
+    // Given up (its last waiter timed out) and its last running part is back.
+    finish_job(self, id, [](auto&) {});
+  }
+}
+
 /// Runs the next part of split job `id` on worker `slot`.
 void start_part(pool_pointer self, std::size_t slot, std::uint64_t id) {
   auto& st = self->state;
@@ -171,51 +242,8 @@ void start_part(pool_pointer self, std::size_t slot, std::uint64_t id) {
   self->request(st.workers[slot].handle, caf::infinite, run_atom::value, std::move(part))
     .then(
       [self, slot, id, index](job_output& out) {
-        auto& st = self->state;
-        st.counters.cpu_ms += out.cpu_ms;
-        st.workers[slot].job = 0;
-        auto it = st.jobs.find(id);
-        if (it == st.jobs.end() || !it->second.split) {
-          dispatch(self); // the job failed or was given up: the part is not needed
-          return;
-        }
-        auto& split = *it->second.split;
-        --split.running;
-        // The worker gets its next work before this part is copied.
-        dispatch(self);
-        const std::size_t bytes = static_cast<std::size_t>(split.frame_counts[index]) * 4;
-        if (!out.output.data || out.output.data->size() != bytes) {
-          ++st.counters.failed;
-          const auto got = out.output.data ? out.output.data->size() : 0;
-          finish_job(self, id, [&](auto& promise) {
-            promise.deliver(make_engine_error(
-              engine_errc::corrupt_entry,
-              "segments " + std::to_string(split.first_segments[index]) + " + " +
-                std::to_string(split.segment_counts[index]) + " decoded to " +
-                std::to_string(got) + " bytes, not " + std::to_string(bytes)));
-          });
-          return;
-        }
-        if (!split.pcm) // allocated while the other parts still run
-          split.pcm = codec::byte_buffer::allocate(
-            std::accumulate(split.frame_counts.begin(), split.frame_counts.end(), std::size_t{0}) *
-            4);
-        std::memcpy(split.pcm->data() + static_cast<std::size_t>(split.first_frames[index]) * 4,
-                    out.output.data->data(), bytes);
-        split.cpu_ms += out.cpu_ms;
-        ++split.done;
-        if (split.done == split.frame_counts.size()) {
-          ++st.counters.completed;
-          job_output joined;
-          joined.kind = split.spec.kind;
-          joined.key = split.spec.key;
-          joined.output.data = std::move(split.pcm);
-          joined.cpu_ms = split.cpu_ms;
-          finish_job(self, id, [&](auto& promise) { promise.deliver(joined); });
-        } else if (split.running == 0 && split.next == split.frame_counts.size()) {
-          // Given up (its last waiter timed out) and its last running part is back.
-          finish_job(self, id, [](auto&) {});
-        }
+        part_done(self, slot, id, index, out);
+        arm_idle_release(self);
       },
       [self, slot, id](caf::error& err) {
         auto& st = self->state;
@@ -226,12 +254,14 @@ void start_part(pool_pointer self, std::size_t slot, std::uint64_t id) {
           finish_job(self, id, [&](auto& promise) { promise.deliver(err); });
         }
         dispatch(self);
+        arm_idle_release(self);
       });
 }
 
 /// Turns the queued decode job `q` into a split job when its entry has several segments
-/// and the pool several workers; false (nothing changed) otherwise. A blob that is not a
-/// valid container is left to a worker, which answers the error.
+/// and the pool several workers: one part per segment, or max_decode_parts runs of
+/// consecutive segments for a longer entry. False (nothing changed) otherwise. A blob that
+/// is not a valid container is left to a worker, which answers the error.
 bool split_decode(pool_pointer self, queued_job& q) {
   auto& st = self->state;
   if (q.spec.kind != job_kind::decode || q.spec.segment >= 0 || !q.spec.input.data ||
@@ -248,11 +278,13 @@ bool split_decode(pool_pointer self, queued_job& q) {
   }
   if (view->segment_count() < 2)
     return false;
+  // Small parts let an idle worker take them one after another while a busy worker joins
+  // when it frees, instead of one part of a few segments waiting behind a long job.
   // Part p goes on from where part p - 1 stopped and takes segments until one starts at or
-  // past (p + 1) * frames / parts; every part gets at least one, the last the rest.
+  // past (p + 1) * frames / parts; every part gets at least one, the last the rest (with
+  // parts == segments: exactly one each).
   const std::uint32_t segments = view->segment_count();
-  const auto parts = static_cast<std::uint32_t>(
-    std::min<std::size_t>(segments, st.workers.size()));
+  const std::uint32_t parts = std::min(segments, max_decode_parts);
   const std::uint64_t frames = view->frame_count();
   auto split = std::make_unique<pool_state::split_job>();
   std::uint32_t k = 0;
@@ -400,6 +432,10 @@ worker_actor::behavior_type worker_actor_impl(worker_actor::pointer self,
         return make_engine_error(engine_errc::invalid_argument, e.what());
       }
     },
+    [runner](release_atom) {
+      runner->release_buffers();
+      malloc_trim(0);
+    },
   };
 }
 
@@ -425,6 +461,9 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
     [self](submit_atom, job_spec& spec) -> caf::typed_response_promise<job_output> {
       auto& st = self->state;
       ++st.counters.submitted;
+      // Work arrives: the idle period ends (a timer still under way is ignored).
+      ++st.idle_period;
+      st.idle_armed = false;
       const job_identity identity{spec.kind, spec.key};
       const auto timeout = st.settings.timeouts[static_cast<std::size_t>(spec.priority)];
       auto promise = self->make_response_promise<job_output>();
@@ -450,6 +489,7 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
                 " listeners' jobs wait for " + std::to_string(st.workers.size()) +
                 " workers; retry in " + std::to_string(*retry) + " s",
               *retry));
+            arm_idle_release(self);
             return promise;
           }
         }
@@ -481,6 +521,7 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
       // Work that can start now does not wait: only what stays queued counts against the caps.
       dispatch(self);
       shed_for_room(self);
+      arm_idle_release(self);
       return promise;
     },
     [self](cancel_atom, std::int64_t track_id) {
@@ -549,6 +590,19 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
         if (split.running == 0)
           st.jobs.erase(job_id);
       }
+      arm_idle_release(self);
+    },
+    [self](release_atom, std::uint64_t period) {
+      auto& st = self->state;
+      // A timer of an earlier period (work came meanwhile) does nothing: its own period's
+      // timer follows when that work is done.
+      if (period != st.idle_period || !is_idle(st))
+        return;
+      for (const auto& w : st.workers)
+        self->send(w.handle, release_atom::value);
+      ++st.counters.released;
+      spdlog::debug("worker-pool: idle for {} ms; {} workers release their buffers",
+                    st.settings.idle_release.count(), st.workers.size());
     },
   };
 }

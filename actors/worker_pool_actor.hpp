@@ -21,8 +21,10 @@
 namespace auralis::actors {
 
 /// One DSP worker: runs a job on its own thread (spawned detached, so a long render never
-/// holds a scheduler thread that tier, planner or HTTP actors need).
-using worker_actor = caf::typed_actor<caf::replies_to<run_atom, job_spec>::with<job_output>>;
+/// holds a scheduler thread that tier, planner or HTTP actors need); release gives back the
+/// memory its runner keeps between jobs.
+using worker_actor = caf::typed_actor<caf::replies_to<run_atom, job_spec>::with<job_output>,
+                                      caf::reacts_to<release_atom>>;
 
 /// The pool's counters.
 struct pool_report {
@@ -49,6 +51,8 @@ struct pool_report {
   std::uint64_t max_queued = 0;    ///< cap on queued speculative jobs
   std::uint64_t max_queued_bytes = 0; ///< cap on their inputs' bytes
   double job_ms = 0;               ///< the admission's estimate of one job's time
+  std::uint64_t released = 0;      ///< idle periods at whose end the workers gave their
+                                   ///< buffers back (settings.idle_release)
 };
 
 /// CAF serialisation of pool_report.
@@ -57,7 +61,7 @@ typename Inspector::result_type inspect(Inspector& f, pool_report& x) {
   return f(caf::meta::type_name("pool_report"), x.workers, x.busy, x.queued, x.submitted,
            x.joined, x.completed, x.failed, x.cancelled, x.timed_out, x.respawned, x.cpu_ms,
            x.split, x.parts, x.refused, x.shed, x.queued_bytes, x.running_bytes, x.max_queued,
-           x.max_queued_bytes, x.job_ms);
+           x.max_queued_bytes, x.job_ms, x.released);
 }
 
 /// The DSP worker pool: a typed dispatcher in front of N worker actors.
@@ -69,9 +73,12 @@ typename Inspector::result_type inspect(Inspector& f, pool_report& x) {
 ///   (worker_failed) and is replaced.
 ///   A decode job of an L3 entry of several segments (opus_segmented_format), once it is
 ///   the most urgent queued job and the pool has more than one worker, runs as parts at the
-///   job's priority: min(segments, workers) runs of consecutive segments, as even in frames
-///   as the segments allow (job_spec::segment, segment_count); every idle worker takes a part,
-///   parts go before queued jobs of the same or a lower priority, and the parts' PCM is
+///   job's priority: one part per segment (job_spec::segment, segment_count 1); an entry of
+///   more than max_decode_parts segments is cut into max_decode_parts runs of consecutive
+///   segments, as even in frames as the segments allow. Every idle worker takes the next
+///   part, one after another, and a worker that frees joins in, so no part waits behind a
+///   long job while another worker is idle; parts go before queued jobs of the same or a
+///   lower priority, and the parts' PCM is
 ///   joined into one payload, answered once when the last part is done (cpu_ms: the sum
 ///   of the parts). The first part to fail fails the job with its error, once; the other
 ///   parts' results are then dropped. While its parts run the job counts as running (it is
@@ -101,12 +108,18 @@ typename Inspector::result_type inspect(Inspector& f, pool_report& x) {
 ///   queued jobs were dropped.
 /// - stats: counters.
 /// - expire, waiter id: the pool's own deadline timer.
+/// - release, idle period: the pool's own idle timer. Once the pool has had no work
+///   (nothing queued, no worker busy) for settings.idle_release after a job, it sends
+///   each worker release (job_runner::release_buffers, then malloc_trim(0)): one release
+///   per idle period, none before the first job and none while idle after it. The next
+///   job on a worker then allocates its buffers anew (same output, a few ms more).
 using worker_pool_actor =
   caf::typed_actor<caf::replies_to<submit_atom, job_spec>::with<job_output>,
                    caf::replies_to<cancel_atom, std::int64_t>::with<std::uint64_t>,
                    caf::replies_to<prune_atom, std::vector<cache_key>>::with<std::uint64_t>,
                    caf::replies_to<stats_atom>::with<pool_report>,
-                   caf::reacts_to<expire_atom, std::uint64_t>>;
+                   caf::reacts_to<expire_atom, std::uint64_t>,
+                   caf::reacts_to<release_atom, std::uint64_t>>;
 
 /// How the pool is set up.
 struct pool_settings {
@@ -134,7 +147,14 @@ struct pool_settings {
   std::chrono::milliseconds admission_ms{0};
   /// The time per job assumed until one is measured, milliseconds (> 0).
   double assumed_job_ms = 100;
+  /// How long the pool stays idle (nothing queued, no worker busy) before its workers give
+  /// back the buffers they keep between jobs (the open source's decode buffers, the last
+  /// chain's work buffers, the render input: tens of MB per worker); 0 (or less) = never.
+  std::chrono::milliseconds idle_release{2000};
 };
+
+/// Parts a split decode runs as at most (see worker_pool_actor).
+inline constexpr std::uint32_t max_decode_parts = 16;
 
 /// State of the pool.
 struct pool_state {
@@ -183,6 +203,10 @@ struct pool_state {
   std::vector<std::uint64_t> splitting; ///< split jobs with parts not yet started, oldest first
   std::uint64_t next_job = 1;
   std::uint64_t next_waiter = 1;
+  std::uint64_t idle_period = 0; ///< bumped by every submission: a new idle period starts
+                                 ///< when the work it brought is done
+  bool idle_armed = true;        ///< release timer sent for idle_period (true before the
+                                 ///< first job: fresh workers hold nothing)
   pool_report counters;
   pool_admission admission{100, 0}; ///< from settings (assumed_job_ms, admission_ms)
   static inline const char* name = "worker-pool";
@@ -206,9 +230,11 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
 /// Behaviour of one worker over a job_runner configured with `opus`, `presets` and
 /// `chunk_frames` (see job_runner). A job that fails answers an engine error (job_error
 /// codes as they are, codec errors mapped: unreadable_file, corrupt_entry,
-/// invalid_argument); the worker keeps running. `nice` > 0 lowers its thread's CPU
-/// priority to that niceness before its first job (the worker is spawned detached, so
-/// the thread is its own).
+/// invalid_argument); the worker keeps running. release calls the runner's
+/// release_buffers() and then malloc_trim(0) (glibc: free heap memory of every arena goes
+/// back to the system); the next job allocates its buffers anew. `nice` > 0 lowers its
+/// thread's CPU priority to that niceness before its first job (the worker is spawned
+/// detached, so the thread is its own).
 worker_actor::behavior_type worker_actor_impl(worker_actor::pointer self,
                                               codec::opus_options opus,
                                               config::preset_set presets,

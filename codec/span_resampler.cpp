@@ -1,7 +1,6 @@
 #include "codec/span_resampler.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <numeric>
 #include <string>
 
@@ -20,6 +19,9 @@ constexpr std::int64_t max_exact_step_out = 1024;
 
 /// Length of one fixed segment when the ratio is not exact, 48 kHz frames (10 s).
 constexpr std::int64_t segment_target_frames = 480000;
+
+/// Frames of the scratch buffer that takes a run's output outside the requested span.
+constexpr std::int64_t scratch_frames = 4096;
 
 /// floor(a / b) for b > 0.
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
@@ -82,54 +84,70 @@ void span_resampler::render(std::int64_t first, std::int64_t count, float* dst,
 
   in_.resize(static_cast<std::size_t>(src_frames) * 2);
   source(src_first, src_frames, in_.data());
-  out_.resize(static_cast<std::size_t>(out_per_run) * 2);
 
   for (std::int64_t r = 0; r < runs; ++r) {
     const std::int64_t seg_first = run_first + r * run_frames;
     const float* in = in_.data() + 2 * (r * steps_per_run * step_in_);
-    run(in, in_per_run, out_.data(), out_per_run);
-    // out_[0] is 48 kHz frame seg_first - margin_steps_ * step_out_.
+    // Output frame 0 of the run is 48 kHz frame seg_first - margin_steps_ * step_out_; the
+    // run's frames in [first, last) go straight to their place in dst.
     const std::int64_t out_origin = seg_first - margin_steps_ * step_out_;
     const std::int64_t a = std::max(first, seg_first);
     const std::int64_t b = std::min(last, seg_first + run_frames);
-    if (a < b)
-      std::memcpy(dst + 2 * (a - first), out_.data() + 2 * (a - out_origin),
-                  static_cast<std::size_t>(b - a) * 2 * sizeof(float));
+    run(in, in_per_run, out_per_run, a - out_origin, std::max<std::int64_t>(0, b - a),
+        dst + 2 * (a - first));
   }
 }
 
-void span_resampler::run(const float* in, std::int64_t in_frames, float* out,
-                         std::int64_t out_frames) {
+void span_resampler::run(const float* in, std::int64_t in_frames, std::int64_t out_frames,
+                         std::int64_t keep_first, std::int64_t keep_count, float* keep) {
   auto fail = [this](const char* what) {
     return codec_error(codec_errc::decode_failed,
                        "resampler " + std::to_string(source_rate_) + " Hz: " + what);
   };
   if (soxr_error_t err = soxr_clear(soxr_))
     throw fail(err);
-  std::size_t in_done = 0, out_done = 0;
-  const auto in_total = static_cast<std::size_t>(in_frames);
-  const auto out_total = static_cast<std::size_t>(out_frames);
-  while (in_done < in_total && out_done < out_total) {
-    std::size_t i = 0, o = 0;
-    if (soxr_error_t err = soxr_process(soxr_, in + 2 * in_done, in_total - in_done, &i,
-                                        out + 2 * out_done, out_total - out_done, &o))
+  if (scratch_.empty())
+    scratch_.resize(static_cast<std::size_t>(scratch_frames) * 2);
+  const std::int64_t keep_end = keep_first + keep_count;
+  // Where output frame `pos` goes, and how many frames from there on may go to the same
+  // place: kept frames to `keep`, all others to the scratch buffer, a piece at a time.
+  // soxr's results do not depend on how its output is cut into calls.
+  auto target = [&](std::int64_t pos, float*& to, std::size_t& room) {
+    if (pos >= keep_first && pos < keep_end) {
+      to = keep + 2 * (pos - keep_first);
+      room = static_cast<std::size_t>(keep_end - pos);
+    } else {
+      const std::int64_t stop = pos < keep_first ? keep_first : out_frames;
+      to = scratch_.data();
+      room = static_cast<std::size_t>(std::min(stop - pos, scratch_frames));
+    }
+  };
+  std::int64_t in_done = 0, out_done = 0;
+  while (in_done < in_frames && out_done < out_frames) {
+    float* to = nullptr;
+    std::size_t room = 0, i = 0, o = 0;
+    target(out_done, to, room);
+    if (soxr_error_t err = soxr_process(soxr_, in + 2 * in_done,
+                                        static_cast<std::size_t>(in_frames - in_done), &i, to,
+                                        room, &o))
       throw fail(err);
-    in_done += i;
-    out_done += o;
+    in_done += static_cast<std::int64_t>(i);
+    out_done += static_cast<std::int64_t>(o);
     if (i == 0 && o == 0)
       break;
   }
   // End of input: soxr drains its filter, which also completes the delay compensation.
-  while (out_done < out_total) {
-    std::size_t o = 0;
-    if (soxr_error_t err =
-          soxr_process(soxr_, nullptr, 0, nullptr, out + 2 * out_done, out_total - out_done, &o))
+  while (out_done < out_frames) {
+    float* to = nullptr;
+    std::size_t room = 0, o = 0;
+    target(out_done, to, room);
+    if (soxr_error_t err = soxr_process(soxr_, nullptr, 0, nullptr, to, room, &o))
       throw fail(err);
     if (o == 0)
       break;
-    out_done += o;
+    out_done += static_cast<std::int64_t>(o);
   }
-  if (in_done != in_total || out_done != out_total)
+  if (in_done != in_frames || out_done != out_frames)
     throw fail("run produced a different number of frames than the ratio gives");
 }
 

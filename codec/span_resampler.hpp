@@ -29,6 +29,13 @@ namespace auralis::codec {
 /// segment_frames() frames, each one run with its own margins: a span alone and the whole
 /// signal are then made of identical runs.
 ///
+/// Memory: a render holds its source span (2 floats per source frame: the frames needed
+/// plus margins, whole grid steps or segments; about 6.4 MB for 18 s at 44.1 kHz), kept for
+/// the next render. soxr writes the requested frames straight into the caller's buffer;
+/// the frames a run makes outside the span (its margins, and in segment mode the rest of
+/// a segment the span only partly covers) go through a scratch buffer of 4096 frames
+/// (32 KiB), a piece at a time, and are dropped. Besides these, soxr's own filter state.
+///
 /// Not thread-safe: one instance per thread.
 class span_resampler {
 public:
@@ -60,13 +67,17 @@ public:
   /// interleaved stereo floats to `dst`. `first` may be negative; what the source gives
   /// there (zeros) is resampled like any other input. Calls `source` once, for one
   /// contiguous span: the frames needed plus margins, widened to whole grid steps (or
-  /// whole segments). Throws codec_error (decode_failed) when soxr fails, and whatever
-  /// `source` throws. Does nothing for count <= 0.
+  /// whole segments). Writes nothing outside `dst`'s 2 * `count` floats; on an exception
+  /// their contents are unspecified. Throws codec_error (decode_failed) when soxr fails,
+  /// and whatever `source` throws. Does nothing for count <= 0.
   void render(std::int64_t first, std::int64_t count, float* dst, const source_fn& source);
 
 private:
-  /// One soxr run: `in_frames` source frames in, exactly `out_frames` 48 kHz frames out.
-  void run(const float* in, std::int64_t in_frames, float* out, std::int64_t out_frames);
+  /// One soxr run: `in_frames` source frames in, exactly `out_frames` 48 kHz frames out, of
+  /// which frames [keep_first, keep_first + keep_count) are written to `keep` and the
+  /// others dropped (through scratch_). keep_count may be 0.
+  void run(const float* in, std::int64_t in_frames, std::int64_t out_frames,
+           std::int64_t keep_first, std::int64_t keep_count, float* keep);
 
   int source_rate_ = 0;
   std::int64_t step_in_ = 1;
@@ -74,8 +85,8 @@ private:
   std::int64_t margin_steps_ = 1;   ///< margin in grid steps
   std::int64_t segment_frames_ = 0; ///< 0 = single-run mode
   soxr* soxr_ = nullptr;
-  std::vector<float> in_;  ///< source span of the current render
-  std::vector<float> out_; ///< output of the current run
+  std::vector<float> in_;      ///< source span of the current render
+  std::vector<float> scratch_; ///< output frames outside the span, dropped
 };
 
 } // namespace auralis::codec

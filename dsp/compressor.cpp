@@ -57,21 +57,23 @@ void compressor::next_gains(const float* mean_squares, float* gains,
     const v4sf reduction = simd::max(envelope - threshold_db_, simd::splat(0.0f)) * slope_;
     return reduction > 0.0f ? simd::fast_exp2(-0.16609640474f * reduction) : simd::splat(1.0f);
   };
-  // Four blocks at a time: levels, the envelope recursion block by block, then the curve.
-  std::int64_t i = 0;
+  // Whole groups of four blocks in three passes (levels, the envelope recursion block by
+  // block, the curve), so that the vector work of many blocks overlaps the recursion;
+  // `gains` holds the levels, then the envelope. The rest one by one.
+  const std::int64_t whole = blocks / 4 * 4;
+  for (std::int64_t i = 0; i < whole; i += 4)
+    simd::store(gains + i, levels(simd::load(mean_squares + i)));
   float envelope = envelope_db_;
-  for (; i + 4 <= blocks; i += 4) {
-    const v4sf level = levels(simd::load(mean_squares + i));
-    v4sf env;
-    for (int l = 0; l < 4; ++l) {
-      const float coeff = level[l] > envelope ? attack_ : release_;
-      envelope += coeff * (level[l] - envelope);
-      env[l] = envelope;
-    }
-    simd::store(gains + i, curve(env));
+  for (std::int64_t i = 0; i < whole; ++i) {
+    const float level = gains[i];
+    const float coeff = level > envelope ? attack_ : release_;
+    envelope += coeff * (level - envelope);
+    gains[i] = envelope;
   }
   envelope_db_ = envelope;
-  for (; i < blocks; ++i)
+  for (std::int64_t i = 0; i < whole; i += 4)
+    simd::store(gains + i, curve(simd::load(gains + i)));
+  for (std::int64_t i = whole; i < blocks; ++i)
     gains[i] = next_gain(mean_squares[i]);
 }
 

@@ -35,10 +35,22 @@ __attribute__((target("avx2,fma"), always_inline)) inline __m256 splat8(v4sf v) 
   return join(v, v);
 }
 
+/// simd::sanitise() on eight lanes.
+__attribute__((target("avx2"), always_inline)) inline __m256 sanitise8(__m256 v) {
+  const __m256i exponent = _mm256_set1_epi32(0x7f800000);
+  const __m256i bits = _mm256_castps_si256(v);
+  const __m256i non_finite = _mm256_cmpeq_epi32(_mm256_and_si256(bits, exponent), exponent);
+  return _mm256_min_ps(_mm256_max_ps(_mm256_castsi256_ps(_mm256_andnot_si256(non_finite, bits)),
+                                     _mm256_set1_ps(-simd::max_source_magnitude)),
+                       _mm256_set1_ps(simd::max_source_magnitude));
+}
+
 /// The N active sections over four streams, lanes {a, b | c, d} (two stereo frames per
 /// stream and iteration). Each section: y = (x + b1 x1 + b2 x2 - a2 y2) - a1 y1, with the
 /// term on the previous output last, so that the feedback path is one fused multiply-add.
-template <int N>
+/// With Sanitise the input goes through simd::sanitise() (and is prefetched: it streams
+/// from memory).
+template <int N, bool Sanitise>
 __attribute__((target("avx2,fma"))) void run_wide(const wide_args& w, const float* const in[4],
                                                   float* const out[4], std::int64_t frames) {
   __m256 h1[N + 1], h2[N + 1], b1[N > 0 ? N : 1], b2[N > 0 ? N : 1], a1[N > 0 ? N : 1],
@@ -64,9 +76,18 @@ __attribute__((target("avx2,fma"))) void run_wide(const wide_args& w, const floa
   float* const od = out[3];
   std::int64_t i = 0;
   for (; i + 2 <= frames; i += 2) {
+    if (Sanitise && i % 8 == 0) {
+      // The source streams from memory: a cache line of each stream ahead.
+      for (const float* p : {ia, ib, ic, id})
+        simd::prefetch(p + 2 * i, simd::prefetch_floats);
+    }
     // {a0 a1 | c0 c1} and {b0 b1 | d0 d1} -> frame 0 {a0 b0 | c0 d0}, frame 1 {a1 b1 | c1 d1}.
-    const __m256 ac = join(_mm_loadu_ps(ia + 2 * i), _mm_loadu_ps(ic + 2 * i));
-    const __m256 bd = join(_mm_loadu_ps(ib + 2 * i), _mm_loadu_ps(id + 2 * i));
+    __m256 ac = join(_mm_loadu_ps(ia + 2 * i), _mm_loadu_ps(ic + 2 * i));
+    __m256 bd = join(_mm_loadu_ps(ib + 2 * i), _mm_loadu_ps(id + 2 * i));
+    if (Sanitise) {
+      ac = sanitise8(ac);
+      bd = sanitise8(bd);
+    }
     const __m256 x0 = _mm256_castpd_ps(_mm256_unpacklo_pd(_mm256_castps_pd(ac), _mm256_castps_pd(bd)));
     const __m256 x1 = _mm256_castpd_ps(_mm256_unpackhi_pd(_mm256_castps_pd(ac), _mm256_castps_pd(bd)));
     __m256 s0 = x0, s1 = x1;
@@ -96,8 +117,10 @@ __attribute__((target("avx2,fma"))) void run_wide(const wide_args& w, const floa
     _mm_storeu_ps(od + 2 * i, _mm256_extractf128_ps(rbd, 1));
   }
   if (i < frames) {
-    const __m256 x = _mm256_setr_ps(ia[2 * i], ia[2 * i + 1], ib[2 * i], ib[2 * i + 1], ic[2 * i],
-                                    ic[2 * i + 1], id[2 * i], id[2 * i + 1]);
+    __m256 x = _mm256_setr_ps(ia[2 * i], ia[2 * i + 1], ib[2 * i], ib[2 * i + 1], ic[2 * i],
+                              ic[2 * i + 1], id[2 * i], id[2 * i + 1]);
+    if (Sanitise)
+      x = sanitise8(x);
     __m256 s = x;
     for (int k = 0; k < N; ++k) {
       const __m256 p = _mm256_fnmadd_ps(
@@ -125,6 +148,20 @@ __attribute__((target("avx2,fma"))) void run_wide(const wide_args& w, const floa
     _mm_storeu_ps(reinterpret_cast<float*>(&w.h1[1][k]), _mm256_extractf128_ps(h1[k], 1));
     _mm_storeu_ps(reinterpret_cast<float*>(&w.h2[0][k]), _mm256_castps256_ps128(h2[k]));
     _mm_storeu_ps(reinterpret_cast<float*>(&w.h2[1][k]), _mm256_extractf128_ps(h2[k], 1));
+  }
+}
+
+/// run_wide() for `sections` active sections.
+template <bool Sanitise>
+void run_wide_any(std::size_t sections, const wide_args& w, const float* const in[4],
+                  float* const out[4], std::int64_t frames) {
+  switch (sections) {
+    case 0: run_wide<0, Sanitise>(w, in, out, frames); break;
+    case 1: run_wide<1, Sanitise>(w, in, out, frames); break;
+    case 2: run_wide<2, Sanitise>(w, in, out, frames); break;
+    case 3: run_wide<3, Sanitise>(w, in, out, frames); break;
+    case 4: run_wide<4, Sanitise>(w, in, out, frames); break;
+    default: run_wide<5, Sanitise>(w, in, out, frames); break;
   }
 }
 
@@ -187,26 +224,28 @@ void equalizer::process_pair(const float* in_a, float* out_a, const float* in_b,
 }
 
 void equalizer::process_quad(const float* const in[4], float* const out[4], std::int64_t frames,
-                             simd::isa use) noexcept {
+                             simd::isa use, bool sanitise_input) noexcept {
 #if defined(AURALIS_EQ_WIDE)
   if (simd::usable_isa(use) == simd::isa::avx2_fma) {
     const wide_args w{b1_.data(), b2_.data(), a1_.data(), a2_.data(), dry_, wet_,
                       {h1_[0].data(), h1_[1].data()}, {h2_[0].data(), h2_[1].data()}};
-    switch (sections_.size()) {
-      case 0: run_wide<0>(w, in, out, frames); break;
-      case 1: run_wide<1>(w, in, out, frames); break;
-      case 2: run_wide<2>(w, in, out, frames); break;
-      case 3: run_wide<3>(w, in, out, frames); break;
-      case 4: run_wide<4>(w, in, out, frames); break;
-      default: run_wide<5>(w, in, out, frames); break;
-    }
+    if (sanitise_input)
+      run_wide_any<true>(sections_.size(), w, in, out, frames);
+    else
+      run_wide_any<false>(sections_.size(), w, in, out, frames);
     return;
   }
 #else
   (void)use;
 #endif
-  dispatch<true>(in[0], out[0], in[1], out[1], frames, 0);
-  dispatch<true>(in[2], out[2], in[3], out[3], frames, 1);
+  const float* from[4] = {in[0], in[1], in[2], in[3]};
+  if (sanitise_input)
+    for (int s = 0; s < 4; ++s) {
+      simd::sanitise_copy(in[s], out[s], 2 * frames);
+      from[s] = out[s];
+    }
+  dispatch<true>(from[0], out[0], from[1], out[1], frames, 0);
+  dispatch<true>(from[2], out[2], from[3], out[3], frames, 1);
 }
 
 template <bool Pair>

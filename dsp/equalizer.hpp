@@ -58,9 +58,12 @@ public:
   /// frames each, in one pass: the AVX2 kernel when `use` is simd::isa::avx2_fma and the
   /// machine runs it, otherwise two generic pair passes (a with b, c with d). Streams a and
   /// b share their state with process() and process_pair(). An output buffer may equal its
-  /// own input but no other stream's buffers.
+  /// own input but no other stream's buffers. With `sanitise_input` the EQ reads every
+  /// input sample through simd::sanitise() (NaN and Inf as 0, magnitudes clamped to
+  /// simd::max_source_magnitude): the AVX2 kernel on the fly, so raw source can stream in
+  /// without a copy, the generic passes from a sanitised copy in the output buffers.
   void process_quad(const float* const in[4], float* const out[4], std::int64_t frames,
-                    simd::isa use = simd::best_isa()) noexcept;
+                    simd::isa use = simd::best_isa(), bool sanitise_input = false) noexcept;
 
 private:
   static constexpr int max_sections = 5;

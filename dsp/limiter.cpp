@@ -94,8 +94,21 @@ void limiter::push_many(const float* peaks, float* gains, std::int64_t blocks) {
   for (std::size_t q = 0, at = 0; q <= k; ++q)
     if (q != required_at_)
       req[at++] = required_[q];
-  for (std::size_t i = 0; i < n; ++i)
-    req[k + i] = required_gain(peaks[i]);
+  // Most blocks stay at or below the threshold: four at a time, the curve only where one
+  // is above it (NaN reads as "not above", as in required_gain()).
+  std::size_t b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const simd::v4sf p = simd::load(peaks + b);
+    const simd::v4si above = p > threshold_;
+    if (above[0] | above[1] | above[2] | above[3]) {
+      for (std::size_t l = 0; l < 4; ++l)
+        req[k + b + l] = above[l] ? required_gain(p[l]) : 1.0f;
+    } else {
+      simd::store(req + k + b, simd::splat(1.0f));
+    }
+  }
+  for (; b < n; ++b)
+    req[k + b] = required_gain(peaks[b]);
   std::fill(req + k + n, req + k + n + pad, 1.0f);
   // The K + 1 newest required gains, for the state left behind, and how many of the
   // newest ones are 1 (enough to know the trailing quiet pushes).
@@ -122,8 +135,14 @@ void limiter::push_many(const float* peaks, float* gains, std::int64_t blocks) {
   float depth = depth_;
   for (std::size_t i = 0; i < n; ++i) {
     const float m = rest ? std::min(req[i], req[i + rest]) : req[i];
-    const float floor = 1.0f - m;
-    depth = std::max(floor, floor + (depth - floor) * keep_);
+    if (m == 1.0f) {
+      // floor = 0 and depth >= 0: the update below is exactly depth * keep_ (one multiply
+      // on the chain from block to block instead of four operations).
+      depth *= keep_;
+    } else {
+      const float floor = 1.0f - m;
+      depth = std::max(floor, floor + (depth - floor) * keep_);
+    }
     held[k - 1 + i] = depth;
   }
   std::fill(held + k - 1 + n, held + k - 1 + n + pad, 0.0f);
@@ -142,8 +161,12 @@ void limiter::push_many(const float* peaks, float* gains, std::int64_t blocks) {
     for (std::size_t q = whole; q < k; ++q)
       sum += simd::load(w + q);
     const simd::v4sf g = 1.0f - sum / kf;
-    for (std::size_t l = 0; l < 4 && i + l < n; ++l)
-      gains[i + l] = g[l];
+    if (i + 4 <= n) {
+      simd::store(gains + i, g);
+    } else {
+      for (std::size_t l = 0; i + l < n; ++l)
+        gains[i + l] = g[l];
+    }
   }
   // The state push() would have left: the K newest attenuations in time order (twice),
   // the latest one, and the count of trailing quiet pushes.

@@ -237,6 +237,122 @@ __attribute__((target("avx2,fma"))) void apply_gains_wide(mix how, const float* 
   }
   apply_gains(how, e + i, g + i, x + i, intensity, c, out + i, floats - i);
 }
+
+/// One xorshift32 step (13, 17, 5) on each of eight generator lanes (pcm_converter).
+__attribute__((target("avx2"), always_inline)) inline __m256i step8(__m256i v) {
+  v = _mm256_xor_si256(v, _mm256_slli_epi32(v, 13));
+  v = _mm256_xor_si256(v, _mm256_srli_epi32(v, 17));
+  return _mm256_xor_si256(v, _mm256_slli_epi32(v, 5));
+}
+
+/// Four floats from `p` in the low lanes, four from `q` in the high ones.
+__attribute__((target("avx2"), always_inline)) inline __m256 join(const float* p,
+                                                                  const float* q) {
+  return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(p)), _mm_loadu_ps(q), 1);
+}
+
+/// `g` in the four low lanes, `h` in the four high ones.
+__attribute__((target("avx2"), always_inline)) inline __m256 split(float g, float h) {
+  return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_set1_ps(g)), _mm_set1_ps(h), 1);
+}
+
+/// `v`, opaque to the compiler: a product passed through it is not fused with a later
+/// addition (as -ffp-contract does in an FMA function), so the sum rounds twice as in the
+/// kernels without FMA.
+__attribute__((target("avx2"), always_inline)) inline __m256 unfused(__m256 v) {
+  asm("" : "+x"(v));
+  return v;
+}
+
+/// One output tile of two whole dither grid blocks (2 * pcm_converter::grid_frames frames
+/// from a timeline frame that is a multiple of that) straight to 16-bit codes: the gains
+/// of block_gains_wide(), the mix of apply_gains_wide() (`how`: full or crossfade) and the
+/// codes of pcm_converter in one pass, with the same operations, so the bytes are those
+/// of the three passes. `gain` and `limit` point at the boundary gains of the tile's first
+/// control block, `e` at its EQ output, `x` at its source (crossfade only; sanitised here
+/// again, which changes nothing once sanitised), `out` at its codes; `a` and `b` are the
+/// dither generator states of its two grid blocks (pcm_converter::grid_state()).
+template <mix how>
+__attribute__((target("avx2,fma"))) void pcm_tile_wide(const float* gain, const float* limit,
+                                                       const float* e, const float* x,
+                                                       float intensity, float c, simd::v4su a,
+                                                       simd::v4su b, std::int16_t* out) noexcept {
+  static_assert(how == mix::full || how == mix::crossfade, "16-bit output of the whole chain");
+  constexpr std::int64_t half = pcm_converter::grid_frames;
+  constexpr std::int64_t controls = half / block; // control blocks per grid block
+  const __m256 vi = _mm256_set1_ps(intensity), hi = _mm256_set1_ps(c), lo = _mm256_set1_ps(-c);
+  const __m256 scale = _mm256_set1_ps(pcm_converter::full_scale);
+  const __m256 bottom = _mm256_set1_ps(-32768.0f), top = _mm256_set1_ps(32767.0f);
+  const __m256 lsb = _mm256_set1_ps(1.0f / 65536.0f);
+  const __m256i low16 = _mm256_set1_epi32(0xffff), centre = _mm256_set1_epi32(65535);
+  const __m256i exponent = _mm256_set1_epi32(0x7f800000);
+  const __m256 source_top = _mm256_set1_ps(simd::max_source_magnitude);
+  const __m256 source_bottom = _mm256_set1_ps(-simd::max_source_magnitude);
+  // Position in the control block / 16 of frames (f, f, f + 1, f + 1) in both halves.
+  __m256 ramp[block / 2];
+  for (int k = 0; k < block / 2; ++k) {
+    const auto f = static_cast<float>(2 * k);
+    ramp[k] = _mm256_mul_ps(_mm256_setr_ps(f, f, f + 1, f + 1, f, f, f + 1, f + 1),
+                            _mm256_set1_ps(1.0f / 16));
+  }
+  __m256i state = _mm256_insertf128_si256(_mm256_castsi128_si256(reinterpret_cast<__m128i>(a)),
+                                          reinterpret_cast<__m128i>(b), 1);
+  for (std::int64_t q = 0; q < controls; ++q) {
+    const std::int64_t p = q + controls; // the same control block of the second grid block
+    const __m256 g0 = split(gain[q], gain[p]);
+    const __m256 dg = split(gain[q + 1] - gain[q], gain[p + 1] - gain[p]);
+    const __m256 l0 = split(limit[q], limit[p]);
+    const __m256 dl = split(limit[q + 1] - limit[q], limit[p + 1] - limit[p]);
+    for (int k = 0; k < block / 2; k += 2) {
+      const std::int64_t at = 2 * (q * block + 2 * k); // four frames: two per code vector
+      if (k % 4 == 0) { // a cache line (16 floats) of each stream ahead
+        simd::prefetch(e + at, simd::prefetch_floats);
+        simd::prefetch(e + 2 * half + at, simd::prefetch_floats);
+        if (how == mix::crossfade) {
+          simd::prefetch(x + at, simd::prefetch_floats);
+          simd::prefetch(x + 2 * half + at, simd::prefetch_floats);
+        }
+      }
+      __m256i codes[2];
+      const __m256i first_states = step8(state);
+      state = step8(first_states);
+      for (int m = 0; m < 2; ++m) {
+        const std::int64_t i = at + 4 * m;
+        const __m256 r = ramp[k + m];
+        const __m256 g = _mm256_mul_ps(_mm256_fmadd_ps(dg, r, g0), _mm256_fmadd_ps(dl, r, l0));
+        const __m256 ev = join(e + i, e + 2 * half + i);
+        __m256 v;
+        if (how == mix::full) {
+          v = _mm256_mul_ps(ev, g);
+        } else {
+          const __m256i bits = _mm256_castps_si256(join(x + i, x + 2 * half + i));
+          const __m256i non_finite =
+            _mm256_cmpeq_epi32(_mm256_and_si256(bits, exponent), exponent);
+          const __m256 xv = _mm256_min_ps(
+            _mm256_max_ps(_mm256_castsi256_ps(_mm256_andnot_si256(non_finite, bits)),
+                          source_bottom),
+            source_top);
+          v = _mm256_fmadd_ps(vi, _mm256_fmsub_ps(ev, g, xv), xv);
+        }
+        // The clip, then pcm_converter's codes (the sample is finite: no NaN check).
+        v = _mm256_min_ps(_mm256_max_ps(v, lo), hi);
+        const __m256i st = m == 0 ? first_states : state;
+        const __m256i sum = _mm256_sub_epi32(
+          _mm256_add_epi32(_mm256_and_si256(st, low16), _mm256_srli_epi32(st, 16)), centre);
+        // v * full_scale + dither: the dither (an integer times 2^-16) is exact, so fusing
+        // its multiply changes nothing; the sample's product must round on its own.
+        const __m256 w =
+          _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum), lsb, unfused(_mm256_mul_ps(v, scale)));
+        codes[m] = _mm256_cvtps_epi32(_mm256_min_ps(_mm256_max_ps(w, bottom), top));
+      }
+      // packs works per 128-bit half: {first grid block: 4 frames | second: 4 frames}.
+      const __m256i packed = _mm256_packs_epi32(codes[0], codes[1]);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + at), _mm256_castsi256_si128(packed));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2 * half + at),
+                       _mm256_extracti128_si256(packed, 1));
+    }
+  }
+}
 #endif
 
 } // namespace
@@ -468,16 +584,32 @@ void mastering_chain::eq_pass(const render_request& r) {
   // Every segment runs one block past the end of what it commits, for the true peaks of its
   // last block (whose interpolator reads the first frames after it).
   const std::int64_t run = steps + (true_peaks_ ? block : 0);
+  const std::int64_t in_first = r.start_frame - r.preroll_frames;
+  const std::int64_t in_end = in_first + r.input_frames;
   for (std::int64_t t = 0; t < run; t += eq_tile) {
     const std::int64_t n = std::min(eq_tile, run - t);
-    for (int s = 0; s < segments; ++s)
-      fetch(r, start[s] + t, n, start[s], end[s] + block, tiles[s]);
-    if (segments == 4)
-      eq_.process_quad(tiles, tiles, n, isa_);
-    else if (segments == 2)
-      eq_.process_pair(tiles[0], tiles[0], tiles[1], tiles[1], n);
-    else
-      eq_.process(tiles[0], tiles[0], n);
+    if (segments == 4) {
+      // (AVX2.) The EQ reads the source itself where a segment's tile lies inside it (and
+      // inside the segment), sanitising on the fly; the other tiles are fetched first.
+      const float* in[4];
+      for (int s = 0; s < 4; ++s) {
+        const std::int64_t f = start[s] + t;
+        if (f >= in_first && f + n <= std::min(in_end, end[s] + block)) {
+          in[s] = r.input + 2 * (f - in_first);
+        } else {
+          fetch(r, f, n, start[s], end[s] + block, tiles[s]);
+          in[s] = tiles[s];
+        }
+      }
+      eq_.process_quad(in, tiles, n, isa_, true);
+    } else {
+      for (int s = 0; s < segments; ++s)
+        fetch(r, start[s] + t, n, start[s], end[s] + block, tiles[s]);
+      if (segments == 2)
+        eq_.process_pair(tiles[0], tiles[0], tiles[1], tiles[1], n);
+      else
+        eq_.process(tiles[0], tiles[0], n);
+    }
     for (int s = 0; s < segments; ++s) {
       commit(tiles[s], start[s] + t, n, s == 0 ? a0 : end[s - 1], end[s]);
       // The tile's last frames become the next tile's history.
@@ -495,12 +627,24 @@ void mastering_chain::control_pass(stage what, float loudness_gain, std::int64_t
   compressor_.reset();
   gain_[0] = loudness_gain * (dry + wet);
   compressor_.next_gains(mean_square_.data(), gain_.data() + 1, blocks);
+  // The deepest blend over the output blocks' boundaries (blocks first_block - 1 ..
+  // last_block), then every boundary's gain; four at a time, the rest one by one.
   float compressor_min = 1;
-  for (std::int64_t j = 0; j < blocks; ++j) {
-    const float blended = dry + wet * gain_[j + 1];
-    gain_[j + 1] = loudness_gain * blended;
-    if (j + 1 >= first_block && j <= last_block)
-      compressor_min = std::min(compressor_min, blended);
+  {
+    const std::int64_t lo = std::max<std::int64_t>(first_block - 1, 0);
+    std::int64_t j = lo;
+    v4sf lowest = simd::splat(1.0f);
+    for (; j + 4 <= last_block + 1; j += 4)
+      lowest = simd::min(lowest, dry + wet * simd::load(gain_.data() + j + 1));
+    compressor_min = simd::hmin(lowest);
+    for (; j <= last_block; ++j)
+      compressor_min = std::min(compressor_min, dry + wet * gain_[j + 1]);
+    float* g = gain_.data() + 1;
+    j = 0;
+    for (; j + 4 <= blocks; j += 4)
+      simd::store(g + j, loudness_gain * (dry + wet * simd::load(g + j)));
+    for (; j < blocks; ++j)
+      g[j] = loudness_gain * (dry + wet * g[j]);
   }
   stats_.compressor_min_gain_db = 20 * std::log10(static_cast<double>(compressor_min));
   if (what != stage::output) {
@@ -519,9 +663,18 @@ void mastering_chain::control_pass(stage what, float loudness_gain, std::int64_t
   limiter_.push_many(peaks, peaks, blocks);
   std::copy(peaks + k - 1, peaks + blocks, limit_gain_.begin());
   float limiter_min = 1;
+  {
+    // Boundaries first_block .. last_block + 1; four at a time, the rest one by one.
+    std::int64_t j = first_block;
+    v4sf lowest = simd::splat(1.0f);
+    for (; j + 4 <= last_block + 2; j += 4)
+      lowest = simd::min(lowest, simd::load(limit_gain_.data() + j));
+    limiter_min = simd::hmin(lowest);
+    for (; j <= last_block + 1; ++j)
+      limiter_min = std::min(limiter_min, limit_gain_[j]);
+  }
   double before = 0, after = 0;
   for (std::int64_t j = first_block; j <= last_block; ++j) {
-    limiter_min = std::min({limiter_min, limit_gain_[j], limit_gain_[j + 1]});
     const double g = 0.5 * (static_cast<double>(gain_[j]) + gain_[j + 1]);
     const double l = 0.5 * (static_cast<double>(limit_gain_[j]) + limit_gain_[j + 1]);
     before += mean_square_[j] * g * g;
@@ -540,13 +693,38 @@ void mastering_chain::output_pass(const render_request& r, stage what, bool proc
   const mix how = what == stage::pre_gain ? mix::pre_gain
                                           : (intensity == 1 ? mix::full : mix::crossfade);
   const bool wide = isa_ == simd::isa::avx2_fma;
-  pcm_converter converter(r.dither_seed, r.start_frame);
+  const std::int64_t in_first = r.start_frame - r.preroll_frames;
   std::int64_t n = 0;
   for (std::int64_t t = 0; t < r.output_frames; t += n) {
     const std::int64_t first = r.start_frame + t;
     // Tiles end on timeline multiples of `tile`: whole tiles hold whole dither grid blocks.
     n = std::min(tile - (first - floor_div(first, tile) * tile), r.output_frames - t);
     const std::int64_t floats = 2 * n;
+#if defined(AURALIS_CHAIN_WIDE)
+    static_assert(tile == 2 * pcm_converter::grid_frames, "a whole tile is two grid blocks");
+    if (wide && pcm_out && processed && how != mix::pre_gain && n == tile) {
+      // A whole tile (timeline-aligned): EQ output (and source) to codes in one pass.
+      const std::int64_t rel = first - region_first_;
+      const float* x = nullptr;
+      if (how == mix::crossfade) {
+        if (first >= in_first && first + n <= in_first + r.input_frames) {
+          x = r.input + 2 * (first - in_first);
+        } else {
+          fetch(r, first, n, std::numeric_limits<std::int64_t>::min(),
+                std::numeric_limits<std::int64_t>::max(), tile_x_.data());
+          x = tile_x_.data();
+        }
+      }
+      const std::int64_t grid = floor_div(first, pcm_converter::grid_frames);
+      const auto pcm_tile = how == mix::full ? pcm_tile_wide<mix::full>
+                                             : pcm_tile_wide<mix::crossfade>;
+      pcm_tile(gain_.data() + rel / block, limit_gain_.data() + rel / block,
+               eq_out_.data() + 2 * (first - eq_first_), x, intensity, c,
+               pcm_converter::grid_state(r.dither_seed, grid),
+               pcm_converter::grid_state(r.dither_seed, grid + 1), pcm_out + 2 * t);
+      continue;
+    }
+#endif
     float* out = float_out ? float_out + 2 * t : tile_out_.data();
     float* x = tile_x_.data();
     if (!processed || how == mix::crossfade)
@@ -579,7 +757,7 @@ void mastering_chain::output_pass(const render_request& r, stage what, bool proc
       }
     }
     if (pcm_out)
-      converter.convert(out, pcm_out + 2 * t, n);
+      pcm_converter::convert(out, pcm_out + 2 * t, n, first, r.dither_seed);
   }
 }
 

@@ -197,6 +197,10 @@ void pcm_converter::convert(const float* in, std::int16_t* out, std::int64_t fra
   pcm_converter(seed, first_frame).convert(in, out, frames);
 }
 
+simd::v4su pcm_converter::grid_state(std::uint64_t seed, std::int64_t block) noexcept {
+  return seed_block(key_of(seed), block);
+}
+
 float pcm_converter::dither(std::uint64_t seed, std::int64_t frame, int channel) noexcept {
   pcm_converter c(seed, frame);
   const std::int64_t block = floor_div(frame, grid_frames);

@@ -44,6 +44,14 @@ public:
   /// start of the sample's grid block: for tests, not for bulk use.)
   static float dither(std::uint64_t seed, std::int64_t frame, int channel) noexcept;
 
+  /// The generator states grid block `block` starts from, for kernels that make the codes
+  /// of whole grid blocks themselves (the mastering chain's output pass) and must give the
+  /// bytes convert() gives. Lane l serves channel l % 2 of the even (l < 2) or odd (l >= 2)
+  /// frame of each frame pair; frame pair p of the block (its frames 2p and 2p + 1) takes
+  /// the states s after p + 1 xorshift32 steps (s ^= s << 13, s ^= s >> 17, s ^= s << 5 on
+  /// every lane), and its dither is ((s & 0xffff) + (s >> 16) - 65535) * 2^-16 LSB.
+  static simd::v4su grid_state(std::uint64_t seed, std::int64_t block) noexcept;
+
 private:
   // Moves the generator to `steps` steps into grid block `block` (reseeding when the block
   // changes or the generator is past that point).

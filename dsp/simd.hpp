@@ -112,11 +112,29 @@ inline v8hi round_to_int16(v4sf a, v4sf b) noexcept {
 #endif
 }
 
+/// How far ahead of a streaming read the kernels prefetch, floats (8 KiB: the hardware
+/// prefetcher stops at 4 KiB page boundaries, and the tiles are 4 to 8 KiB long).
+inline constexpr std::int64_t prefetch_floats = 2048;
+
+/// Asks the cache for the line holding p[floats] (which may lie past the end of p's
+/// buffer: a prefetch never faults).
+inline void prefetch(const float* p, std::int64_t floats) noexcept {
+  __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(p) +
+                                                   static_cast<std::uintptr_t>(4 * floats)));
+}
+
 /// Largest lane.
 inline float hmax(v4sf v) noexcept {
   const float a = v[0] > v[1] ? v[0] : v[1];
   const float b = v[2] > v[3] ? v[2] : v[3];
   return a > b ? a : b;
+}
+
+/// Smallest lane.
+inline float hmin(v4sf v) noexcept {
+  const float a = v[0] < v[1] ? v[0] : v[1];
+  const float b = v[2] < v[3] ? v[2] : v[3];
+  return a < b ? a : b;
 }
 
 /// Sum of the lanes, in the fixed order (v0 + v1) + (v2 + v3).

@@ -392,7 +392,8 @@ void answer_wav(const responder_ptr& r, const actors::fetch_reply& f,
 /// Answers the fetched chunk as Ogg Opus, encoded on the worker pool at immediate priority
 /// (a listener waits): bounded by the pool's workers like every other job, refused at once
 /// (503 with Retry-After) when the pool could not finish it in time, and joined with an
-/// identical request for the same chunk.
+/// identical request for the same chunk. For a chunk that came without its stream (from a
+/// tier, or a render joined that was started without it).
 void encode_opus_answer(gateway_pointer self, const responder_ptr& r,
                         const actors::fetch_reply& f, std::vector<http_header> headers) {
   const std::uint64_t bytes = static_cast<std::uint64_t>(f.frames) * 4;
@@ -436,6 +437,7 @@ void audio_stream(gateway_pointer self, const http_call& call) {
   if (format != "wav" && format != "opus")
     throw bad_request("format must be wav or opus, not '" + format.substr(0, 40) + "'");
   const bool opus = format == "opus";
+  req.want_stream = opus; // a miss then renders and encodes in one job
   const auto& r = call.responder;
   ask(
     self, r, self->state.peers.core.planner,
@@ -448,6 +450,11 @@ void audio_stream(gateway_pointer self, const http_call& call) {
       }
       if (f.frames <= 0 || !f.pcm.data) {
         reply_detail(*r, 503, "the engine returned an empty chunk");
+        return;
+      }
+      if (f.stream.data && !f.stream.data->empty()) {
+        // Encoded by the render itself: no second job.
+        r->send_parts(200, "audio/ogg", std::string(), f.stream.data, headers);
         return;
       }
       encode_opus_answer(self, r, f, std::move(headers));

@@ -60,6 +60,7 @@ worker_pool_actor::behavior_type held_pool(worker_pool_actor::stateful_pointer<h
       return r;
     },
     [](expire_atom, std::uint64_t) {},
+    [](release_atom, std::uint64_t) {},
   };
 }
 

@@ -67,6 +67,21 @@ BOOST_AUTO_TEST_CASE(an_identical_job_joins_and_raises_the_queued_one) {
   BOOST_TEST(drain(q) == (std::vector<std::uint64_t>{2, 4}), boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(a_render_joined_by_a_listener_who_wants_the_stream_makes_it) {
+  job_queue q;
+  q.push(1, job(job_kind::render, 1, 1, job_priority::l2, 0.5));
+  auto wanting = job(job_kind::render, 1, 1, job_priority::immediate, 1.0);
+  wanting.with_stream = true;
+  BOOST_TEST(q.push(2, wanting).joined);
+  // A later duplicate without the flag does not take it away.
+  BOOST_TEST(q.push(3, job(job_kind::render, 1, 1, job_priority::l3, 0.1)).joined);
+  auto top = q.pop();
+  BOOST_REQUIRE(top.has_value());
+  BOOST_TEST(top->id == 1u);
+  BOOST_TEST(top->spec.with_stream);
+  BOOST_TEST((top->spec.priority == job_priority::immediate));
+}
+
 BOOST_AUTO_TEST_CASE(find_remove_and_drop_if) {
   job_queue q;
   q.push(1, job(job_kind::render, 1, 1, job_priority::l2));

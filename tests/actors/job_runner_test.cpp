@@ -7,7 +7,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <utility>
+
+#include "codec/ogg_opus_test_support.hpp"
 
 #include "actors/job_error.hpp"
 #include "actors/job_runner.hpp"
@@ -78,6 +81,12 @@ std::shared_ptr<auralis::codec::byte_buffer> music_pcm(std::int64_t frames) {
   for (std::size_t i = 0; i < f.size(); ++i)
     s[i] = static_cast<std::int16_t>(std::lround(f[i] * 32767.0f));
   return pcm;
+}
+
+/// Frames opusfile decodes from the Ogg Opus file `file`, read to the end (-1 when it is
+/// not a stereo one).
+std::int64_t decoded_frames(const codec::byte_buffer& file) {
+  return auralis::test::ogg_opus_frames(file.data(), file.size());
 }
 
 } // namespace
@@ -225,6 +234,47 @@ BOOST_AUTO_TEST_CASE(analyse_measures_every_preset_and_every_chunk) {
   BOOST_TEST(a.pre_gain_lufs == expected.pre_gain_lufs, boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(analyse_parts_cover_their_chunks_and_join_into_the_whole) {
+  track_file file; // 3 chunks
+  job_runner runner({}, presets(), chunk_frames);
+  job_spec whole;
+  whole.kind = job_kind::analyse;
+  whole.key = analysis_key(5);
+  whole.source = file.ref();
+  const auto one = runner.run(whole);
+  // Part 0 of 2 is chunk 0, part 1 chunks 1 and 2 (analysis_part_chunks).
+  std::vector<dsp::loudness_part> parts;
+  std::vector<chunk_features> features;
+  for (std::int32_t part = 0; part < 2; ++part) {
+    job_spec spec = whole;
+    spec.key = analysis_key(5, part);
+    spec.analysis_parts = 2;
+    const auto out = runner.run(spec);
+    BOOST_TEST(out.analysis.chunks.size() == (part == 0 ? 1u : 2u));
+    BOOST_TEST(out.loudness.first == (part == 0 ? 0 : chunk_frames));
+    BOOST_TEST(out.loudness.end == (part == 0 ? chunk_frames : file.ref().frames));
+    BOOST_TEST(out.loudness.sub_blocks.size() == presets().size() + 1);
+    parts.push_back({out.loudness.first, out.loudness.end, out.loudness.sub_blocks});
+    features.insert(features.end(), out.analysis.chunks.begin(), out.analysis.chunks.end());
+  }
+  const auto joined = dsp::loudness_analyser::combine(parts);
+  BOOST_TEST(std::fabs(joined.source_lufs - one.analysis.source_lufs) < 1e-3);
+  for (std::size_t p = 0; p < presets().size(); ++p)
+    BOOST_TEST(std::fabs(joined.pre_gain_lufs[p] - one.analysis.pre_gain_lufs[p]) < 1e-3);
+  BOOST_REQUIRE(features.size() == one.analysis.chunks.size());
+  // The 44.1 kHz file's spans are resampled apart: equal to the resampler's rounding.
+  for (std::size_t c = 0; c < features.size(); ++c)
+    BOOST_TEST(std::fabs(features[c].energy - one.analysis.chunks[c].energy) <= 1e-6);
+  // A part outside 0 .. parts - 1 is an invalid job.
+  job_spec bad = whole;
+  bad.key = analysis_key(5, 2);
+  bad.analysis_parts = 2;
+  BOOST_TEST((job_error_code(runner, bad) == engine_errc::invalid_argument));
+  bad.key = analysis_key(5, 0);
+  bad.analysis_parts = 0;
+  BOOST_TEST((job_error_code(runner, bad) == engine_errc::invalid_argument));
+}
+
 BOOST_AUTO_TEST_CASE(encode_and_decode_still_work) {
   job_runner runner({});
   const auto pcm = music_pcm(4800);
@@ -260,6 +310,42 @@ BOOST_AUTO_TEST_CASE(a_stream_job_makes_an_ogg_opus_file_of_the_pcm) {
   BOOST_CHECK_THROW(runner.run(job), codec::codec_error);
   job.input.data = codec::byte_buffer::allocate(6);
   BOOST_CHECK_THROW(runner.run(job), codec::codec_error);
+}
+
+BOOST_AUTO_TEST_CASE(a_render_with_its_stream_gives_the_same_pcm_and_its_ogg_opus_file) {
+  track_file file;
+  job_runner runner({}, presets(), chunk_frames);
+  for (std::int64_t chunk : {0, 2}) { // a full chunk and the short last one
+    const std::int64_t frames = chunk < 2 ? chunk_frames : 24000;
+    auto spec = render_job(file.ref(), "bright", chunk);
+    const auto plain = runner.run(spec);
+    BOOST_TEST(!plain.stream.data); // no stream unless asked for
+    spec.with_stream = true;
+    const auto both = runner.run(spec);
+    BOOST_TEST((both.kind == job_kind::render));
+    BOOST_REQUIRE(both.output.data);
+    BOOST_REQUIRE(plain.output.data);
+    BOOST_TEST(both.output.data->size() == static_cast<std::size_t>(frames * 4));
+    BOOST_TEST(*both.output.data == *plain.output.data);
+    BOOST_REQUIRE(both.stream.data);
+    const auto& ogg = *both.stream.data;
+    BOOST_REQUIRE(ogg.size() > 4u);
+    BOOST_TEST(std::memcmp(ogg.data(), "OggS", 4) == 0);
+    BOOST_TEST(decoded_frames(ogg) == frames);
+    // The same bytes a stream job of the rendered PCM makes.
+    job_spec stream;
+    stream.kind = job_kind::stream;
+    stream.input = plain.output;
+    const auto encoded = runner.run(stream);
+    BOOST_REQUIRE(encoded.output.data);
+    BOOST_TEST(ogg == *encoded.output.data);
+  }
+  // Other kinds ignore the flag.
+  job_spec enc;
+  enc.kind = job_kind::encode;
+  enc.input.data = music_pcm(4800);
+  enc.with_stream = true;
+  BOOST_TEST(!runner.run(enc).stream.data);
 }
 
 BOOST_AUTO_TEST_CASE(a_decode_of_one_segment_gives_that_segment_of_the_whole_decode) {

@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE library_actor
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -9,6 +10,7 @@
 
 #include "actor_test_support.hpp"
 #include "actors/analysis_store.hpp"
+#include "actors/job_runner.hpp"
 #include "actors/library_actor.hpp"
 #include "actors/worker_pool_actor.hpp"
 #include "codec/audio_file_writer.hpp"
@@ -80,16 +82,44 @@ BOOST_FIXTURE_TEST_CASE(analysis_is_measured_once_and_then_held, library_fixture
   BOOST_TEST(first.presets.size() == 5u);
   BOOST_REQUIRE(first.pre_gain_lufs.size() == 5u);
   BOOST_TEST(first.chunks.size() == 3u);
-  BOOST_TEST(pool_stats().completed == 1u);
+  BOOST_TEST(pool_stats().completed == 2u); // in two parts: chunk 0, chunks 1-2
   auto second = ask<track_analysis>(self, library, analysis_atom::value, a);
   BOOST_TEST(second.pre_gain_lufs == first.pre_gain_lufs, boost::test_tools::per_element());
-  BOOST_TEST(pool_stats().submitted == 1u); // held: no second job
-  // Another track is its own analysis.
+  BOOST_TEST(pool_stats().submitted == 2u); // held: no new job
+  // Another track is its own analysis; a track of one chunk is one part.
   auto b = ask<track_analysis>(self, library, analysis_atom::value, id_of("b.wav"));
   BOOST_TEST(b.chunks.size() == 1u);
-  BOOST_TEST(pool_stats().submitted == 2u);
+  BOOST_TEST(pool_stats().submitted == 3u);
   auto err = ask_error<track_analysis>(self, library, analysis_atom::value, std::int64_t{999});
   BOOST_TEST(engine_code_of(err) == code(engine_errc::unknown_track));
+}
+
+BOOST_FIXTURE_TEST_CASE(an_analysis_in_two_parts_equals_one_pass_over_the_file, library_fixture) {
+  const auto a = id_of("a.wav");
+  const auto joined = ask<track_analysis>(self, library, analysis_atom::value, a);
+  BOOST_TEST(pool_stats().completed == 2u);
+  // The same file measured in one job from start to end.
+  const auto info = ask<track_info>(self, library, caf::get_atom::value, a);
+  job_runner runner(codec::opus_options{},
+                    auralis::config::config_loader::parse_presets(
+                      auralis::config::embedded_presets_json, "p"),
+                    chunk_frames);
+  job_spec whole;
+  whole.kind = job_kind::analyse;
+  whole.key = analysis_key(a);
+  whole.source = source_ref{info.abs_path, info.size, info.mtime_ns, info.frames};
+  const auto one = runner.run(whole).analysis;
+  BOOST_TEST(joined.presets == one.presets, boost::test_tools::per_element());
+  BOOST_TEST(std::fabs(joined.source_lufs - one.source_lufs) < 1e-3);
+  BOOST_REQUIRE(joined.pre_gain_lufs.size() == one.pre_gain_lufs.size());
+  for (std::size_t p = 0; p < one.pre_gain_lufs.size(); ++p)
+    BOOST_TEST(std::fabs(joined.pre_gain_lufs[p] - one.pre_gain_lufs[p]) < 1e-3);
+  BOOST_REQUIRE(joined.chunks.size() == one.chunks.size());
+  for (std::size_t c = 0; c < one.chunks.size(); ++c) {
+    BOOST_TEST(joined.chunks[c].energy == one.chunks[c].energy);
+    BOOST_TEST(joined.chunks[c].brightness == one.chunks[c].brightness);
+    BOOST_TEST(joined.chunks[c].rhythmic_energy == one.chunks[c].rhythmic_energy);
+  }
 }
 
 BOOST_FIXTURE_TEST_CASE(a_changed_file_is_re_read_and_re_analysed, library_fixture) {
@@ -103,7 +133,7 @@ BOOST_FIXTURE_TEST_CASE(a_changed_file_is_re_read_and_re_analysed, library_fixtu
   BOOST_TEST(info.size == codec::signature_of(dir.file("lib/a.wav")).size);
   auto after = ask<track_analysis>(self, library, analysis_atom::value, a);
   BOOST_TEST(after.chunks.size() == 5u);
-  BOOST_TEST(pool_stats().submitted == 2u);
+  BOOST_TEST(pool_stats().submitted == 4u);
   // A file that vanished leaves the listing.
   fs::remove(dir.file("lib/a.wav"));
   auto err = ask_error<track_info>(self, library, caf::get_atom::value, a);
@@ -275,26 +305,26 @@ struct stored_library_fixture : auralis::test::actor_system_fixture {
 
 BOOST_FIXTURE_TEST_CASE(a_scanned_library_is_analysed_in_the_background_and_stored,
                         stored_library_fixture) {
-  // Nobody asks: the scan alone leads to both analyses, one job each.
+  // Nobody asks: the scan alone leads to both analyses (a in two parts, b in one).
   const auto stored = wait_stored({"lib/a.wav", "lib/b.wav"});
   BOOST_TEST(stored[0].chunks.size() == 3u);
   BOOST_TEST(stored[1].chunks.size() == 1u);
   BOOST_TEST(stored[0].pre_gain_lufs.size() == 5u);
   auto st = pool_stats();
-  BOOST_TEST(st.submitted == 2u);
+  BOOST_TEST(st.submitted == 3u);
   BOOST_TEST(st.failed == 0u);
   // A listener's request is answered from what the library holds: no new job.
   auto a = ask<track_analysis>(self, library, analysis_atom::value, id_of("a.wav"));
   BOOST_TEST(a.pre_gain_lufs == stored[0].pre_gain_lufs, boost::test_tools::per_element());
   BOOST_TEST(a.source_lufs == stored[0].source_lufs);
-  BOOST_TEST(pool_stats().submitted == 2u);
+  BOOST_TEST(pool_stats().submitted == 3u);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_restarted_library_answers_from_the_store_without_a_job,
                         stored_library_fixture) {
   const auto stored = wait_stored({"lib/a.wav", "lib/b.wav"});
   // Wait until the first library is done submitting before stopping it.
-  BOOST_REQUIRE(auralis::test::eventually([&] { return pool_stats().completed == 2u; }));
+  BOOST_REQUIRE(auralis::test::eventually([&] { return pool_stats().completed == 3u; }));
   stop();
   start();
   const auto a = ask<track_analysis>(self, library, analysis_atom::value, id_of("a.wav"));
@@ -314,16 +344,16 @@ BOOST_FIXTURE_TEST_CASE(a_restarted_library_answers_from_the_store_without_a_job
 BOOST_FIXTURE_TEST_CASE(a_changed_file_is_analysed_again_in_the_background,
                         stored_library_fixture) {
   wait_stored({"lib/a.wav", "lib/b.wav"});
-  BOOST_REQUIRE(auralis::test::eventually([&] { return pool_stats().completed == 2u; }));
+  BOOST_REQUIRE(auralis::test::eventually([&] { return pool_stats().completed == 3u; }));
   write_tone(dir.file("lib/a.wav"), 4.5, 9);
   // A rescan sees the new signature: the library analyses the file again on its own.
   BOOST_TEST(ask<std::int64_t>(self, library, scan_atom::value) == 2);
   const auto again = wait_stored({"lib/a.wav"});
   BOOST_TEST(again[0].chunks.size() == 5u);
-  BOOST_TEST(pool_stats().submitted == 3u);
+  BOOST_TEST(pool_stats().submitted == 5u);
   auto a = ask<track_analysis>(self, library, analysis_atom::value, id_of("a.wav"));
   BOOST_TEST(a.chunks.size() == 5u);
-  BOOST_TEST(pool_stats().submitted == 3u);
+  BOOST_TEST(pool_stats().submitted == 5u);
   // Changed presets: the same files miss in the store, and a restart analyses them again.
   stop();
   auto changed = presets.all();
@@ -331,12 +361,12 @@ BOOST_FIXTURE_TEST_CASE(a_changed_file_is_analysed_again_in_the_background,
   presets = auralis::config::preset_set(changed);
   start();
   wait_stored({"lib/a.wav", "lib/b.wav"});
-  BOOST_TEST(pool_stats().submitted == 2u);
+  BOOST_TEST(pool_stats().submitted == 3u);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_listener_raises_a_queued_background_analysis, stored_library_fixture) {
   wait_stored({"lib/a.wav", "lib/b.wav"});
-  BOOST_REQUIRE(auralis::test::eventually([&] { return pool_stats().completed == 2u; }));
+  BOOST_REQUIRE(auralis::test::eventually([&] { return pool_stats().completed == 3u; }));
   stop();
   // A restart with a corrupt store: it is moved aside and every track analysed again.
   {
@@ -360,16 +390,16 @@ BOOST_FIXTURE_TEST_CASE(a_listener_raises_a_queued_background_analysis, stored_l
   blocker.input.data = bytes;
   auto hb = self->request(pool, caf::infinite, submit_atom::value, blocker);
   start_library();
-  // The listener's request for a joins the queued background job and raises it to
-  // immediate: it runs next, and once.
+  // The listener's request for a joins the two queued background jobs of its parts and
+  // raises them to immediate: they run next, and once.
   const auto a = ask<track_analysis>(self, library, analysis_atom::value, id_of("a.wav"));
   BOOST_TEST(a.chunks.size() == 3u);
-  BOOST_TEST(pool_stats().joined == 1u);
+  BOOST_TEST(pool_stats().joined == 2u);
   hb.receive([](const job_output&) {}, [](caf::error&) { BOOST_FAIL("blocker failed"); });
   wait_stored({"lib/a.wav", "lib/b.wav"});
-  BOOST_REQUIRE(auralis::test::eventually([&] { return pool_stats().completed == 3u; }));
+  BOOST_REQUIRE(auralis::test::eventually([&] { return pool_stats().completed == 4u; }));
   const auto st = pool_stats();
-  BOOST_TEST(st.submitted == 4u); // the blocker, a (twice: joined), b
+  BOOST_TEST(st.submitted == 6u); // the blocker, a's two parts (twice: joined), b
   BOOST_TEST(st.failed == 0u);
   bool aside = false;
   for (const auto& e : fs::directory_iterator(dir.path() / "data"))
@@ -390,8 +420,8 @@ struct fake_pool_log {
 };
 
 /// A pool that answers analyse jobs without running them: "bad.wav" fails unreadable,
-/// "shed.wav" is shed (overloaded) the first two times, anything else succeeds with an
-/// analysis whose source_lufs is the number of the submission.
+/// "shed.wav" is shed (overloaded) the first two times, anything else succeeds with a
+/// silent analysis of the part asked for (one programme, no sub-blocks).
 worker_pool_actor::behavior_type fake_pool_impl(worker_pool_actor::pointer self,
                                                 std::shared_ptr<fake_pool_log> log) {
   (void) self;
@@ -410,13 +440,19 @@ worker_pool_actor::behavior_type fake_pool_impl(worker_pool_actor::pointer self,
       job_output out;
       out.kind = job.kind;
       out.key = job.key;
-      out.analysis.source_lufs = -n;
+      const auto chunks = (job.source.frames + chunk_frames - 1) / chunk_frames;
+      const auto [first, end] = analysis_part_chunks(
+        static_cast<std::int32_t>(job.key.chunk_idx), job.analysis_parts, chunks);
+      out.loudness.first = std::min(first * chunk_frames, job.source.frames);
+      out.loudness.end = std::min(end * chunk_frames, job.source.frames);
+      out.loudness.sub_blocks.resize(1);
       return out;
     },
     [](cancel_atom, std::int64_t) { return std::uint64_t{0}; },
     [](prune_atom, const std::vector<cache_key>&) { return std::uint64_t{0}; },
     [](stats_atom) { return pool_report{}; },
     [](expire_atom, std::uint64_t) {},
+    [](release_atom, std::uint64_t) {},
   };
 }
 
@@ -443,7 +479,7 @@ BOOST_FIXTURE_TEST_CASE(a_shed_analysis_is_retried_and_an_unreadable_one_is_not,
   ask<track_info>(self, library, caf::add_atom::value, std::string("c.wav"));
   wait_stored({"lib/c.wav"});
   BOOST_TEST(log->count("bad.wav") == 1);
-  BOOST_TEST(log->count("a.wav") == 1);
+  BOOST_TEST(log->count("a.wav") == 2); // two parts
   BOOST_TEST(log->count("c.wav") == 1);
   // A listener's request still tries it, and gets the error.
   auto err = ask_error<track_analysis>(self, library, analysis_atom::value, id_of("bad.wav"));

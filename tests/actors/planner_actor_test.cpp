@@ -3,8 +3,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
+#include <memory>
 #include <thread>
+
+#include "codec/ogg_opus_test_support.hpp"
 
 #include "actor_test_support.hpp"
 #include "actors/core_actors.hpp"
@@ -117,6 +121,33 @@ position_update position_of(const std::string& session, std::int64_t track, doub
   u.position_s = pos;
   u.preset = preset;
   return u;
+}
+
+fetch_request opus_fetch_of(const std::string& session, std::int64_t track,
+                            const std::string& preset, std::int64_t chunk) {
+  auto r = fetch_of(session, track, preset, chunk);
+  r.want_stream = true;
+  return r;
+}
+
+/// Frames opusfile decodes from the Ogg Opus file `file`, read to the end (-1 when it is
+/// not a stereo one).
+std::int64_t decoded_frames(const codec::byte_buffer& file) {
+  return auralis::test::ogg_opus_frames(file.data(), file.size());
+}
+
+/// Sends `requests` to the planner at once and returns their replies in the same order.
+std::vector<fetch_reply> fetch_all(caf::scoped_actor& self, const planner_actor& planner,
+                                   const std::vector<fetch_request>& requests) {
+  std::vector<fetch_reply> replies(requests.size());
+  using handle = decltype(self->request(planner, 30s, fetch_atom::value, fetch_request{}));
+  std::vector<handle> handles;
+  for (const auto& r : requests)
+    handles.push_back(self->request(planner, 30s, fetch_atom::value, r));
+  for (std::size_t i = 0; i < handles.size(); ++i)
+    handles[i].receive([&](fetch_reply& r) { replies[i] = std::move(r); },
+                       [&](caf::error& e) { BOOST_FAIL("fetch failed: " + to_string(e)); });
+  return replies;
 }
 
 std::uint64_t total_hits(const std::vector<tier_report>& rs) {
@@ -274,6 +305,79 @@ BOOST_FIXTURE_TEST_CASE(duplicate_fetches_of_a_missing_chunk_render_once, engine
   BOOST_TEST(pool.failed == 0u);
   const auto l1 = report(self, core.l1);
   BOOST_TEST(l1.hits + l1.misses == 3u); // one count per client fetch
+}
+
+BOOST_FIXTURE_TEST_CASE(an_opus_fetch_that_misses_gets_the_stream_from_its_render, engine_fixture) {
+  cfg.planner.room_jobs_per_round = 0; // only the fetched chunk is rendered
+  start({2.5});                        // one chunk of 2.5 s
+  caf::scoped_actor self{*sys};
+  const auto id = tracks(self).at(0).id;
+  const auto before = settle(self); // the track's analysis is done
+  const auto miss = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
+                                           opus_fetch_of("a", id, "warm", 0));
+  BOOST_TEST((miss.source == fetch_source::miss));
+  BOOST_TEST(miss.frames == 120000);
+  BOOST_REQUIRE(miss.pcm.data);
+  BOOST_TEST(miss.pcm.data->size() == 120000u * 4u);
+  BOOST_REQUIRE(miss.stream.data);
+  BOOST_TEST(decoded_frames(*miss.stream.data) == 120000);
+  // One job made both: the plan left the fetched chunk to the fetch.
+  const auto pool = settle(self);
+  BOOST_TEST(pool.submitted - before.submitted == 1u);
+  BOOST_TEST(pool.completed - before.completed == 1u);
+  BOOST_TEST(pool.joined == before.joined);
+  BOOST_TEST(pool.failed == 0u);
+  BOOST_TEST(test::ask<peek_reply>(self, core.l1, peek_atom::value, miss.key).found);
+  // A hit has no stream (the caller encodes the PCM), nor has a miss that did not want it.
+  const auto hit = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
+                                          opus_fetch_of("a", id, "warm", 0));
+  BOOST_TEST((hit.source == fetch_source::l1));
+  BOOST_TEST(!hit.stream.data);
+  BOOST_REQUIRE(hit.pcm.data);
+  BOOST_TEST(*hit.pcm.data == *miss.pcm.data);
+  const auto wav = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
+                                          fetch_of("b", id, "bright", 0));
+  BOOST_TEST((wav.source == fetch_source::miss));
+  BOOST_TEST(!wav.stream.data);
+  BOOST_TEST(settle(self).completed - before.completed == 2u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_render_joined_serves_the_stream_only_if_it_made_one, engine_fixture) {
+  cfg.planner.room_jobs_per_round = 0; // only the fetched chunks are rendered
+  start({2.5});                        // one chunk
+  caf::scoped_actor self{*sys};
+  const auto id = tracks(self).at(0).id;
+  const auto before = settle(self); // the track's analysis is done
+  // A WAV fetch first: its render has no stream (nor has the plan's, should the plan submit
+  // one before the opus fetch arrives), and the opus fetch of the same chunk joins it, so
+  // the opus fetch gets the PCM alone.
+  auto r = fetch_all(self, core.planner,
+                     {fetch_of("a", id, "warm", 0), opus_fetch_of("b", id, "warm", 0)});
+  BOOST_TEST((r[0].source == fetch_source::miss));
+  BOOST_TEST((r[1].source == fetch_source::miss));
+  BOOST_REQUIRE(r[0].pcm.data);
+  BOOST_TEST(r[1].pcm.data == r[0].pcm.data); // one rendering, shared
+  BOOST_TEST(!r[0].stream.data);
+  BOOST_TEST(!r[1].stream.data);
+  auto pool = settle(self);
+  BOOST_TEST(pool.completed - before.completed == 1u); // one render
+  BOOST_TEST(pool.joined - before.joined >= 1u);       // the opus fetch's render, at least
+  const auto middle = pool;
+  // The opus fetch first: its render makes the stream (the plan leaves the chunk to it); the
+  // WAV fetch joins it and gets the PCM alone.
+  r = fetch_all(self, core.planner,
+                {opus_fetch_of("a", id, "punchy", 0), fetch_of("b", id, "punchy", 0)});
+  BOOST_TEST((r[0].source == fetch_source::miss));
+  BOOST_TEST((r[1].source == fetch_source::miss));
+  BOOST_REQUIRE(r[0].pcm.data);
+  BOOST_TEST(r[1].pcm.data == r[0].pcm.data);
+  BOOST_REQUIRE(r[0].stream.data);
+  BOOST_TEST(decoded_frames(*r[0].stream.data) == 120000);
+  BOOST_TEST(!r[1].stream.data);
+  pool = settle(self);
+  BOOST_TEST(pool.completed - middle.completed == 1u);
+  BOOST_TEST(pool.joined - middle.joined == 1u); // the WAV fetch's render
+  BOOST_TEST(pool.failed == 0u);
 }
 
 BOOST_FIXTURE_TEST_CASE(an_l3_entry_is_decoded_and_promoted_into_l1, engine_fixture) {

@@ -380,9 +380,8 @@ BOOST_FIXTURE_TEST_CASE(a_segmented_decode_runs_as_parts_and_gives_the_same_pcm,
   self->send_exit(single, caf::exit_reason::user_shutdown);
   BOOST_REQUIRE(whole.output.data);
   BOOST_TEST(whole.output.data->size() == 720000u * 4u);
-  // Two workers: two parts of two segments; three: parts of two, one and one; five: four
-  // parts of one. Each joined into the very same bytes.
-  for (const auto& [workers, parts] : {std::pair{2u, 2u}, {3u, 3u}, {5u, 4u}}) {
+  // Two, three or five workers: one part per segment, joined into the very same bytes.
+  for (const auto& [workers, parts] : {std::pair{2u, 4u}, {3u, 4u}, {5u, 4u}}) {
     auto settings = one_worker();
     settings.workers = workers;
     auto pool = sys->spawn(worker_pool_actor_impl, settings);
@@ -422,7 +421,7 @@ BOOST_FIXTURE_TEST_CASE(identical_segmented_decodes_run_once_and_share_the_pcm,
   BOOST_TEST(st.submitted == 3u);
   BOOST_TEST(st.joined == 2u);
   BOOST_TEST(st.split == 1u);
-  BOOST_TEST(st.parts == 2u);
+  BOOST_TEST(st.parts == 4u);
   BOOST_TEST(st.completed == 1u);
   self->send_exit(pool, caf::exit_reason::user_shutdown);
 }
@@ -740,5 +739,119 @@ BOOST_FIXTURE_TEST_CASE(a_queued_background_job_is_shed_before_any_other,
              [](caf::error&) { BOOST_FAIL("the l3 job failed"); });
   blocker.receive([](const job_output&) {}, [](caf::error&) { BOOST_FAIL("blocker failed"); });
   BOOST_TEST(ask<pool_report>(self, pool, stats_atom::value).shed == 1u);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(an_idle_worker_decodes_every_part_while_the_other_is_busy,
+                        auralis::test::actor_system_fixture) {
+  const auto blob = l3_entry(*sys, 4);
+  caf::scoped_actor self{*sys};
+  auto single = sys->spawn(worker_pool_actor_impl, one_worker());
+  const auto whole = ask<job_output>(self, single, submit_atom::value,
+                                     decode_job(0, blob, job_priority::immediate));
+  self->send_exit(single, caf::exit_reason::user_shutdown);
+  BOOST_REQUIRE(whole.output.data);
+  auto settings = slow_worker();
+  settings.workers = 2;
+  auto pool = sys->spawn(worker_pool_actor_impl, settings);
+  // The blocker holds one worker for a second or more; the decode's four parts run on the
+  // other one, one after another, so the decode is answered first.
+  self->send(pool, submit_atom::value, long_blocker());
+  self->send(pool, submit_atom::value, decode_job(0, blob, job_priority::immediate));
+  std::vector<job_kind> finished;
+  audio_payload decoded;
+  for (int i = 0; i < 2; ++i)
+    self->receive([&](const job_output& o) {
+      finished.push_back(o.kind);
+      if (o.kind == job_kind::decode)
+        decoded = o.output;
+    });
+  BOOST_TEST((finished == std::vector<job_kind>{job_kind::decode, job_kind::encode}));
+  BOOST_REQUIRE(decoded.data);
+  BOOST_TEST((*decoded.data == *whole.output.data));
+  const auto st = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(st.split == 1u);
+  BOOST_TEST(st.parts == 4u);
+  BOOST_TEST(st.completed == 2u);
+  BOOST_TEST(st.failed == 0u);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+namespace {
+
+/// The pool's `released` counter once every timer it has armed so far with a delay shorter
+/// than `delay` has fired. A first request makes sure the pool has handled everything sent
+/// before; the actor clock then fires timers in deadline order, so the pool's timer reaches
+/// its mailbox before the request that follows this test's own `delay` timer: no race.
+std::uint64_t released_after(caf::scoped_actor& self, const worker_pool_actor& pool,
+                             std::chrono::milliseconds delay) {
+  ask<pool_report>(self, pool, stats_atom::value);
+  self->delayed_send(self, delay, caf::ok_atom::value);
+  self->receive([](caf::ok_atom) {});
+  return ask<pool_report>(self, pool, stats_atom::value).released;
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(an_idle_pool_releases_its_workers_buffers_once_per_idle_period,
+                        auralis::test::actor_system_fixture) {
+  // A 44.1 kHz source: the render resamples, and the worker keeps the open source, its
+  // decode and resampling buffers and the chain until the release.
+  auralis::test::scratch_dir dir{"pool-release"};
+  const std::string path = dir.file("track.wav");
+  auralis::codec::write_audio_file(path, auralis::test::music_like(88200, 44100, 5), 2, 44100,
+                                   auralis::codec::file_format::wav_pcm16);
+  const auto sig = auralis::codec::signature_of(path);
+  const source_ref src{path, sig.size, sig.mtime_ns, 96000};
+  auto settings = render_pool();
+  settings.idle_release = std::chrono::milliseconds(20);
+  const auto past = 5 * settings.idle_release;
+  auto pool = sys->spawn(worker_pool_actor_impl, settings);
+  caf::scoped_actor self{*sys};
+  // Fresh workers hold nothing: no release before the first job.
+  BOOST_TEST(released_after(self, pool, past) == 0u);
+  const auto job = render_job(src, 2, "warm", 1, job_priority::immediate);
+  const auto other = render_job(src, 2, "bright", 0, job_priority::l1);
+  // One job, then idle: exactly one release, and none more while the pool stays idle.
+  const auto first = ask<job_output>(self, pool, submit_atom::value, job);
+  BOOST_REQUIRE(first.output.data);
+  BOOST_TEST(first.output.data->size() == 48000u * 4u);
+  BOOST_TEST(released_after(self, pool, past) == 1u);
+  BOOST_TEST(released_after(self, pool, past) == 1u);
+  // After the release the worker allocates anew: the same job gives the very same bytes.
+  // The other job follows at once on the worker that still holds the source.
+  auto h_job = self->request(pool, caf::infinite, submit_atom::value, job);
+  auto h_other = self->request(pool, caf::infinite, submit_atom::value, other);
+  audio_payload again, warm_other;
+  h_job.receive([&](const job_output& o) { again = o.output; },
+                [](caf::error&) { BOOST_FAIL("the render failed"); });
+  h_other.receive([&](const job_output& o) { warm_other = o.output; },
+                  [](caf::error&) { BOOST_FAIL("the render failed"); });
+  BOOST_REQUIRE(again.data);
+  BOOST_TEST((*again.data == *first.output.data));
+  // Two submissions: one release, or two if the pool went idle between them.
+  const auto second = released_after(self, pool, past);
+  BOOST_TEST(second >= 2u);
+  BOOST_TEST(second <= 3u);
+  // The other job rendered after a release equals its rendering by a warm worker.
+  const auto cold_other = ask<job_output>(self, pool, submit_atom::value, other);
+  BOOST_REQUIRE(warm_other.data);
+  BOOST_TEST((*cold_other.output.data == *warm_other.data));
+  BOOST_TEST(released_after(self, pool, past) == second + 1u);
+  const auto st = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(st.completed == 4u);
+  BOOST_TEST(st.failed == 0u);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(an_idle_release_of_zero_never_releases,
+                        auralis::test::actor_system_fixture) {
+  auto settings = one_worker();
+  settings.idle_release = std::chrono::milliseconds(0);
+  auto pool = sys->spawn(worker_pool_actor_impl, settings);
+  caf::scoped_actor self{*sys};
+  ask<job_output>(self, pool, submit_atom::value, encode_job(1, job_priority::l1, 0.5, 960));
+  BOOST_TEST(released_after(self, pool, std::chrono::milliseconds(50)) == 0u);
+  BOOST_TEST(ask<pool_report>(self, pool, stats_atom::value).completed == 1u);
   self->send_exit(pool, caf::exit_reason::user_shutdown);
 }

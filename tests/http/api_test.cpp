@@ -5,8 +5,10 @@
 #include <fstream>
 #include <functional>
 #include <future>
+#include <memory>
 #include <set>
 
+#include "codec/ogg_opus_test_support.hpp"
 #include <simdjson.h>
 
 #include "codec/audio_file_writer.hpp"
@@ -94,6 +96,12 @@ std::vector<std::int64_t> track_ids(std::uint16_t port) {
 /// Reads WebSocket messages until a chunk_buffered event into `tier` arrives; returns it.
 std::string next_buffered(ws_session& ws, const std::string& tier) {
   return ws.read_until("\"tier\":\"" + tier + "\"") ;
+}
+
+/// Frames opusfile decodes from the Ogg Opus file `file`, read to the end (-1 when it is
+/// not a stereo one).
+std::int64_t decoded_frames(const std::string& file) {
+  return auralis::test::ogg_opus_frames(file.data(), file.size());
 }
 
 } // namespace
@@ -293,6 +301,32 @@ BOOST_AUTO_TEST_CASE(positions_and_fetches_hit_the_tiers_the_planner_filled) {
       BOOST_TEST(entry[k].is_number(), k);
     BOOST_TEST(entry["preset"].is_string());
   }
+}
+
+BOOST_AUTO_TEST_CASE(an_opus_miss_is_answered_with_the_stream_its_render_made) {
+  small_engine e("api-opus");
+  const auto port = e.port();
+  const auto id = std::to_string(track_ids(port).at(0));
+  const auto target = "/api/audio/stream/" + id + "/chunk/1?preset=warm&session_id=o1";
+  const auto miss = http_get(port, target + "&format=opus");
+  BOOST_TEST(miss.status == 200, miss.body);
+  BOOST_TEST(miss.headers.at("content-type") == "audio/ogg");
+  BOOST_TEST(miss.headers.at("x-cache-tier") == "MISS");
+  BOOST_TEST(miss.headers.at("x-chunk-index") == "1");
+  BOOST_TEST(miss.headers.at("content-length") == std::to_string(miss.body.size()));
+  BOOST_TEST(miss.body.compare(0, 4, "OggS") == 0);
+  BOOST_TEST(decoded_frames(miss.body) == 96000); // 2 s chunks
+  // Now an L1 hit, encoded by a stream job: the same PCM gives the same bytes.
+  const auto hit = http_get(port, target + "&format=opus");
+  BOOST_TEST(hit.status == 200);
+  BOOST_TEST(hit.headers.at("content-type") == "audio/ogg");
+  BOOST_TEST(hit.headers.at("x-cache-tier") == "L1");
+  BOOST_TEST((hit.body == miss.body));
+  const auto wav = http_get(port, target);
+  BOOST_TEST(wav.status == 200);
+  BOOST_TEST(wav.headers.at("content-type") == "audio/wav");
+  BOOST_TEST(wav.headers.at("x-cache-tier") == "L1");
+  BOOST_TEST(wav.body.size() == 44u + 96000u * 4u);
 }
 
 BOOST_AUTO_TEST_CASE(audio_requests_are_validated) {
