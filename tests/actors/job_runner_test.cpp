@@ -52,6 +52,16 @@ struct track_file {
   }
 };
 
+/// Part `part` of `parts` of track 5's analysis, of the file `src`.
+job_spec analyse_job(const source_ref& src, std::int32_t part = 0, std::int32_t parts = 1) {
+  job_spec j;
+  j.kind = job_kind::analyse;
+  j.key = analysis_key(5, part);
+  j.analysis_parts = parts;
+  j.source = src;
+  return j;
+}
+
 job_spec render_job(const source_ref& src, const std::string& preset, std::int64_t chunk,
                     std::int32_t tenths = 10, double gain_db = 1.5) {
   job_spec j;
@@ -206,11 +216,7 @@ BOOST_AUTO_TEST_CASE(unknown_presets_chunks_and_bad_values_are_typed_errors) {
 BOOST_AUTO_TEST_CASE(analyse_measures_every_preset_and_every_chunk) {
   track_file file;
   job_runner runner({}, presets(), chunk_frames);
-  job_spec spec;
-  spec.kind = job_kind::analyse;
-  spec.key = analysis_key(5);
-  spec.source = file.ref();
-  const auto out = runner.run(spec);
+  const auto out = runner.run(analyse_job(file.ref()));
   BOOST_TEST((out.kind == job_kind::analyse));
   const auto& a = out.analysis;
   BOOST_TEST(a.presets == presets().names(), boost::test_tools::per_element());
@@ -237,19 +243,12 @@ BOOST_AUTO_TEST_CASE(analyse_measures_every_preset_and_every_chunk) {
 BOOST_AUTO_TEST_CASE(analyse_parts_cover_their_chunks_and_join_into_the_whole) {
   track_file file; // 3 chunks
   job_runner runner({}, presets(), chunk_frames);
-  job_spec whole;
-  whole.kind = job_kind::analyse;
-  whole.key = analysis_key(5);
-  whole.source = file.ref();
-  const auto one = runner.run(whole);
+  const auto one = runner.run(analyse_job(file.ref()));
   // Part 0 of 2 is chunk 0, part 1 chunks 1 and 2 (analysis_part_chunks).
   std::vector<dsp::loudness_part> parts;
   std::vector<chunk_features> features;
   for (std::int32_t part = 0; part < 2; ++part) {
-    job_spec spec = whole;
-    spec.key = analysis_key(5, part);
-    spec.analysis_parts = 2;
-    const auto out = runner.run(spec);
+    const auto out = runner.run(analyse_job(file.ref(), part, 2));
     BOOST_TEST(out.analysis.chunks.size() == (part == 0 ? 1u : 2u));
     BOOST_TEST(out.loudness.first == (part == 0 ? 0 : chunk_frames));
     BOOST_TEST(out.loudness.end == (part == 0 ? chunk_frames : file.ref().frames));
@@ -266,13 +265,10 @@ BOOST_AUTO_TEST_CASE(analyse_parts_cover_their_chunks_and_join_into_the_whole) {
   for (std::size_t c = 0; c < features.size(); ++c)
     BOOST_TEST(std::fabs(features[c].energy - one.analysis.chunks[c].energy) <= 1e-6);
   // A part outside 0 .. parts - 1 is an invalid job.
-  job_spec bad = whole;
-  bad.key = analysis_key(5, 2);
-  bad.analysis_parts = 2;
-  BOOST_TEST((job_error_code(runner, bad) == engine_errc::invalid_argument));
-  bad.key = analysis_key(5, 0);
-  bad.analysis_parts = 0;
-  BOOST_TEST((job_error_code(runner, bad) == engine_errc::invalid_argument));
+  BOOST_TEST((job_error_code(runner, analyse_job(file.ref(), 2, 2)) ==
+              engine_errc::invalid_argument));
+  BOOST_TEST((job_error_code(runner, analyse_job(file.ref(), 0, 0)) ==
+              engine_errc::invalid_argument));
 }
 
 BOOST_AUTO_TEST_CASE(encode_and_decode_still_work) {
