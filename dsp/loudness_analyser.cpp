@@ -12,8 +12,6 @@ namespace auralis::dsp {
 track_loudness loudness_analyser::measure(const reader& read, std::int64_t frames,
                                           const std::vector<config::preset>& presets, int rate,
                                           std::int64_t span_frames, const span_visitor& visit) {
-  if (frames < 0)
-    throw std::invalid_argument("loudness_analyser: negative track length");
   return combine({measure_part(read, frames, 0, frames, presets, rate, span_frames, visit)});
 }
 

@@ -201,14 +201,16 @@ inline double band_energy(const std::vector<double>& power, int rate, double lo_
   return total;
 }
 
-/// True peak (linear, largest of both channels) of interleaved stereo float samples at
-/// `rate` Hz as libebur128 measures it (EBUR128_MODE_TRUE_PEAK: 4x oversampling below
-/// 96 kHz; never below the sample peak).
-inline double ebur128_true_peak(const float* interleaved, std::int64_t frames, int rate = 48000) {
+/// The true peak (linear, largest of both channels) libebur128 measures
+/// (EBUR128_MODE_TRUE_PEAK: 4x oversampling below 96 kHz; never below the sample peak) of
+/// the stereo signal at `rate` Hz that `add(state)` feeds a fresh meter; -1 when the meter
+/// cannot be made.
+template <class Add>
+double ebur128_true_peak_of(int rate, Add add) {
   ebur128_state* st = ebur128_init(2, static_cast<unsigned long>(rate), EBUR128_MODE_TRUE_PEAK);
   if (!st)
     return -1;
-  ebur128_add_frames_float(st, interleaved, static_cast<std::size_t>(frames));
+  add(st);
   double peak = 0;
   for (unsigned c = 0; c < 2; ++c) {
     double p = 0;
@@ -217,6 +219,13 @@ inline double ebur128_true_peak(const float* interleaved, std::int64_t frames, i
   }
   ebur128_destroy(&st);
   return peak;
+}
+
+/// ebur128_true_peak_of() interleaved stereo float samples.
+inline double ebur128_true_peak(const float* interleaved, std::int64_t frames, int rate = 48000) {
+  return ebur128_true_peak_of(rate, [&](ebur128_state* st) {
+    ebur128_add_frames_float(st, interleaved, static_cast<std::size_t>(frames));
+  });
 }
 
 /// ebur128_true_peak() of a float buffer.
@@ -224,20 +233,10 @@ inline double ebur128_true_peak(const std::vector<float>& v, int rate = 48000) {
   return ebur128_true_peak(v.data(), frames_of(v), rate);
 }
 
-/// ebur128_true_peak() of interleaved stereo 16-bit PCM (libebur128 reads it as s / 32768).
+/// ebur128_true_peak_of() interleaved stereo 16-bit PCM (libebur128 reads it as s / 32768).
 inline double ebur128_true_peak(const std::vector<std::int16_t>& v, int rate = 48000) {
-  ebur128_state* st = ebur128_init(2, static_cast<unsigned long>(rate), EBUR128_MODE_TRUE_PEAK);
-  if (!st)
-    return -1;
-  ebur128_add_frames_short(st, v.data(), v.size() / 2);
-  double peak = 0;
-  for (unsigned c = 0; c < 2; ++c) {
-    double p = 0;
-    ebur128_true_peak(st, c, &p);
-    peak = std::max(peak, p);
-  }
-  ebur128_destroy(&st);
-  return peak;
+  return ebur128_true_peak_of(
+    rate, [&](ebur128_state* st) { ebur128_add_frames_short(st, v.data(), v.size() / 2); });
 }
 
 /// Linear gain -> dB.
