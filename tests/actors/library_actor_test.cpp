@@ -36,6 +36,16 @@ void write_tone(const std::string& path, double seconds, unsigned seed = 1) {
 
 std::uint8_t code(engine_errc e) { return static_cast<std::uint8_t>(e); }
 
+/// The id of the track listed at `path` by `library`; fails the test when none is.
+std::int64_t track_id_of(caf::scoped_actor& self, const library_actor& library,
+                         const std::string& path) {
+  for (const auto& t : ask<std::vector<track_info>>(self, library, list_atom::value))
+    if (t.path == path)
+      return t.id;
+  BOOST_FAIL("no track " + path);
+  return 0;
+}
+
 /// A library folder with two tracks, a pool and a library actor over it.
 struct library_fixture : auralis::test::actor_system_fixture {
   auralis::test::scratch_dir dir{"library"};
@@ -63,13 +73,7 @@ struct library_fixture : auralis::test::actor_system_fixture {
     self->send_exit(pool, caf::exit_reason::user_shutdown);
   }
 
-  std::int64_t id_of(const std::string& path) {
-    for (const auto& t : ask<std::vector<track_info>>(self, library, list_atom::value))
-      if (t.path == path)
-        return t.id;
-    BOOST_FAIL("no track " + path);
-    return 0;
-  }
+  std::int64_t id_of(const std::string& path) { return track_id_of(self, library, path); }
 
   pool_report pool_stats() { return ask<pool_report>(self, pool, stats_atom::value); }
 };
@@ -290,13 +294,7 @@ struct stored_library_fixture : auralis::test::actor_system_fixture {
     return out;
   }
 
-  std::int64_t id_of(const std::string& path) {
-    for (const auto& t : ask<std::vector<track_info>>(self, library, list_atom::value))
-      if (t.path == path)
-        return t.id;
-    BOOST_FAIL("no track " + path);
-    return 0;
-  }
+  std::int64_t id_of(const std::string& path) { return track_id_of(self, library, path); }
 
   pool_report pool_stats() { return ask<pool_report>(self, pool, stats_atom::value); }
 };
