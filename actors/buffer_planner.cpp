@@ -166,15 +166,24 @@ wanted_set buffer_planner::plan(const std::vector<planned_session>& sessions) co
       }
     }
 
-    // Room: every preset at the room offsets, ranked by how likely a switch to it is.
+    // Room: every preset at the room offsets, ranked by how likely a switch to it is;
+    // first the chunk still playing when the player has fetched the next one already.
+    std::vector<std::int64_t> room_at;
+    if (ses.playhead_chunk >= 0 && ses.playhead_chunk == c - 1)
+      room_at.push_back(ses.playhead_chunk);
+    for (int k = s.room_chunks.first; k <= s.room_chunks.last; ++k)
+      room_at.push_back(c + k);
     for (const auto& name : s.presets) {
       double predicted = 0;
       for (const auto& pr : ses.predictions)
         if (pr.preset == name)
           predicted = pr.probability;
       double rank = 0.001 + 0.999 * std::clamp(predicted, 0.0, 1.0);
-      for (int k = s.room_chunks.first; k <= s.room_chunks.last; ++k) {
-        add(room, name, c + k, s.stale_probability + s.room_band * rank);
+      for (const auto chunk : room_at) {
+        // The playing rendition of the chunk still playing was fetched already.
+        const bool playing = chunk == ses.playhead_chunk && name == ses.preset;
+        if (!playing && chunk >= 0 && chunk < ses.chunks)
+          want(room, key_of(name, chunk), s.stale_probability + s.room_band * rank);
         rank *= 0.9;
       }
     }

@@ -18,7 +18,10 @@ struct planned_session {
   std::string session_id;
   std::int64_t track_id = 0;
   std::int64_t chunks = 0;          ///< chunks of the track (0 = unknown: nothing planned)
-  std::int64_t chunk_idx = 0;       ///< the playing chunk
+  std::int64_t chunk_idx = 0;       ///< the playing chunk (the one fetched last)
+  /// The chunk the listener still hears when the player has fetched chunk_idx ahead of
+  /// it (chunk_idx - 1); -1 when the playhead is in chunk_idx.
+  std::int64_t playhead_chunk = -1;
   std::string preset;               ///< the preset playing now
   std::int32_t intensity_tenths = 10;
   session_mode mode = session_mode::normal;
@@ -99,6 +102,8 @@ struct buffer_planner_settings {
 ///   * p) * 0.9^offset. They take only what the rules leave of L2 and then of L3, never
 ///   pushing a rule's entry down, so a tier with room holds the playhead in every preset
 ///   (a switch to any preset is then served from cache) instead of wasting its budget.
+///   While the player has fetched ahead (playhead_chunk = c - 1), the chunk it still
+///   plays comes first: a switch now fetches that one.
 ///   Across sessions the room goes to the likeliest first.
 /// The union over sessions keeps the highest probability per key, and a key wanted in a
 /// hotter tier is not wanted in a colder one. Each tier is trimmed to its budget

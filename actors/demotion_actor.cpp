@@ -10,7 +10,50 @@ namespace {
 
 using demotion_pointer = demotion_sink::stateful_pointer<demotion_state>;
 
-/// Submits the most likely waiting entries while fewer than max_in_flight encodes run.
+/// Compresses one entry taken from the backlog on the pool and stores the blob in L3;
+/// `done` releases its slot and bytes once the encode is back or failed.
+template <class Done>
+void encode_into_l3(demotion_pointer self, demotion_backlog::taken item, Done done) {
+  auto& st = self->state;
+  const double probability = item.entry.probability;
+  job_spec job;
+  job.kind = job_kind::encode;
+  job.key = item.entry.key;
+  job.priority = job_priority::l3;
+  job.probability = probability;
+  job.input = std::move(item.entry.payload);
+  self->request(st.pool, caf::infinite, submit_atom::value, std::move(job))
+    .then(
+      [self, probability, done](job_output& out) {
+        done();
+        self->request(self->state.l3, caf::infinite, caf::put_atom::value, out.key,
+                      std::move(out.output), probability)
+          .then(
+            [self](const put_reply& r) {
+              if (r.status == put_status::too_large)
+                ++self->state.failed;
+              else
+                ++self->state.stored;
+            },
+            [self](const caf::error&) { ++self->state.failed; });
+      },
+      [self, key = item.entry.key, done](const caf::error& err) {
+        ++self->state.failed;
+        const auto code = static_cast<engine_errc>(engine_code_of(err));
+        // A pool that sheds speculative work has no room for the entries waiting
+        // behind this one either: holding their PCM would only hold memory.
+        if (code == engine_errc::overloaded)
+          self->state.backlog.drop_waiting();
+        done();
+        // An overloaded pool sheds speculative work by design: counted, not logged.
+        if (code != engine_errc::overloaded && code != engine_errc::cancelled)
+          spdlog::warn("demotion: {} could not be compressed: {}", to_string(key),
+                       self->system().render(err));
+      });
+}
+
+/// Takes the most likely waiting entries while fewer than max_in_flight are being handled.
+/// An entry L3 already holds is put back there (restarting its age) instead of encoded.
 void pump(demotion_pointer self) {
   auto& st = self->state;
   while (st.in_flight < st.settings.max_in_flight) {
@@ -19,48 +62,40 @@ void pump(demotion_pointer self) {
       return;
     ++st.in_flight;
     const std::uint64_t bytes = next->bytes;
-    const double probability = next->entry.probability;
-    job_spec job;
-    job.kind = job_kind::encode;
-    job.key = next->entry.key;
-    job.priority = job_priority::l3;
-    job.probability = probability;
-    job.input = std::move(next->entry.payload);
     // The PCM is released as soon as the encode is back (or failed): the blob alone is
-    // stored, and the next entry goes to the pool.
+    // stored, and the next entry goes on.
     auto done = [self, bytes] {
       auto& st = self->state;
       st.backlog.release(bytes);
       --st.in_flight;
       pump(self);
     };
-    self->request(st.pool, caf::infinite, submit_atom::value, std::move(job))
+    const auto key = next->entry.key;
+    self->request(st.l3, caf::infinite, caf::get_atom::value, key, false)
       .then(
-        [self, probability, done](job_output& out) {
+        [self, item = std::move(*next), done](get_reply& g) mutable {
+          if (!g.found) {
+            encode_into_l3(self, std::move(item), done);
+            return;
+          }
+          const double probability = item.entry.probability;
+          const cache_key key = item.entry.key;
+          item.entry.payload = audio_payload{}; // the PCM is not needed
           done();
-          self->request(self->state.l3, caf::infinite, caf::put_atom::value, out.key,
-                        std::move(out.output), probability)
+          self->request(self->state.l3, caf::infinite, caf::put_atom::value, key,
+                        std::move(g.payload), probability)
             .then(
               [self](const put_reply& r) {
                 if (r.status == put_status::too_large)
                   ++self->state.failed;
                 else
-                  ++self->state.stored;
+                  ++self->state.refreshed;
               },
               [self](const caf::error&) { ++self->state.failed; });
         },
-        [self, key = job.key, done](const caf::error& err) {
+        [self, done](const caf::error&) {
           ++self->state.failed;
-          const auto code = static_cast<engine_errc>(engine_code_of(err));
-          // A pool that sheds speculative work has no room for the entries waiting
-          // behind this one either: holding their PCM would only hold memory.
-          if (code == engine_errc::overloaded)
-            self->state.backlog.drop_waiting();
           done();
-          // An overloaded pool sheds speculative work by design: counted, not logged.
-          if (code != engine_errc::overloaded && code != engine_errc::cancelled)
-            spdlog::warn("demotion: {} could not be compressed: {}", to_string(key),
-                         self->system().render(err));
         });
   }
 }
@@ -88,6 +123,7 @@ demotion_sink::behavior_type demotion_actor_impl(demotion_sink::stateful_pointer
       demotion_report r;
       r.received = st.received;
       r.stored = st.stored;
+      r.refreshed = st.refreshed;
       r.failed = st.failed;
       r.dropped = st.backlog.dropped();
       r.waiting = st.backlog.size();

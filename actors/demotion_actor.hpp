@@ -28,6 +28,7 @@ struct demotion_state {
   demotion_backlog backlog{0};
   std::uint64_t received = 0; ///< demotions received
   std::uint64_t stored = 0;   ///< compressed and stored in L3
+  std::uint64_t refreshed = 0; ///< already in L3: put back, not encoded again
   std::uint64_t failed = 0;   ///< encode failed, or L3 refused
   std::uint32_t in_flight = 0; ///< encodes on the pool now
   static inline const char* name = "demotion";
@@ -35,7 +36,10 @@ struct demotion_state {
 
 /// Takes entries evicted from L1/L2 that are still likely, has the worker pool compress
 /// them (an L3-priority encode job, so demotions never delay renders for listeners), and
-/// stores the Opus blob in L3 with the entry's probability.
+/// stores the Opus blob in L3 with the entry's probability. An entry L3 already holds (a
+/// chunk served or promoted from L3 keeps its L3 copy) is not encoded again: its blob is
+/// put back into L3 with the departing entry's probability, which restarts its age, and
+/// the PCM is released (counted as refreshed).
 /// The entries wait in a demotion_backlog within settings.budget_bytes (waiting and in
 /// flight together): when a demotion does not fit, the least likely waiting entries are
 /// dropped (counted, not logged). At most settings.max_in_flight encodes are on the pool

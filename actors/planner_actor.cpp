@@ -496,13 +496,21 @@ void refresh_session(planner_pointer self, const std::string& session_id,
                 auto& slot = st.sessions[session_id];
                 slot.next_track_id = next_track_id;
                 auto& v = slot.view;
-                const bool moved = v.track_id != bp.track_id || v.chunk_idx != bp.chunk_idx ||
+                // A position in the chunk before the one fetched last, while the player
+                // has fetched ahead, leaves the session where the fetch put it.
+                const bool ahead = v.track_id == bp.track_id && v.playhead_chunk >= 0 &&
+                                   v.playhead_chunk == bp.chunk_idx &&
+                                   v.chunk_idx == bp.chunk_idx + 1;
+                const auto chunk_idx = ahead ? v.chunk_idx : bp.chunk_idx;
+                const bool moved = v.track_id != bp.track_id || v.chunk_idx != chunk_idx ||
                                    v.preset != bp.current_preset ||
                                    v.intensity_tenths != intensity_to_tenths(bp.intensity);
                 v.session_id = session_id;
                 v.track_id = bp.track_id;
                 v.chunks = chunks;
-                v.chunk_idx = bp.chunk_idx;
+                v.chunk_idx = chunk_idx;
+                if (!ahead)
+                  v.playhead_chunk = -1;
                 v.preset = bp.current_preset;
                 v.intensity_tenths = intensity_to_tenths(bp.intensity);
                 v.mode = bp.mode;
@@ -714,6 +722,12 @@ bool note_fetch(planner_pointer self, const fetch_request& req) {
       v.scenarios.clear();
     }
   }
+  // The next chunk of the same rendition is the player fetching ahead: the listener still
+  // hears the chunk the session was at.
+  const bool ahead = known && v.track_id == key.track_id && v.preset == key.preset &&
+                     v.intensity_tenths == key.intensity_tenths &&
+                     key.chunk_idx == v.chunk_idx + 1;
+  v.playhead_chunk = ahead ? v.chunk_idx : -1;
   v.track_id = key.track_id;
   v.chunks = st.tracks.at(key.track_id).info.chunks;
   v.chunk_idx = key.chunk_idx;

@@ -19,6 +19,7 @@ namespace auralis::actors {
 struct demotion_report {
   std::uint64_t received = 0;       ///< demotions received
   std::uint64_t stored = 0;         ///< compressed and stored in L3
+  std::uint64_t refreshed = 0;      ///< already in L3: put back as it was, not encoded again
   std::uint64_t failed = 0;         ///< encode failed (or refused by the pool), or L3 refused
   std::uint64_t dropped = 0;        ///< shed from the backlog for room (least likely first)
   std::uint64_t waiting = 0;        ///< entries waiting in the backlog
@@ -30,8 +31,8 @@ struct demotion_report {
 /// CAF serialisation of demotion_report.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, demotion_report& x) {
-  return f(caf::meta::type_name("demotion_report"), x.received, x.stored, x.failed, x.dropped,
-           x.waiting, x.in_flight, x.backlog_bytes, x.budget_bytes);
+  return f(caf::meta::type_name("demotion_report"), x.received, x.stored, x.refreshed, x.failed,
+           x.dropped, x.waiting, x.in_flight, x.backlog_bytes, x.budget_bytes);
 }
 
 /// Receives entries evicted from L1/L2 that are still likely, to compress them into L3;

@@ -132,6 +132,7 @@ void write_engine(json_writer& w, const engine_figures& e) {
       .field("dropped", d.dropped)
       .field("received", d.received)
       .field("stored", d.stored)
+      .field("refreshed", d.refreshed)
       .field("failed", d.failed)
       .end_object();
   }

@@ -265,6 +265,34 @@ BOOST_AUTO_TEST_CASE(room_holds_the_playhead_and_the_next_chunk_in_every_other_p
   BOOST_TEST(w.size() == w.index.size());
 }
 
+BOOST_AUTO_TEST_CASE(room_holds_the_chunk_still_playing_while_the_player_fetched_ahead) {
+  buffer_planner planner(roomy());
+  auto s = session("a", 1, 5); // chunk 5 fetched ahead; chunk 4 still plays
+  s.playhead_chunk = 4;
+  s.predictions = {{"punchy", 0.5}, {"warm", 0.1}};
+  const auto w = planner.plan({s});
+  // Every other preset at 4 (adaptive 4, playing, was fetched already), then at 5 and 6
+  // beyond what L1 holds.
+  const std::set<cache_key> expected{key(1, "gentle", 4), key(1, "warm", 4),
+                                     key(1, "bright", 4), key(1, "punchy", 4),
+                                     key(1, "gentle", 5), key(1, "gentle", 6),
+                                     key(1, "warm", 5),   key(1, "warm", 6),
+                                     key(1, "bright", 5), key(1, "bright", 6)};
+  BOOST_TEST((room_keys_of(w.l2) == expected));
+  BOOST_TEST(!w.find(key(1, "adaptive", 4)));
+  // The chunk still playing ranks before the next one in each preset.
+  BOOST_TEST(w.find(key(1, "bright", 4))->second > w.find(key(1, "bright", 5))->second);
+  BOOST_TEST(w.find(key(1, "punchy", 4))->second > w.find(key(1, "bright", 4))->second);
+  // Without the playhead behind, chunk 4 is not planned at all.
+  s.playhead_chunk = -1;
+  const auto at5 = planner.plan({s});
+  for (const char* p : {"adaptive", "gentle", "warm", "bright", "punchy"})
+    BOOST_TEST(!at5.find(key(1, p, 4)), p);
+  // A playhead that is not the chunk before is ignored.
+  s.playhead_chunk = 2;
+  BOOST_TEST(planner.plan({s}).size() == at5.size());
+}
+
 BOOST_AUTO_TEST_CASE(room_takes_only_what_the_rules_leave_and_then_l3) {
   buffer_planner_settings s = roomy();
   s.l1_budget_bytes = 2 * s.pcm_chunk_bytes;

@@ -169,3 +169,49 @@ BOOST_FIXTURE_TEST_CASE(a_shed_encode_counts_as_failed_and_frees_its_bytes,
   self->send_exit(l3, caf::exit_reason::user_shutdown);
   self->send_exit(pool, caf::exit_reason::user_shutdown);
 }
+
+BOOST_FIXTURE_TEST_CASE(an_entry_l3_already_holds_is_put_back_not_encoded_again,
+                        auralis::test::actor_system_fixture) {
+  caf::scoped_actor self{*sys};
+  auto pool = sys->spawn(held_pool, 0);
+  tier_settings l3s;
+  l3s.tier = tier_id::l3;
+  l3s.budget_bytes = 10'000'000;
+  auto l3 = sys->spawn(tier_actor_impl, l3s);
+  demotion_settings ds;
+  ds.budget_bytes = 1'000'000;
+  auto demotion = sys->spawn(demotion_actor_impl, pool, l3, ds);
+  // L3 holds chunk 4's blob (as after a fetch served from L3); chunk 5 is not held.
+  const std::vector<unsigned char> bytes(300, 7);
+  audio_payload blob;
+  blob.data = auralis::codec::byte_buffer::copy_of(bytes.data(), bytes.size());
+  BOOST_REQUIRE(ask<put_reply>(self, l3, caf::put_atom::value, cache_key{1, "warm", 10, 4}, blob,
+                               0.2)
+                  .status != put_status::too_large);
+  self->send(demotion, demote_atom::value, departure(4, 0.8, 4 * 960));
+  BOOST_REQUIRE(eventually([&] {
+    return ask<demotion_report>(self, demotion, stats_atom::value).refreshed == 1u;
+  }));
+  auto d = ask<demotion_report>(self, demotion, stats_atom::value);
+  BOOST_TEST(d.backlog_bytes == 0u);
+  BOOST_TEST(d.in_flight == 0u);
+  BOOST_TEST(d.stored == 0u);
+  BOOST_TEST(d.failed == 0u);
+  BOOST_TEST(ask<pool_report>(self, pool, stats_atom::value).submitted == 0u);
+  // The same blob, now with the departing entry's probability.
+  const auto p = ask<peek_reply>(self, l3, peek_atom::value, cache_key{1, "warm", 10, 4});
+  BOOST_TEST(p.found);
+  BOOST_TEST(p.record.probability == 0.8);
+  const auto g = ask<get_reply>(self, l3, caf::get_atom::value, cache_key{1, "warm", 10, 4}, false);
+  BOOST_REQUIRE(g.found);
+  BOOST_TEST(g.payload.data->size() == 300u);
+  BOOST_TEST(g.payload.data->data()[299] == 7);
+  // An entry L3 does not hold is encoded as before.
+  self->send(demotion, demote_atom::value, departure(5, 0.8, 4 * 960));
+  BOOST_REQUIRE(eventually([&] {
+    return ask<pool_report>(self, pool, stats_atom::value).submitted == 1u;
+  }));
+  self->send_exit(demotion, caf::exit_reason::user_shutdown);
+  self->send_exit(l3, caf::exit_reason::user_shutdown);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}

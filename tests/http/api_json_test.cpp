@@ -39,6 +39,7 @@ BOOST_AUTO_TEST_CASE(the_engine_block_reports_queues_memory_and_refusals) {
   d.dropped = 638;
   d.received = 641;
   d.stored = 1;
+  d.refreshed = 2;
   d.failed = 0;
   e.demotion = d;
   e.memory = process_memory{150'000'000, 20'000'000};
@@ -51,7 +52,8 @@ BOOST_AUTO_TEST_CASE(the_engine_block_reports_queues_memory_and_refusals) {
     R"("running_job_bytes":2880000,"pool":{"workers":2,"busy":2,"queued":{"immediate":1,"l1":2,)"
     R"("l2":3,"l3":4,"background":6},"max_queued":64,"max_queued_mb":24,"shed":5,"overload_refusals":3,)"
     R"("job_ms":42.5},"demotion":{"waiting":2,"in_flight":1,"backlog_bytes":8640000,)"
-    R"("backlog_mb":8.64,"budget_mb":12,"dropped":638,"received":641,"stored":1,"failed":0},)"
+    R"("backlog_mb":8.64,"budget_mb":12,"dropped":638,"received":641,"stored":1,"refreshed":2,)"
+    R"("failed":0},)"
     R"("http_timeouts":7,"sending_mb":2.88,"sending":1}})";
   BOOST_TEST(json.size() >= expected.size());
   BOOST_TEST(json.substr(json.size() - expected.size()) == expected);
