@@ -62,4 +62,9 @@ using prune_atom = caf::atom_constant<caf::atom("prune")>;
 /// A track's loudness and content analysis (library).
 using analysis_atom = caf::atom_constant<caf::atom("analysis")>;
 
+/// A new byte budget (tiers: evict down to it; planner: plan within the tiers' budgets).
+using budget_atom = caf::atom_constant<caf::atom("budget")>;
+/// The memory governor's own timer.
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+
 } // namespace auralis::actors

@@ -83,6 +83,15 @@ buffer_planner::buffer_planner(buffer_planner_settings settings)
   settings_.l3_chunk_bytes = std::max<std::uint64_t>(1, settings_.l3_chunk_bytes);
 }
 
+bool buffer_planner::set_budgets(std::uint64_t l1, std::uint64_t l2, std::uint64_t l3) noexcept {
+  auto& s = settings_;
+  const bool changed = s.l1_budget_bytes != l1 || s.l2_budget_bytes != l2 || s.l3_budget_bytes != l3;
+  s.l1_budget_bytes = l1;
+  s.l2_budget_bytes = l2;
+  s.l3_budget_bytes = l3;
+  return changed;
+}
+
 std::size_t buffer_planner::capacity(tier_id t) const noexcept {
   switch (t) {
     case tier_id::l1: return settings_.l1_budget_bytes / settings_.pcm_chunk_bytes;

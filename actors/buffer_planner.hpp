@@ -128,6 +128,9 @@ public:
   /// The settings.
   const buffer_planner_settings& settings() const noexcept { return settings_; }
 
+  /// Plans from now on within these tier budgets (bytes, 0 allowed); true when any changed.
+  bool set_budgets(std::uint64_t l1, std::uint64_t l2, std::uint64_t l3) noexcept;
+
 private:
   buffer_planner_settings settings_;
 };

@@ -8,14 +8,20 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/model_store.hpp"
+#include "actors/process_memory.hpp"
 
 namespace auralis::actors {
 
 namespace fs = std::filesystem;
 
 std::vector<caf::actor_addr> core_actors::stop_order() const {
-  return {planner.address(), predictor.address(), l1.address(),   l2.address(),
-          demotion.address(), l3.address(),        pool.address(), library.address()};
+  std::vector<caf::actor_addr> order;
+  if (governor)
+    order.push_back(governor.address());
+  for (const auto& a : {planner.address(), predictor.address(), l1.address(), l2.address(),
+                        demotion.address(), l3.address(), pool.address(), library.address()})
+    order.push_back(a);
+  return order;
 }
 
 core_actors spawn_core_actors(
@@ -91,6 +97,26 @@ core_actors spawn_core_actors(
   pl.events = std::move(events);
   pl.clock = std::move(predictor_clock);
   a.planner = sys.spawn(planner_actor_impl, std::move(pl));
+
+  if (cfg.tiers.overhead_mb > 0) {
+    governor_settings gs;
+    gs.configured = {l1s.budget_bytes, l2s.budget_bytes, l3s.budget_bytes};
+    gs.allowance_bytes = mb(cfg.tiers.overhead_mb);
+  // Between two samples a worker may allocate its buffers for a job (about 15 MB) and
+  // answers may be in flight: the tiers leave that much free.
+  gs.margin_bytes = 24'000'000;
+  gs.step_bytes = 8'000'000;
+    gs.l1 = a.l1;
+    gs.l2 = a.l2;
+    gs.l3 = a.l3;
+    gs.planner = a.planner;
+    gs.resident_bytes = []() -> std::optional<std::uint64_t> {
+      if (auto m = read_process_memory())
+        return m->resident_bytes;
+      return std::nullopt;
+    };
+    a.governor = sys.spawn(memory_governor_actor_impl, std::move(gs));
+  }
   return a;
 }
 

@@ -9,6 +9,7 @@
 #include <caf/actor_system.hpp>
 
 #include "actors/demotion_actor.hpp"
+#include "actors/memory_governor_actor.hpp"
 #include "actors/engine_event.hpp"
 #include "actors/library_actor.hpp"
 #include "actors/planner_actor.hpp"
@@ -28,9 +29,10 @@ struct core_actors {
   demotion_sink demotion;
   predictor_actor predictor;
   planner_actor planner;
+  governor_actor governor; ///< invalid when tiers.overhead_mb is 0
 
   /// Every actor, in the order they are stopped: producers of work before what they feed
-  /// (the planner first, tiers before the demotion path into L3, the pool and the library
+  /// (the memory governor and the planner first, tiers before the demotion path into L3, the pool and the library
   /// last).
   std::vector<caf::actor_addr> stop_order() const;
 };

@@ -7,6 +7,7 @@
 #include "actors/engine_event.hpp"
 #include "actors/planner_messages.hpp"
 #include "actors/jobs.hpp"
+#include "actors/memory_governor_actor.hpp"
 #include "actors/predictor_actor.hpp"
 #include "actors/predictor_messages.hpp"
 #include "actors/tier_actor.hpp"
@@ -29,6 +30,7 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<peek_reply>("auralis::peek_reply");
   cfg.add_message_type<tier_report>("auralis::tier_report");
   cfg.add_message_type<demotion_report>("auralis::demotion_report");
+  cfg.add_message_type<governor_report>("auralis::governor_report");
   cfg.add_message_type<probability_update>("auralis::probability_update");
   cfg.add_message_type<engine_event>("auralis::engine_event");
   cfg.add_message_type<source_ref>("auralis::source_ref");

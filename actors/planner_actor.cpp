@@ -925,6 +925,13 @@ planner_actor_impl(planner_actor::stateful_pointer<planner_state> self,
         request_plan(self);
       }
     },
+    [self](budget_atom, std::uint64_t l1, std::uint64_t l2, std::uint64_t l3) {
+      auto& st = self->state;
+      if (st.planner->set_budgets(l1, l2, l3)) {
+        st.crowded_out.clear(); // what did not fit may fit now
+        request_plan(self);
+      }
+    },
   };
 }
 

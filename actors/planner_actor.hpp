@@ -52,12 +52,15 @@ namespace auralis::actors {
 ///   of entries removed from the tiers.
 /// - mode, change: the predictor's mode notification (subscribed at start): published as
 ///   a mode_changed event, and the session is re-planned.
+/// - budget, l1, l2, l3: the tiers' budgets now (bytes; the memory governor's): later
+///   plans fit within them; re-plans when they changed.
 using planner_actor = caf::typed_actor<
   caf::replies_to<position_atom, position_update>::with<position_reply>,
   caf::replies_to<fetch_atom, fetch_request>::with<fetch_reply>,
   caf::replies_to<latency_atom>::with<tier_latency>,
   caf::replies_to<invalidate_atom, std::int64_t>::with<std::uint64_t>,
-  caf::reacts_to<mode_atom, mode_change>>;
+  caf::reacts_to<mode_atom, mode_change>,
+  caf::reacts_to<budget_atom, std::uint64_t, std::uint64_t, std::uint64_t>>;
 
 /// How the planner is set up.
 struct planner_settings {

@@ -26,6 +26,24 @@ void publish(tier_actor::stateful_pointer<tier_state> self, event_kind kind,
   self->send(sink, event_atom::value, std::move(e));
 }
 
+/// Publishes the eviction of each entry in `evicted` and demotes those likely enough;
+/// returns them as departures.
+std::vector<tier_departure> depart(tier_actor::stateful_pointer<tier_state> self,
+                                   std::vector<evicted_entry>& evicted) {
+  std::vector<tier_departure> out;
+  const auto& s = self->state.settings;
+  for (auto& e : evicted) {
+    publish(self, event_kind::chunk_evicted, e.key);
+    tier_departure d{e.key, e.probability, audio_payload{std::move(e.data)}};
+    if (s.demote_to && d.probability > s.demote_floor) {
+      ++self->state.demoted;
+      self->send(s.demote_to, demote_atom::value, d);
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
 } // namespace
 
 entry_record record_of(const entry_info& info, tier_id t, cache_clock::time_point now) {
@@ -59,16 +77,7 @@ tier_actor::behavior_type tier_actor_impl(tier_actor::stateful_pointer<tier_stat
       auto result = self->state.store->put(key, payload.data, probability, cache_clock::now());
       put_reply reply;
       reply.status = result.status;
-      const auto& s = self->state.settings;
-      for (auto& e : result.evicted) {
-        publish(self, event_kind::chunk_evicted, e.key);
-        tier_departure d{e.key, e.probability, audio_payload{std::move(e.data)}};
-        if (s.demote_to && d.probability > s.demote_floor) {
-          ++self->state.demoted;
-          self->send(s.demote_to, demote_atom::value, d);
-        }
-        reply.evicted.push_back(std::move(d));
-      }
+      reply.evicted = depart(self, result.evicted);
       if (result.status != put_status::too_large)
         publish(self, event_kind::chunk_buffered, key);
       return reply;
@@ -116,6 +125,10 @@ tier_actor::behavior_type tier_actor_impl(tier_actor::stateful_pointer<tier_stat
       r.refused = s.refused;
       r.demoted = self->state.demoted;
       return r;
+    },
+    [self](budget_atom, std::uint64_t budget_bytes) {
+      auto evicted = self->state.store->set_budget(budget_bytes, cache_clock::now());
+      return static_cast<std::uint64_t>(depart(self, evicted).size());
     },
     [self](update_atom, const probability_update& u) {
       const auto n = std::min(u.keys.size(), u.probabilities.size());

@@ -48,7 +48,9 @@ using demotion_sink = caf::typed_actor<caf::reacts_to<demote_atom, tier_departur
 /// - delete, key: remove one (true if it was held);
 /// - clear: remove all (answers how many); invalidate, track: remove a track's entries;
 /// - list: every entry; stats: counters and bytes held;
-/// - update, probabilities: re-rate held entries.
+/// - update, probabilities: re-rate held entries;
+/// - budget, bytes: a new budget (0 allowed; see tier_store::set_budget): evicts down to it
+///   (each eviction published and demoted as a put's are) and answers how many left.
 using tier_actor = caf::typed_actor<
   caf::replies_to<caf::put_atom, cache_key, audio_payload, double>::with<put_reply>,
   caf::replies_to<caf::get_atom, cache_key, bool>::with<get_reply>,
@@ -58,7 +60,8 @@ using tier_actor = caf::typed_actor<
   caf::replies_to<invalidate_atom, std::int64_t>::with<std::uint64_t>,
   caf::replies_to<list_atom>::with<std::vector<entry_record>>,
   caf::replies_to<stats_atom>::with<tier_report>,
-  caf::reacts_to<update_atom, probability_update>>;
+  caf::reacts_to<update_atom, probability_update>,
+  caf::replies_to<budget_atom, std::uint64_t>::with<std::uint64_t>>;
 
 /// How a tier is set up.
 struct tier_settings {

@@ -24,23 +24,7 @@ put_result tier_store::put(const cache_key& key, audio_blob data, double probabi
     entries_.erase(it);
     result.status = put_status::replaced;
   }
-  if (bytes_ + size > budget_) {
-    std::vector<entry_view> views;
-    std::vector<const cache_key*> keys;
-    views.reserve(entries_.size());
-    for (const auto& [k, s] : entries_) {
-      views.push_back({&k, s.info.probability, s.info.created, s.info.last_access, s.info.bytes});
-      keys.push_back(&k);
-    }
-    const auto victims = policy_->choose_victims(views, bytes_ + size - budget_, now);
-    for (std::size_t i : victims) {
-      auto it = entries_.find(*keys[i]);
-      result.evicted.push_back({it->first, it->second.info.probability, std::move(it->second.data)});
-      bytes_ -= it->second.info.bytes;
-      ++evictions_;
-      entries_.erase(it);
-    }
-  }
+  evict_for(size, now, result.evicted);
   slot s;
   s.info.key = key;
   s.info.probability = probability;
@@ -51,6 +35,35 @@ put_result tier_store::put(const cache_key& key, audio_blob data, double probabi
   bytes_ += size;
   entries_.emplace(key, std::move(s));
   return result;
+}
+
+void tier_store::evict_for(std::uint64_t incoming, cache_clock::time_point now,
+                           std::vector<evicted_entry>& out) {
+  if (bytes_ + incoming <= budget_)
+    return;
+  std::vector<entry_view> views;
+  std::vector<const cache_key*> keys;
+  views.reserve(entries_.size());
+  for (const auto& [k, s] : entries_) {
+    views.push_back({&k, s.info.probability, s.info.created, s.info.last_access, s.info.bytes});
+    keys.push_back(&k);
+  }
+  const auto victims = policy_->choose_victims(views, bytes_ + incoming - budget_, now);
+  for (std::size_t i : victims) {
+    auto it = entries_.find(*keys[i]);
+    out.push_back({it->first, it->second.info.probability, std::move(it->second.data)});
+    bytes_ -= it->second.info.bytes;
+    ++evictions_;
+    entries_.erase(it);
+  }
+}
+
+std::vector<evicted_entry> tier_store::set_budget(std::uint64_t budget_bytes,
+                                                  cache_clock::time_point now) {
+  budget_ = budget_bytes;
+  std::vector<evicted_entry> out;
+  evict_for(0, now, out);
+  return out;
 }
 
 std::optional<audio_blob> tier_store::get(const cache_key& key, bool client_fetch,

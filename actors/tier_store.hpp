@@ -107,7 +107,16 @@ public:
   /// The budget in bytes.
   std::uint64_t budget() const noexcept { return budget_; }
 
+  /// Sets the budget to `budget_bytes` (0 allowed: the tier then holds nothing and refuses
+  /// every put as too_large) and evicts by the policy until the held bytes fit; returns the
+  /// evicted entries (counted as evictions), none when the tier already fits.
+  std::vector<evicted_entry> set_budget(std::uint64_t budget_bytes, cache_clock::time_point now);
+
 private:
+  /// Evicts by the policy until `incoming` more bytes fit the budget, into `out`.
+  void evict_for(std::uint64_t incoming, cache_clock::time_point now,
+                 std::vector<evicted_entry>& out);
+
   struct slot {
     entry_info info;
     audio_blob data;

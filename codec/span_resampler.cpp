@@ -23,6 +23,12 @@ constexpr std::int64_t segment_target_frames = 480000;
 /// Frames of the scratch buffer that takes a run's output outside the requested span.
 constexpr std::int64_t scratch_frames = 4096;
 
+/// Source frames handed to soxr per call. soxr copies all the input it is given into its
+/// own buffers (and each of its stages buffers its output likewise), so a run fed whole
+/// would make it hold several copies of the run; fed in blocks, it holds about a block.
+/// The output does not depend on how the input is cut into calls.
+constexpr std::int64_t input_block_frames = 8192;
+
 /// floor(a / b) for b > 0.
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return a >= 0 ? a / b : -((-a + b - 1) / b);
@@ -127,9 +133,9 @@ void span_resampler::run(const float* in, std::int64_t in_frames, std::int64_t o
     float* to = nullptr;
     std::size_t room = 0, i = 0, o = 0;
     target(out_done, to, room);
-    if (soxr_error_t err = soxr_process(soxr_, in + 2 * in_done,
-                                        static_cast<std::size_t>(in_frames - in_done), &i, to,
-                                        room, &o))
+    const auto give = std::min(in_frames - in_done, input_block_frames);
+    if (soxr_error_t err = soxr_process(soxr_, in + 2 * in_done, static_cast<std::size_t>(give),
+                                        &i, to, room, &o))
       throw fail(err);
     in_done += static_cast<std::int64_t>(i);
     out_done += static_cast<std::int64_t>(o);

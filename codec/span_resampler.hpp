@@ -34,7 +34,9 @@ namespace auralis::codec {
 /// the next render. soxr writes the requested frames straight into the caller's buffer;
 /// the frames a run makes outside the span (its margins, and in segment mode the rest of
 /// a segment the span only partly covers) go through a scratch buffer of 4096 frames
-/// (32 KiB), a piece at a time, and are dropped. Besides these, soxr's own filter state.
+/// (32 KiB), a piece at a time, and are dropped. Besides these, soxr's own filter state and
+/// buffers: the input goes to soxr 8192 source frames at a time, so they stay about that
+/// size (given a whole 18 s run at once, soxr held 10-20 MB).
 ///
 /// Not thread-safe: one instance per thread.
 class span_resampler {

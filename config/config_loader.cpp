@@ -94,6 +94,7 @@ engine_config config_loader::parse_engine(const std::string& text, const std::st
       t->number("demote_probability_floor", cfg.tiers.demote_probability_floor, 0, 1);
       t->number("demote_queue_mb", cfg.tiers.demote_queue_mb, 0, max_budget_mb);
       t->integer("demote_encodes_in_flight", cfg.tiers.demote_encodes_in_flight, 1, 16);
+      t->number("overhead_mb", cfg.tiers.overhead_mb, 0, max_budget_mb);
       t->finish();
     }
     if (auto w = root.object("workers")) {

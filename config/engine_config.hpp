@@ -46,6 +46,9 @@ struct tiers_config {
   /// PCM the demotion backlog may hold (waiting and being encoded); 0 drops every demotion.
   double demote_queue_mb = 12;
   int demote_encodes_in_flight = 1;       ///< demotion encodes on the pool at a time, 1..16
+  /// Resident memory the process may hold beyond total_mb; when it holds more, the tiers
+  /// give the excess up (L2 first, then L3; see actors::memory_governor). 0 = off.
+  double overhead_mb = 64;
 };
 
 /// Opus settings for L3 and for Ogg Opus answers.

@@ -136,6 +136,18 @@ void write_engine(json_writer& w, const engine_figures& e) {
       .field("failed", d.failed)
       .end_object();
   }
+  if (e.governor) {
+    const auto& g = *e.governor;
+    w.key("memory")
+      .begin_object()
+      .field("limit_mb", mb(g.limit_bytes))
+      .field("outside_tiers_mb", mb(g.outside_bytes))
+      .field("l1_budget_mb", mb(g.l1_budget))
+      .field("l2_budget_mb", mb(g.l2_budget))
+      .field("l3_budget_mb", mb(g.l3_budget))
+      .field("cuts", g.cuts)
+      .end_object();
+  }
   w.field("http_timeouts", e.http_timeouts)
     .field("sending_mb", mb(e.sending_bytes))
     .field("sending", e.sending)

@@ -9,14 +9,15 @@
 #include <vector>
 
 #include "actors/cache_messages.hpp"
+#include "actors/memory_governor_actor.hpp"
 #include "actors/planner_messages.hpp"
+#include "actors/process_memory.hpp"
 #include "actors/predictor_messages.hpp"
 #include "actors/tier_actor.hpp"
 #include "actors/track_info.hpp"
 #include "actors/worker_pool_actor.hpp"
 #include "config/json_writer.hpp"
 #include "http/health_report.hpp"
-#include "http/process_memory.hpp"
 
 namespace auralis::http {
 
@@ -59,7 +60,8 @@ std::string stats_json(const tier_reports& r, const actors::predictor_stats& p,
 struct engine_figures {
   std::optional<actors::pool_report> pool;          ///< none: the pool did not answer
   std::optional<actors::demotion_report> demotion;  ///< none: no demotion path
-  std::optional<process_memory> memory;             ///< none: /proc/self/statm unreadable
+  std::optional<actors::governor_report> governor;  ///< none: no memory governor
+  std::optional<actors::process_memory> memory;             ///< none: /proc/self/statm unreadable
   std::uint64_t http_timeouts = 0;  ///< requests answered 503 at their deadline
   std::uint64_t sending_bytes = 0;  ///< bytes of answers handed to the server, not yet sent
   std::uint64_t sending = 0;        ///< such answers
@@ -69,7 +71,8 @@ struct engine_figures {
 /// job_input_mb, queued_job_bytes, running_job_bytes, pool {workers, busy, queued
 /// {immediate, l1, l2, l3}, max_queued, max_queued_mb, shed, overload_refusals, job_ms},
 /// demotion {waiting, in_flight, backlog_bytes, backlog_mb, budget_mb, dropped, received,
-/// stored, failed}, http_timeouts, sending_mb, sending}. Blocks whose figures are missing
+/// stored, refreshed, failed}, memory {limit_mb, outside_tiers_mb, l1_budget_mb,
+/// l2_budget_mb, l3_budget_mb, cuts}, http_timeouts, sending_mb, sending}. Blocks whose figures are missing
 /// are left out; MB are 10^6 bytes.
 std::string stats_json(const tier_reports& r, const actors::predictor_stats& p,
                        std::uint64_t budget_bytes, const engine_figures& e);

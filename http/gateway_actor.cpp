@@ -12,7 +12,7 @@
 #include "http/chunk_encoding.hpp"
 #include "http/health_report.hpp"
 #include "http/http_reply.hpp"
-#include "http/process_memory.hpp"
+#include "actors/process_memory.hpp"
 #include "http/query_string.hpp"
 
 namespace auralis::http {
@@ -179,29 +179,43 @@ void cache_health(gateway_pointer self, const responder_ptr& r) {
   });
 }
 
-/// Calls `done` with what the engine holds beyond the tiers: the pool's and the demotion
-/// path's reports (asked in turn; an actor the gateway was not given is left out), the
+/// Calls `done` with what the engine holds beyond the tiers: the pool's, the demotion
+/// path's and the memory governor's reports (asked in turn; an actor the gateway was not given is left out), the
 /// process's memory read now, and the gateway's and server's own counters.
 template <class Done>
 void collect_engine_figures(gateway_pointer self, const responder_ptr& r, Done done) {
   auto finish = [self, done](engine_figures e) mutable {
-    e.memory = read_process_memory();
+    e.memory = actors::read_process_memory();
     e.http_timeouts = self->state.deadlines.expired();
     e.sending = http_server::sending();
     e.sending_bytes = http_server::sending_bytes();
     done(std::move(e));
   };
-  auto with_demotion = [self, r, finish](engine_figures e) mutable {
-    const auto& demotion = self->state.peers.core.demotion;
-    if (!demotion) {
+  auto with_governor = [self, r, finish](engine_figures e) mutable {
+    const auto& governor = self->state.peers.core.governor;
+    if (!governor) {
       finish(std::move(e));
       return;
     }
     ask(
-      self, r, demotion,
-      [e, finish](const actors::demotion_report& d) mutable {
-        e.demotion = d;
+      self, r, governor,
+      [e, finish](const actors::governor_report& g) mutable {
+        e.governor = g;
         finish(std::move(e));
+      },
+      actors::stats_atom::value);
+  };
+  auto with_demotion = [self, r, with_governor](engine_figures e) mutable {
+    const auto& demotion = self->state.peers.core.demotion;
+    if (!demotion) {
+      with_governor(std::move(e));
+      return;
+    }
+    ask(
+      self, r, demotion,
+      [e, with_governor](const actors::demotion_report& d) mutable {
+        e.demotion = d;
+        with_governor(std::move(e));
       },
       actors::stats_atom::value);
   };

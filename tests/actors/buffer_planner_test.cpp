@@ -293,6 +293,22 @@ BOOST_AUTO_TEST_CASE(room_holds_the_chunk_still_playing_while_the_player_fetched
   BOOST_TEST(planner.plan({s}).size() == at5.size());
 }
 
+BOOST_AUTO_TEST_CASE(new_budgets_change_what_each_tier_holds) {
+  buffer_planner planner(roomy());
+  auto s = session("a", 1, 4);
+  s.predictions = {{"punchy", 0.5}, {"warm", 0.1}};
+  const auto before = planner.plan({s});
+  BOOST_TEST(!before.l2.empty());
+  const auto& st = planner.settings();
+  BOOST_TEST(!planner.set_budgets(st.l1_budget_bytes, st.l2_budget_bytes, st.l3_budget_bytes));
+  BOOST_TEST(planner.set_budgets(st.l1_budget_bytes, 0, 2 * st.l3_chunk_bytes));
+  BOOST_TEST(planner.capacity(tier_id::l2) == 0u);
+  const auto after = planner.plan({s});
+  BOOST_TEST(after.l2.empty());
+  BOOST_TEST(after.l3.size() == 2u);
+  BOOST_TEST(after.l1.size() == before.l1.size());
+}
+
 BOOST_AUTO_TEST_CASE(room_takes_only_what_the_rules_leave_and_then_l3) {
   buffer_planner_settings s = roomy();
   s.l1_budget_bytes = 2 * s.pcm_chunk_bytes;

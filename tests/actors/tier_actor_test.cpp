@@ -122,6 +122,32 @@ BOOST_FIXTURE_TEST_CASE(likely_evictions_are_demoted_and_unlikely_ones_dropped, 
   self->send_exit(probe, caf::exit_reason::user_shutdown);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_lower_budget_evicts_and_demotes_as_a_put_does, system_fixture) {
+  auto probe = sys->spawn(probe_impl, std::size_t{8});
+  tier_settings s;
+  s.tier = tier_id::l2;
+  s.budget_bytes = 1500;
+  s.demote_floor = 0.3;
+  s.demote_to = caf::actor_cast<demotion_sink>(probe);
+  auto tier = sys->spawn(tier_actor_impl, s);
+  caf::scoped_actor self{*sys};
+  ask<put_reply>(self, tier, caf::put_atom::value, key(0), payload_of(500), 0.1); // unlikely
+  ask<put_reply>(self, tier, caf::put_atom::value, key(1), payload_of(500), 0.6); // likely
+  ask<put_reply>(self, tier, caf::put_atom::value, key(2), payload_of(500), 0.9);
+  BOOST_TEST(ask<std::uint64_t>(self, tier, budget_atom::value, std::uint64_t{500}) == 2u);
+  const auto r = ask<tier_report>(self, tier, stats_atom::value);
+  BOOST_TEST(r.budget == 500u);
+  BOOST_TEST(r.bytes == 500u);
+  BOOST_TEST(r.count == 1u);
+  BOOST_TEST(r.demoted == 1u);
+  auto demoted = ask<std::vector<cache_key>>(self, probe, list_atom::value);
+  BOOST_REQUIRE(demoted.size() == 1u);
+  BOOST_TEST((demoted[0] == key(1)));
+  BOOST_TEST(ask<peek_reply>(self, tier, peek_atom::value, key(2)).found);
+  self->send_exit(tier, caf::exit_reason::user_shutdown);
+  self->send_exit(probe, caf::exit_reason::user_shutdown);
+}
+
 BOOST_FIXTURE_TEST_CASE(invalidate_update_and_list, system_fixture) {
   tier_settings s;
   s.budget_bytes = 10000;

@@ -126,3 +126,26 @@ BOOST_AUTO_TEST_CASE(the_budget_holds_under_thousands_of_random_operations) {
     BOOST_REQUIRE_LE(s.bytes(), budget);
   }
 }
+
+BOOST_AUTO_TEST_CASE(a_lower_budget_evicts_down_to_it_and_zero_refuses_every_put) {
+  auto s = store_of(1000);
+  const cache_clock::time_point t0{};
+  s.put(key(1, 0), blob_of(300), 0.9, t0);
+  s.put(key(1, 1), blob_of(300), 0.2, t0 + 1s);
+  s.put(key(1, 2), blob_of(300), 0.5, t0 + 2s);
+  BOOST_TEST(s.set_budget(900, t0 + 3s).empty()); // fits: nothing leaves
+  auto gone = s.set_budget(600, t0 + 3s);
+  BOOST_REQUIRE(gone.size() == 1u);
+  BOOST_TEST((gone[0].key == key(1, 1))); // the least likely
+  BOOST_TEST(gone[0].data->size() == 300u);
+  BOOST_TEST(s.bytes() == 600u);
+  BOOST_TEST(s.budget() == 600u);
+  BOOST_TEST(s.stats().evictions == 1u);
+  gone = s.set_budget(0, t0 + 4s);
+  BOOST_TEST(gone.size() == 2u);
+  BOOST_TEST(s.bytes() == 0u);
+  BOOST_TEST((s.put(key(1, 3), blob_of(1), 1.0, t0 + 5s).status == put_status::too_large));
+  // Raised again, it takes puts again.
+  BOOST_TEST(s.set_budget(1000, t0 + 6s).empty());
+  BOOST_TEST((s.put(key(1, 3), blob_of(300), 1.0, t0 + 7s).status == put_status::stored));
+}

@@ -45,6 +45,7 @@ BOOST_AUTO_TEST_CASE(shipped_files_load_with_the_documented_defaults) {
   BOOST_TEST(cfg.max_queued_jobs == 64);
   BOOST_TEST(cfg.max_queued_mb == 24.0);
   BOOST_TEST(cfg.tiers.demote_queue_mb == 12.0);
+  BOOST_TEST(cfg.tiers.overhead_mb == 64.0);
   BOOST_TEST(cfg.tiers.demote_encodes_in_flight == 1);
   BOOST_TEST(cfg.paths.data_dir == "var");
   BOOST_TEST(!cfg.paths.library_dir.has_value());
@@ -134,6 +135,9 @@ BOOST_AUTO_TEST_CASE(queue_bounds_are_range_checked_with_the_key) {
     [] { config_loader::parse_engine(R"({"tiers": {"demote_queue_mb": -1}})", "x.json"); },
     "tiers.demote_queue_mb");
   expect_key_error(
+    [] { config_loader::parse_engine(R"({"tiers": {"overhead_mb": -5}})", "x.json"); },
+    "tiers.overhead_mb");
+  expect_key_error(
     [] { config_loader::parse_engine(R"({"tiers": {"demote_encodes_in_flight": 0}})", "x.json"); },
     "tiers.demote_encodes_in_flight");
   expect_key_error(
@@ -155,11 +159,12 @@ BOOST_AUTO_TEST_CASE(queue_bounds_are_range_checked_with_the_key) {
     [] { config_loader::parse_engine(R"({"workers": {"max_queued_mb": 0.5}})", "x.json"); },
     "workers.max_queued_mb");
   const auto cfg = config_loader::parse_engine(
-    R"({"tiers": {"demote_queue_mb": 0, "demote_encodes_in_flight": 2},
+    R"({"tiers": {"demote_queue_mb": 0, "demote_encodes_in_flight": 2, "overhead_mb": 0},
         "workers": {"max_queued_jobs": 8, "max_queued_mb": 3}})",
     "x.json");
   BOOST_TEST(cfg.tiers.demote_queue_mb == 0.0);
   BOOST_TEST(cfg.tiers.demote_encodes_in_flight == 2);
+  BOOST_TEST(cfg.tiers.overhead_mb == 0.0);
   BOOST_TEST(cfg.max_queued_jobs == 8);
   BOOST_TEST(cfg.max_queued_mb == 3.0);
 }

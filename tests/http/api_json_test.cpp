@@ -42,7 +42,15 @@ BOOST_AUTO_TEST_CASE(the_engine_block_reports_queues_memory_and_refusals) {
   d.refreshed = 2;
   d.failed = 0;
   e.demotion = d;
-  e.memory = process_memory{150'000'000, 20'000'000};
+  auralis::actors::governor_report g;
+  g.limit_bytes = 163'000'000;
+  g.outside_bytes = 70'500'000;
+  g.l1_budget = 18'000'000;
+  g.l2_budget = 10'000'000;
+  g.l3_budget = 45'000'000;
+  g.cuts = 4;
+  e.governor = g;
+  e.memory = auralis::actors::process_memory{150'000'000, 20'000'000};
   e.http_timeouts = 7;
   e.sending_bytes = 2'880'000;
   e.sending = 1;
@@ -53,7 +61,8 @@ BOOST_AUTO_TEST_CASE(the_engine_block_reports_queues_memory_and_refusals) {
     R"("l2":3,"l3":4,"background":6},"max_queued":64,"max_queued_mb":24,"shed":5,"overload_refusals":3,)"
     R"("job_ms":42.5},"demotion":{"waiting":2,"in_flight":1,"backlog_bytes":8640000,)"
     R"("backlog_mb":8.64,"budget_mb":12,"dropped":638,"received":641,"stored":1,"refreshed":2,)"
-    R"("failed":0},)"
+    R"("failed":0},"memory":{"limit_mb":163,"outside_tiers_mb":70.5,"l1_budget_mb":18,)"
+    R"("l2_budget_mb":10,"l3_budget_mb":45,"cuts":4},)"
     R"("http_timeouts":7,"sending_mb":2.88,"sending":1}})";
   BOOST_TEST(json.size() >= expected.size());
   BOOST_TEST(json.substr(json.size() - expected.size()) == expected);

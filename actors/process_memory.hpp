@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-namespace auralis::http {
+namespace auralis::actors {
 
 /// The process's memory as the kernel counts it (never an estimate).
 struct process_memory {
@@ -20,4 +20,4 @@ std::optional<process_memory> parse_statm(const std::string& text, std::uint64_t
 /// Reads /proc/self/statm now; nullopt when it cannot be read (not Linux).
 std::optional<process_memory> read_process_memory();
 
-} // namespace auralis::http
+} // namespace auralis::actors

@@ -3,9 +3,9 @@
 
 #include <vector>
 
-#include "http/process_memory.hpp"
+#include "actors/process_memory.hpp"
 
-using namespace auralis::http;
+using namespace auralis::actors;
 
 BOOST_AUTO_TEST_CASE(statm_fields_are_pages) {
   const auto m = parse_statm("25000 1200 300 10 0 900 0\n", 4096);

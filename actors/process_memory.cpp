@@ -1,4 +1,4 @@
-#include "http/process_memory.hpp"
+#include "actors/process_memory.hpp"
 
 #include <fstream>
 #include <iterator>
@@ -6,7 +6,7 @@
 
 #include <unistd.h>
 
-namespace auralis::http {
+namespace auralis::actors {
 
 std::optional<process_memory> parse_statm(const std::string& text, std::uint64_t page_bytes) {
   std::istringstream in(text);
@@ -25,4 +25,4 @@ std::optional<process_memory> read_process_memory() {
   return parse_statm(text, page > 0 ? static_cast<std::uint64_t>(page) : 4096);
 }
 
-} // namespace auralis::http
+} // namespace auralis::actors
