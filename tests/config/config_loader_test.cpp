@@ -40,7 +40,7 @@ BOOST_AUTO_TEST_CASE(shipped_files_load_with_the_documented_defaults) {
   BOOST_TEST(cfg.tiers.l3_mb == 45.0);
   BOOST_TEST(cfg.tiers.total_mb == 99.0);
   BOOST_TEST(cfg.worker_count == 0);
-  BOOST_TEST(cfg.listener_worker_count == 1);
+  BOOST_TEST(cfg.listener_worker_count == 0);
   BOOST_TEST(cfg.background_nice == 0);
   BOOST_TEST(cfg.max_queued_jobs == 64);
   BOOST_TEST(cfg.max_queued_mb == 24.0);

@@ -504,7 +504,7 @@ BOOST_AUTO_TEST_CASE(stats_report_what_the_engine_holds_beyond_the_tiers) {
   BOOST_TEST(eng["queued_job_bytes"].is_number());
   BOOST_TEST(eng["running_job_bytes"].is_number());
   auto pool = eng["pool"];
-  BOOST_TEST(pool["workers"].get_int64().value() == 3); // two general workers and one for listeners
+  BOOST_TEST(pool["workers"].get_int64().value() == 2);
   for (const char* q : {"immediate", "l1", "l2", "l3"})
     BOOST_TEST(pool["queued"][q].is_number(), q);
   BOOST_TEST(pool["max_queued"].get_int64().value() == 64);
