@@ -10,6 +10,22 @@ namespace {
 
 using demotion_pointer = demotion_sink::stateful_pointer<demotion_state>;
 
+/// Stores `payload` under `key` in L3 and counts the outcome: in `counter` (stored or
+/// refreshed) when L3 took it, in failed when it refused it or did not answer.
+void put_into_l3(demotion_pointer self, const cache_key& key, audio_payload payload,
+                 double probability, std::uint64_t demotion_state::*counter) {
+  self->request(self->state.l3, caf::infinite, caf::put_atom::value, key, std::move(payload),
+                probability)
+    .then(
+      [self, counter](const put_reply& r) {
+        if (r.status == put_status::too_large)
+          ++self->state.failed;
+        else
+          ++(self->state.*counter);
+      },
+      [self](const caf::error&) { ++self->state.failed; });
+}
+
 /// Compresses one entry taken from the backlog on the pool and stores the blob in L3;
 /// `done` releases its slot and bytes once the encode is back or failed.
 template <class Done>
@@ -26,16 +42,7 @@ void encode_into_l3(demotion_pointer self, demotion_backlog::taken item, Done do
     .then(
       [self, probability, done](job_output& out) {
         done();
-        self->request(self->state.l3, caf::infinite, caf::put_atom::value, out.key,
-                      std::move(out.output), probability)
-          .then(
-            [self](const put_reply& r) {
-              if (r.status == put_status::too_large)
-                ++self->state.failed;
-              else
-                ++self->state.stored;
-            },
-            [self](const caf::error&) { ++self->state.failed; });
+        put_into_l3(self, out.key, std::move(out.output), probability, &demotion_state::stored);
       },
       [self, key = item.entry.key, done](const caf::error& err) {
         ++self->state.failed;
@@ -82,16 +89,7 @@ void pump(demotion_pointer self) {
           const cache_key key = item.entry.key;
           item.entry.payload = audio_payload{}; // the PCM is not needed
           done();
-          self->request(self->state.l3, caf::infinite, caf::put_atom::value, key,
-                        std::move(g.payload), probability)
-            .then(
-              [self](const put_reply& r) {
-                if (r.status == put_status::too_large)
-                  ++self->state.failed;
-                else
-                  ++self->state.refreshed;
-              },
-              [self](const caf::error&) { ++self->state.failed; });
+          put_into_l3(self, key, std::move(g.payload), probability, &demotion_state::refreshed);
         },
         [self, done](const caf::error&) {
           ++self->state.failed;
