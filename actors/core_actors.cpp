@@ -102,10 +102,10 @@ core_actors spawn_core_actors(
     governor_settings gs;
     gs.configured = {l1s.budget_bytes, l2s.budget_bytes, l3s.budget_bytes};
     gs.allowance_bytes = mb(cfg.tiers.overhead_mb);
-  // Between two samples a worker may allocate its buffers for a job (about 15 MB) and
-  // answers may be in flight: the tiers leave that much free.
-  gs.margin_bytes = 24'000'000;
-  gs.step_bytes = 8'000'000;
+    // Between two samples a worker may allocate its buffers for a job (about 15 MB) and
+    // answers may be in flight: the tiers leave that much free.
+    gs.margin_bytes = 24'000'000;
+    gs.step_bytes = 8'000'000;
     gs.l1 = a.l1;
     gs.l2 = a.l2;
     gs.l3 = a.l3;

@@ -6,13 +6,13 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/engine_error.hpp"
+#include "actors/process_memory.hpp"
 #include "config/json_writer.hpp"
 #include "http/api_json.hpp"
 #include "http/bad_request.hpp"
 #include "http/chunk_encoding.hpp"
 #include "http/health_report.hpp"
 #include "http/http_reply.hpp"
-#include "actors/process_memory.hpp"
 #include "http/query_string.hpp"
 
 namespace auralis::http {
@@ -180,8 +180,9 @@ void cache_health(gateway_pointer self, const responder_ptr& r) {
 }
 
 /// Calls `done` with what the engine holds beyond the tiers: the pool's, the demotion
-/// path's and the memory governor's reports (asked in turn; an actor the gateway was not given is left out), the
-/// process's memory read now, and the gateway's and server's own counters.
+/// path's and the memory governor's reports (asked in turn; an actor the gateway was not
+/// given is left out), the process's memory read now, and the gateway's and server's own
+/// counters.
 template <class Done>
 void collect_engine_figures(gateway_pointer self, const responder_ptr& r, Done done) {
   auto finish = [self, done](engine_figures e) mutable {

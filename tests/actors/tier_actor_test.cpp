@@ -97,14 +97,20 @@ BOOST_FIXTURE_TEST_CASE(puts_gets_and_counts_only_client_fetches, system_fixture
   self->send_exit(tier, caf::exit_reason::user_shutdown);
 }
 
-BOOST_FIXTURE_TEST_CASE(likely_evictions_are_demoted_and_unlikely_ones_dropped, system_fixture) {
-  auto probe = sys->spawn(probe_impl, std::size_t{8});
+/// A tier of `budget` bytes that demotes evictions above probability 0.3 to `probe`.
+tier_actor spawn_demoting_tier(caf::actor_system& sys, tier_id t, std::uint64_t budget,
+                               const probe_actor& probe) {
   tier_settings s;
-  s.tier = tier_id::l1;
-  s.budget_bytes = 1000;
+  s.tier = t;
+  s.budget_bytes = budget;
   s.demote_floor = 0.3;
   s.demote_to = caf::actor_cast<demotion_sink>(probe);
-  auto tier = sys->spawn(tier_actor_impl, s);
+  return sys.spawn(tier_actor_impl, s);
+}
+
+BOOST_FIXTURE_TEST_CASE(likely_evictions_are_demoted_and_unlikely_ones_dropped, system_fixture) {
+  auto probe = sys->spawn(probe_impl, std::size_t{8});
+  auto tier = spawn_demoting_tier(*sys, tier_id::l1, 1000, probe);
   caf::scoped_actor self{*sys};
   ask<put_reply>(self, tier, caf::put_atom::value, key(0), payload_of(500), 0.1);  // unlikely
   ask<put_reply>(self, tier, caf::put_atom::value, key(1), payload_of(500), 0.6);  // likely
@@ -124,12 +130,7 @@ BOOST_FIXTURE_TEST_CASE(likely_evictions_are_demoted_and_unlikely_ones_dropped, 
 
 BOOST_FIXTURE_TEST_CASE(a_lower_budget_evicts_and_demotes_as_a_put_does, system_fixture) {
   auto probe = sys->spawn(probe_impl, std::size_t{8});
-  tier_settings s;
-  s.tier = tier_id::l2;
-  s.budget_bytes = 1500;
-  s.demote_floor = 0.3;
-  s.demote_to = caf::actor_cast<demotion_sink>(probe);
-  auto tier = sys->spawn(tier_actor_impl, s);
+  auto tier = spawn_demoting_tier(*sys, tier_id::l2, 1500, probe);
   caf::scoped_actor self{*sys};
   ask<put_reply>(self, tier, caf::put_atom::value, key(0), payload_of(500), 0.1); // unlikely
   ask<put_reply>(self, tier, caf::put_atom::value, key(1), payload_of(500), 0.6); // likely
