@@ -38,6 +38,7 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<fetch_request>("auralis::fetch_request");
   cfg.add_message_type<fetch_reply>("auralis::fetch_reply");
   cfg.add_message_type<tier_latency>("auralis::tier_latency");
+  cfg.add_message_type<planner_report>("auralis::planner_report");
   cfg.add_message_type<job_spec>("auralis::job_spec");
   cfg.add_message_type<job_output>("auralis::job_output");
   cfg.add_message_type<pool_report>("auralis::pool_report");

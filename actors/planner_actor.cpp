@@ -874,6 +874,18 @@ planner_actor_impl(planner_actor::stateful_pointer<planner_state> self,
       r.miss_samples = l[3].samples.size();
       return r;
     },
+    [self](stats_atom) {
+      const auto& st = self->state;
+      planner_report r;
+      r.sessions = st.sessions.size();
+      r.in_flight = st.in_flight.size();
+      for (const auto& [id, slot] : st.tracks)
+        r.loading += slot.ready ? 0 : 1;
+      for (const auto& [key, count] : st.stream_fetches)
+        r.stream_fetches += count;
+      r.planning = st.planning || st.replan;
+      return r;
+    },
     [self](invalidate_atom, std::int64_t track_id) -> caf::typed_response_promise<std::uint64_t> {
       auto& st = self->state;
       ++st.epochs[track_id];

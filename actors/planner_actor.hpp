@@ -47,6 +47,8 @@ namespace auralis::actors {
 ///   unknown_chunk (past the end), unknown_preset, invalid_argument (session id or
 ///   intensity), and the render's (unreadable_file, source_changed, timed_out, ...).
 /// - latency: moving medians of fetch service times per source (last 64 each).
+/// - stats: what is under way (planner_report); idle() means no job or put comes from
+///   the planner until another message arrives.
 /// - invalidate, track: every tier drops the track, the pool cancels its queued jobs,
 ///   sessions on it are dropped and its cached track data forgotten; answers the number
 ///   of entries removed from the tiers.
@@ -58,6 +60,7 @@ using planner_actor = caf::typed_actor<
   caf::replies_to<position_atom, position_update>::with<position_reply>,
   caf::replies_to<fetch_atom, fetch_request>::with<fetch_reply>,
   caf::replies_to<latency_atom>::with<tier_latency>,
+  caf::replies_to<stats_atom>::with<planner_report>,
   caf::replies_to<invalidate_atom, std::int64_t>::with<std::uint64_t>,
   caf::reacts_to<mode_atom, mode_change>,
   caf::reacts_to<budget_atom, std::uint64_t, std::uint64_t, std::uint64_t>>;

@@ -81,4 +81,27 @@ typename Inspector::result_type inspect(Inspector& f, tier_latency& x) {
            x.l1_samples, x.l2_samples, x.l3_samples, x.miss_samples);
 }
 
+/// What the planner has under way: work that may still submit jobs or put entries into
+/// the tiers without anyone asking.
+struct planner_report {
+  std::uint64_t sessions = 0;      ///< live sessions
+  std::uint64_t in_flight = 0;     ///< planner jobs (renders, encodes, promotions) not back
+  std::uint64_t loading = 0;       ///< tracks whose info and analysis are being loaded
+  std::uint64_t stream_fetches = 0; ///< fetches that want the stream, not answered yet
+  bool planning = false;           ///< a round is running, or another is due after it
+
+  /// Nothing under way: until a message comes in (a position, a fetch, a mode change),
+  /// the planner submits no job and puts nothing into a tier.
+  bool idle() const noexcept {
+    return in_flight == 0 && loading == 0 && stream_fetches == 0 && !planning;
+  }
+};
+
+/// CAF serialisation of planner_report.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, planner_report& x) {
+  return f(caf::meta::type_name("planner_report"), x.sessions, x.in_flight, x.loading,
+           x.stream_fetches, x.planning);
+}
+
 } // namespace auralis::actors

@@ -9,8 +9,9 @@ namespace auralis::codec {
 
 /// Bytes written once, then shared read-only between actors and threads (PCM chunks,
 /// Opus entries, encoded answers). A buffer of at least file_threshold bytes lives in an
-/// anonymous memory file (memfd, mapped shared), so that the HTTP front end can hand it
-/// to sendfile instead of copying it through the socket; smaller buffers, and large ones
+/// anonymous memory file (memfd, mapped shared), whose pages the process's memory figures
+/// show apart (RssShmem) and whose descriptor can be handed to another process or to
+/// sendfile; smaller buffers, and large ones
 /// when no memory file can be made (out of file descriptors, say), live on the heap.
 /// Either way the bytes are the same and size() is what the buffer holds.
 class byte_buffer {

@@ -70,6 +70,19 @@ engine_config config_loader::parse_engine(const std::string& text, const std::st
       std::int64_t io = cfg.server.io_threads;
       s->integer("io_threads", io, 1, 64);
       cfg.server.io_threads = static_cast<std::uint32_t>(io);
+      const auto limit = [&s](const char* key, std::uint32_t& value, std::int64_t low,
+                              std::int64_t high) {
+        std::int64_t v = value;
+        s->integer(key, v, low, high);
+        value = static_cast<std::uint32_t>(v);
+      };
+      limit("max_url_bytes", cfg.server.max_url_bytes, 256, 64 * 1024);
+      limit("max_header_count", cfg.server.max_header_count, 8, 4096);
+      limit("max_header_bytes", cfg.server.max_header_bytes, 1024, 256 * 1024);
+      s->number("header_timeout_s", cfg.server.header_timeout_s, 0.1, 3600);
+      s->number("body_timeout_s", cfg.server.body_timeout_s, 0.1, 3600);
+      limit("max_connections", cfg.server.max_connections, 1, 100000);
+      limit("max_connections_per_client", cfg.server.max_connections_per_client, 1, 100000);
       s->finish();
     }
     if (auto p = root.object("paths")) {

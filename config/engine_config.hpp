@@ -25,6 +25,13 @@ struct server_config {
   std::uint64_t max_body_bytes = 65536; ///< larger request bodies answer 413
   std::uint32_t ws_queue_limit = 256;   ///< unsent events a WebSocket client may have
   std::uint32_t io_threads = 1;         ///< listeners on the port, one I/O thread each
+  std::uint32_t max_url_bytes = 8192;   ///< longer request targets answer 414
+  std::uint32_t max_header_count = 100; ///< more header fields answer 431
+  std::uint32_t max_header_bytes = 16384; ///< larger header fields (names, values) answer 431
+  double header_timeout_s = 10; ///< a request's headers must arrive within this (see body)
+  double body_timeout_s = 30;   ///< and its body within this more (one clock for both)
+  std::uint32_t max_connections = 512;            ///< open HTTP connections served at once
+  std::uint32_t max_connections_per_client = 256; ///< of them from one address; more: 503
 };
 
 /// Files and folders. Relative paths are relative to the working directory, except

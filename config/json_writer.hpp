@@ -64,7 +64,8 @@ private:
   bool after_key_ = false;
 };
 
-/// `s` escaped as a JSON string literal, with quotes.
+/// `s` escaped as a JSON string literal, with quotes. Bytes that are not well-formed UTF-8
+/// become U+FFFD (one per byte), so the result is always valid JSON text.
 std::string json_quote(std::string_view s);
 
 } // namespace auralis::config

@@ -76,6 +76,13 @@ engine::engine(config::engine_config cfg) : cfg_(std::move(cfg)) {
   gs.server.port = cfg_.server.port;
   gs.server.threads = cfg_.server.io_threads;
   gs.server.max_body_bytes = cfg_.server.max_body_bytes;
+  gs.server.max_url_bytes = cfg_.server.max_url_bytes;
+  gs.server.max_header_count = cfg_.server.max_header_count;
+  gs.server.max_header_bytes = cfg_.server.max_header_bytes;
+  gs.server.header_timeout_s = cfg_.server.header_timeout_s;
+  gs.server.body_timeout_s = cfg_.server.body_timeout_s;
+  gs.server.max_connections = cfg_.server.max_connections;
+  gs.server.max_connections_per_client = cfg_.server.max_connections_per_client;
   gs.timeout = std::chrono::milliseconds(cfg_.server.request_timeout_ms);
   gs.budget_bytes = static_cast<std::uint64_t>(cfg_.tiers.total_mb * 1e6);
   gs.api_token = cfg_.server.api_token;

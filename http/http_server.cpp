@@ -4,12 +4,14 @@
 #include <atomic>
 #include <cctype>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
 
-#include <fcntl.h>
 #include <signal.h>
+
+#include <http_parser.h>
 
 #include <restinio/all.hpp>
 #include <restinio/utils/percent_encoding.hpp>
@@ -17,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include "config/json_writer.hpp"
+#include "http/connection_limiter.hpp"
 #include "http/handle_gate.hpp"
 #include "http/routes.hpp"
 
@@ -39,7 +42,8 @@ bool is_connection_end(std::string_view message) {
 }
 
 /// Forwards RESTinio's warnings and errors to spdlog (its default logger drops them); a
-/// connection that ended (is_connection_end) is logged at debug level only.
+/// connection that ended (is_connection_end) is logged at debug level only, a request the
+/// parser refused (malformed, or over its hard limits: the client's doing) as a warning.
 struct spdlog_restinio_logger {
   template <class Builder>
   void trace(Builder&&) const noexcept {}
@@ -54,14 +58,43 @@ struct spdlog_restinio_logger {
     const std::string message = b();
     if (is_connection_end(message))
       spdlog::debug("http: {}", message);
+    else if (message.find("] parser error ") != std::string::npos)
+      spdlog::warn("http: {} (connection closed without an answer)", message);
     else
       spdlog::error("http: {}", message);
   }
 };
 
+/// Reports one listener's connections opening, closing and leaving for a WebSocket to the
+/// server's connection_limiter.
+class connection_counter {
+public:
+  connection_counter(std::shared_ptr<connection_limiter> limits, std::size_t listener)
+    : limits_(std::move(limits)), listener_(listener) {}
+
+  void state_changed(const restinio::connection_state::notice_t& notice) noexcept {
+    try {
+      const auto cause = notice.cause();
+      if (restinio::get_if<restinio::connection_state::accepted_t>(&cause) != nullptr)
+        limits_->opened(listener_, notice.connection_id(),
+                        notice.remote_endpoint().address().to_string());
+      else // closed, or upgraded to a WebSocket (whose end RESTinio does not report)
+        limits_->closed(listener_, notice.connection_id());
+    } catch (const std::exception& e) {
+      spdlog::warn("http: connection {}: cannot count it: {}", notice.connection_id(), e.what());
+    }
+  }
+
+private:
+  std::shared_ptr<connection_limiter> limits_;
+  std::size_t listener_;
+};
+
 /// Each listener runs its own io_context on one thread, so connections need no strand.
-using traits_t =
-  restinio::single_thread_traits_t<restinio::asio_timer_manager_t, spdlog_restinio_logger>;
+struct traits_t
+  : restinio::single_thread_traits_t<restinio::asio_timer_manager_t, spdlog_restinio_logger> {
+  using connection_state_listener_t = connection_counter;
+};
 
 /// SO_REUSEPORT: every listener binds the same port and the kernel spreads new
 /// connections over them.
@@ -81,7 +114,9 @@ const char* reason_of(int status) {
     case 405: return "Method Not Allowed";
     case 409: return "Conflict";
     case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
     case 422: return "Unprocessable Entity";
+    case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
     default: return "Status";
@@ -113,8 +148,9 @@ private:
 /// until it answered, it is destroyed or the server closes its gate.
 class restinio_responder final : public http_responder, private handle_gate::holder {
 public:
-  restinio_responder(request_handle req, std::shared_ptr<handle_gate> gate)
-    : req_(std::move(req)), gate_(std::move(gate)) {
+  /// `close`: the connection is closed after the answer.
+  restinio_responder(request_handle req, std::shared_ptr<handle_gate> gate, bool close = false)
+    : req_(std::move(req)), gate_(std::move(gate)), close_(close) {
     if (!gate_->join(*this))
       req_.reset();
   }
@@ -139,21 +175,14 @@ public:
 private:
   void drop_handle() noexcept override { req_.reset(); }
 
-  /// The tail as RESTinio sends it: with sendfile from its own descriptor when the
-  /// bytes are in a memory file (the kernel reads the pages, no copy into the socket),
-  /// else as a buffer the response holds. The descriptor is a duplicate, closed when the
-  /// write is done, so an eviction meanwhile changes nothing.
+  /// The tail as RESTinio sends it: a buffer the response holds (a memory file's
+  /// mapping or heap bytes), so an eviction meanwhile changes nothing.
+  /// Not with RESTinio's sendfile: in RESTinio 0.6.16 a sendfile whose first call fails at
+  /// once (the client reset the connection as the head was written: a player that gives up
+  /// a prefetch) runs its completion inside its own start, which destroys the operation
+  /// while it still runs (a use after free that AddressSanitizer reports). A buffer costs
+  /// one copy of the bytes into the socket, about 0.3 ms of CPU for a 2.88 MB chunk.
   static restinio::writable_item_t tail_item(shared_bytes tail) {
-    if (tail->file_descriptor() >= 0) {
-      const int fd = fcntl(tail->file_descriptor(), F_DUPFD_CLOEXEC, 0);
-      if (fd >= 0) {
-        const auto size = static_cast<restinio::file_size_t>(tail->size());
-        return restinio::sendfile(restinio::file_descriptor_holder_t{fd},
-                                  restinio::file_meta_t{size, std::chrono::system_clock::now()},
-                                  size)
-          .offset_and_size(0, size);
-      }
-    }
     return restinio::writable_item_t{std::move(tail)};
   }
 
@@ -174,6 +203,8 @@ private:
         restinio::http_status_code_t{static_cast<std::uint16_t>(status)}, reason_of(status)});
       resp.append_header(restinio::http_field::content_type, content_type);
       resp.append_header(restinio::http_field::server, "auralis-buffer");
+      if (close_)
+        resp.connection_close();
       bool retry_after = false;
       for (const auto& [name, value] : headers) {
         resp.append_header(name, value);
@@ -199,6 +230,7 @@ private:
 
   request_handle req_;  ///< guarded by the gate's lock; null once dropped
   std::shared_ptr<handle_gate> gate_;
+  bool close_;
   std::atomic<bool> sent_{false};
 };
 
@@ -278,10 +310,12 @@ std::string detail_json(const std::string& detail) {
   return w.take();
 }
 
+/// Answers `status` with `detail` at once (and closes the connection after it when
+/// `close`).
 restinio::request_handling_status_t answer_now(const std::shared_ptr<handle_gate>& gate,
                                                const request_handle& req, int status,
-                                               const std::string& detail) {
-  restinio_responder(req, gate).send(status, "application/json", detail_json(detail), {});
+                                               const std::string& detail, bool close = false) {
+  restinio_responder(req, gate, close).send(status, "application/json", detail_json(detail), {});
   return restinio::request_accepted();
 }
 
@@ -303,6 +337,10 @@ struct handler_context {
   http_server::ws_closed_fn ws_closed;
   std::shared_ptr<handle_gate> gate; ///< every responder and WebSocket client joins it
   std::uint64_t max_body_bytes = 0;
+  std::size_t max_url_bytes = 0;
+  std::size_t max_header_count = 0;
+  std::size_t max_header_bytes = 0;
+  std::shared_ptr<connection_limiter> connections;
   std::atomic<std::uint64_t> next_ws_id{1}; ///< WebSocket ids, unique over all listeners
   route_table routes;            ///< all_routes(), then GET /api/ws
   std::vector<route_id> ids;     ///< route id of each table entry but the last
@@ -352,10 +390,43 @@ restinio::request_handling_status_t dispatch_call(const handler_context& ctx,
   return restinio::request_accepted();
 }
 
-/// Serves one request: routes it through the table (no regular expressions), answers
-/// 404 for an unknown path and 405 for a known path with another method, upgrades
-/// GET /api/ws and hands everything else to the gateway.
-restinio::request_handling_status_t handle(handler_context& ctx, request_handle req) {
+/// The answer to a request over the server's limits (see http_server_options), with the
+/// connection closed after it; nullopt when it is within them.
+std::optional<restinio::request_handling_status_t>
+refuse_over_limits(handler_context& ctx, std::size_t listener, const request_handle& req) {
+  const std::string refusal = ctx.connections->refusal_of(listener, req->connection_id());
+  if (!refusal.empty())
+    return answer_now(ctx.gate, req, 503, refusal, true);
+  const auto& h = req->header();
+  if (h.request_target().size() > ctx.max_url_bytes)
+    return answer_now(ctx.gate, req, 414,
+                      "request target of " + std::to_string(h.request_target().size()) +
+                        " bytes: the limit is " + std::to_string(ctx.max_url_bytes),
+                      true);
+  if (h.fields_count() > ctx.max_header_count)
+    return answer_now(ctx.gate, req, 431,
+                      std::to_string(h.fields_count()) + " header fields: the limit is " +
+                        std::to_string(ctx.max_header_count),
+                      true);
+  std::size_t bytes = 0;
+  h.for_each_field([&bytes](const auto& f) { bytes += f.name().size() + f.value().size(); });
+  if (bytes > ctx.max_header_bytes)
+    return answer_now(ctx.gate, req, 431,
+                      "header fields of " + std::to_string(bytes) +
+                        " bytes (names and values): the limit is " +
+                        std::to_string(ctx.max_header_bytes),
+                      true);
+  return std::nullopt;
+}
+
+/// Serves one request that came to listener `listener`: refuses it over the limits, routes
+/// it through the table (no regular expressions), answers 404 for an unknown path and 405
+/// for a known path with another method, upgrades GET /api/ws and hands everything else to
+/// the gateway.
+restinio::request_handling_status_t handle(handler_context& ctx, std::size_t listener,
+                                           request_handle req) {
+  if (auto refused = refuse_over_limits(ctx, listener, req))
+    return *refused;
   const auto& h = req->header();
   std::string normalized;
   std::string_view path = h.path();
@@ -438,6 +509,11 @@ http_server::http_server(const http_server_options& options, dispatch_fn dispatc
   ctx->ws_closed = std::move(ws_closed);
   ctx->gate = impl_->gate;
   ctx->max_body_bytes = options.max_body_bytes;
+  ctx->max_url_bytes = options.max_url_bytes;
+  ctx->max_header_count = options.max_header_count;
+  ctx->max_header_bytes = options.max_header_bytes;
+  ctx->connections = std::make_shared<connection_limiter>(options.max_connections,
+                                                          options.max_connections_per_client);
   for (const auto& spec : all_routes()) {
     ctx->routes.add(spec.method, spec.path);
     ctx->ids.push_back(spec.id);
@@ -448,9 +524,16 @@ http_server::http_server(const http_server_options& options, dispatch_fn dispatc
   const std::uint64_t hard_limit =
     std::max<std::uint64_t>(options.max_body_bytes * 16, 1024 * 1024);
   const std::size_t count = std::max<std::size_t>(options.threads, 1);
-  // sendfile to a connection the peer has closed raises SIGPIPE, which would end the
-  // process (Asio's own sends pass MSG_NOSIGNAL; sendfile has no such flag). Ignored
-  // process-wide, as nginx does: the write fails with EPIPE and only that connection ends.
+  // The parser's hard limits sit well above the configured ones, so that requests between
+  // the two are read and answered 414/431 by the handler; beyond them the parser stops and
+  // the connection is closed. The header-section limit is the parser library's, process-wide.
+  http_parser_set_max_header_size(256 * 1024);
+  const auto read_limit = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+    std::chrono::duration<double>(options.header_timeout_s + options.body_timeout_s));
+  // A write to a connection the peer has closed raises SIGPIPE unless it is sent with
+  // MSG_NOSIGNAL (Asio's sends are; a library's own write or sendfile may not be), and the
+  // signal would end the process. Ignored process-wide, as nginx does: the write fails
+  // with EPIPE and only that connection ends.
   signal(SIGPIPE, SIG_IGN);
   try {
     if (count > 1 && options.port != 0)
@@ -465,15 +548,19 @@ http_server::http_server(const http_server_options& options, dispatch_fn dispatc
           .port(i == 0 ? options.port : impl_->port.load())
           .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
                                       .max_body_size(hard_limit)
-                                      .max_url_size(16 * 1024)
-                                      .max_field_count(256)
-                                      .max_field_value_size(16 * 1024))
+                                      .max_url_size(64 * 1024)
+                                      .max_field_count(4096)
+                                      .max_field_name_size(64 * 1024)
+                                      .max_field_value_size(64 * 1024))
+          .read_next_http_message_timelimit(read_limit)
+          .connection_state_listener(std::make_shared<connection_counter>(ctx->connections, i))
           .acceptor_options_setter([count](restinio::acceptor_options_t& o) {
             o.set_option(restinio::asio_ns::ip::tcp::acceptor::reuse_address(true));
             if (count > 1)
               o.set_option(reuse_port(true));
           })
-          .request_handler([ctx](request_handle req) { return handle(*ctx, std::move(req)); })
+          .request_handler(
+            [ctx, i](request_handle req) { return handle(*ctx, i, std::move(req)); })
           .acceptor_post_bind_hook([self](auto& acceptor) {
             self->port = acceptor.local_endpoint().port();
           }),

@@ -16,6 +16,16 @@ struct http_server_options {
   std::uint16_t port = 0;                 ///< 0 = any free port
   std::size_t threads = 1;                ///< listeners, one I/O thread each (0 counts as 1)
   std::uint64_t max_body_bytes = 65536;   ///< larger bodies answer 413
+  std::size_t max_url_bytes = 8192;       ///< longer request targets answer 414
+  std::size_t max_header_count = 100;     ///< more header fields answer 431
+  std::size_t max_header_bytes = 16384;   ///< larger header fields (names and values) answer 431
+  /// Seconds a request may take to arrive, counted from when the connection waits for it
+  /// (after the previous answer, for a kept-alive one): headers, and body on top. RESTinio
+  /// 0.6 keeps one clock per request, so both limits are enforced as their sum.
+  double header_timeout_s = 10;
+  double body_timeout_s = 30;
+  std::size_t max_connections = 512;            ///< open HTTP connections served at once
+  std::size_t max_connections_per_client = 256; ///< of them from one client address
 };
 
 /// The RESTinio server (on Boost.Asio): accepts connections on its own threads (one
@@ -26,7 +36,14 @@ struct http_server_options {
 /// answer is sent later through the call's responder. A malformed percent escape in the
 /// path answers 400, unknown paths 404 and known paths with another method 405, a body
 /// over max_body_bytes 413, all with a JSON `detail` (a body over 16 times the limit, at
-/// least 1 MiB, is not read at all: the connection is closed). GET /api/ws upgrades to a
+/// least 1 MiB, is not read at all: the connection is closed). A request target over
+/// max_url_bytes answers 414, header fields over max_header_count or max_header_bytes 431,
+/// and every request of a connection that arrived over max_connections or
+/// max_connections_per_client 503; these answers close the connection. Requests beyond
+/// the parser's hard limits (a request target over 64 KiB, more than 4,096 header fields,
+/// a header field over 64 KiB, a header section over 256 KiB) get no answer: the
+/// connection is closed and a warning logged. A connection whose next request has not
+/// arrived within header_timeout_s + body_timeout_s is closed. GET /api/ws upgrades to a
 /// WebSocket and hands the connection to `ws_open`; `ws_closed` hears its id when the
 /// peer closes it or the connection fails. The only class that includes RESTinio headers.
 class http_server {

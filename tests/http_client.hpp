@@ -2,8 +2,10 @@
 
 // A small blocking HTTP client (Boost.Beast) for the integration tests.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
+#include <stdexcept>
 #include <string>
 
 #include <boost/asio/connect.hpp>
@@ -83,17 +85,39 @@ public:
   ws_session(const ws_session&) = delete;
   ws_session& operator=(const ws_session&) = delete;
 
-  /// Waits for the next text message and returns it; throws when the connection closes.
-  std::string read() {
+  /// Waits for the next text message and returns it; throws when the connection closes or
+  /// no message comes within `deadline`.
+  std::string read(std::chrono::milliseconds deadline = std::chrono::seconds(30)) {
     boost::beast::flat_buffer buffer;
-    ws_.read(buffer);
+    boost::beast::error_code ec = boost::asio::error::would_block;
+    ws_.async_read(buffer, [&ec](boost::beast::error_code e, std::size_t) { ec = e; });
+    ioc_.restart();
+    ioc_.run_for(deadline);
+    if (ec == boost::asio::error::would_block) {
+      // Nothing came in time: the read is cancelled (its handler runs with an error).
+      ws_.next_layer().cancel();
+      ioc_.restart();
+      ioc_.run();
+      throw std::runtime_error("no WebSocket message within " +
+                               std::to_string(deadline.count()) + " ms");
+    }
+    if (ec)
+      throw boost::beast::system_error(ec);
     return boost::beast::buffers_to_string(buffer.data());
   }
 
-  /// Reads messages until one contains `needle`, and returns it (others are skipped).
-  std::string read_until(const std::string& needle) {
+  /// Reads messages until one contains `needle`, and returns it (others are skipped);
+  /// throws as read() does, or when none came within `deadline` in all.
+  std::string read_until(const std::string& needle,
+                         std::chrono::milliseconds deadline = std::chrono::seconds(30)) {
+    const auto until = std::chrono::steady_clock::now() + deadline;
     for (;;) {
-      auto m = read();
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        until - std::chrono::steady_clock::now());
+      if (left.count() <= 0)
+        throw std::runtime_error("no WebSocket message containing '" + needle + "' within " +
+                                 std::to_string(deadline.count()) + " ms");
+      auto m = read(left);
       if (m.find(needle) != std::string::npos)
         return m;
     }

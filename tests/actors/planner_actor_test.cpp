@@ -86,24 +86,41 @@ struct engine_fixture : test::actor_system_fixture {
     return test::ask<tier_report>(self, t, stats_atom::value);
   }
 
-  /// Waits until the pool has nothing queued or running twice in a row (background
-  /// pre-rendering has settled); there is no reply to wait for, so this polls.
+  /// Waits until no work is under way anywhere and none can start before the test sends
+  /// another message, and returns the pool's counters then. First every listed track's
+  /// analysis (a background analysis answers once made; one of a deleted file fails, which
+  /// is fine). Then, in one pass, in the order work flows: the planner is idle (no job,
+  /// load, stream fetch or round under way), the tiers have taken every put sent before
+  /// (each answers a question after them, so evictions have reached the demotion actor),
+  /// the demotion actor has nothing waiting or encoding, and the pool nothing queued or
+  /// running. Messages between local actors are enqueued when sent, so a pass that sees all
+  /// of this saw the engine at rest; passes repeat until one does, for at most 60 s.
   pool_report settle(caf::scoped_actor& self) {
+    for (const auto& t : tracks(self))
+      test::ask_error<track_analysis>(self, core.library, analysis_atom::value, t.id);
     pool_report r;
-    int quiet = 0;
-    for (int i = 0; i < 20000 && quiet < 5; ++i) {
-      r = test::ask<pool_report>(self, core.pool, stats_atom::value);
-      bool idle = r.busy == 0;
-      for (auto q : r.queued)
-        idle = idle && q == 0;
-      quiet = idle ? quiet + 1 : 0;
-      std::this_thread::sleep_for(3ms);
-    }
-    BOOST_REQUIRE_MESSAGE(quiet >= 5, "the pool did not settle: busy " << r.busy << ", queued "
-                                       << r.queued[0] << "/" << r.queued[1] << "/" << r.queued[2]
-                                       << "/" << r.queued[3] << ", submitted " << r.submitted
-                                       << ", completed " << r.completed << ", shed " << r.shed
-                                       << ", failed " << r.failed);
+    planner_report p;
+    demotion_report d;
+    const bool at_rest = test::eventually(
+      [&] {
+        p = test::ask<planner_report>(self, core.planner, stats_atom::value);
+        for (const auto* t : {&core.l1, &core.l2, &core.l3})
+          report(self, *t);
+        d = test::ask<demotion_report>(self, core.demotion, stats_atom::value);
+        r = test::ask<pool_report>(self, core.pool, stats_atom::value);
+        bool idle = p.idle() && d.waiting == 0 && d.in_flight == 0 && r.busy == 0;
+        for (auto q : r.queued)
+          idle = idle && q == 0;
+        return idle;
+      },
+      60s);
+    BOOST_REQUIRE_MESSAGE(at_rest, "the engine did not come to rest: planner in flight "
+                                     << p.in_flight << ", loading " << p.loading
+                                     << ", planning " << p.planning << "; demotion waiting "
+                                     << d.waiting << ", in flight " << d.in_flight
+                                     << "; pool busy " << r.busy << ", queued " << r.queued[0]
+                                     << "/" << r.queued[1] << "/" << r.queued[2] << "/"
+                                     << r.queued[3] << "/" << r.queued[4]);
     return r;
   }
 };
@@ -483,17 +500,17 @@ BOOST_FIXTURE_TEST_CASE(the_room_holds_the_playhead_and_the_next_chunk_in_every_
     return false;
   };
   // Waits, with a deadline, until every preset's chunks 1 and 2 are held in some tier.
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
   std::vector<cache_key> missing;
-  do {
-    missing.clear();
-    for (const auto& p : presets)
-      for (std::int64_t c : {1, 2})
-        if (!held(cache_key{id, p, 10, c}))
-          missing.push_back(cache_key{id, p, 10, c});
-    if (!missing.empty())
-      std::this_thread::sleep_for(5ms);
-  } while (!missing.empty() && std::chrono::steady_clock::now() < deadline);
+  test::eventually(
+    [&] {
+      missing.clear();
+      for (const auto& p : presets)
+        for (std::int64_t c : {1, 2})
+          if (!held(cache_key{id, p, 10, c}))
+            missing.push_back(cache_key{id, p, 10, c});
+      return missing.empty();
+    },
+    60s);
   BOOST_TEST(missing.empty(), missing.size() << " chunks of the playhead are not held");
   // Within the budgets.
   for (const auto* t : {&core.l1, &core.l2, &core.l3}) {

@@ -51,3 +51,37 @@ BOOST_AUTO_TEST_CASE(http_keys_are_read_and_validated) {
   expect_key_error(R"({"server": {"io_threads": 0}})", "server.io_threads");
   expect_key_error(R"({"server": {"io_threads": 65}})", "server.io_threads");
 }
+
+BOOST_AUTO_TEST_CASE(http_limits_have_their_defaults_and_are_validated) {
+  for (const auto& cfg :
+       {config_loader::load_embedded(), config_loader::parse_engine("{}", "x.json")}) {
+    BOOST_TEST(cfg.server.max_url_bytes == 8192u);
+    BOOST_TEST(cfg.server.max_header_count == 100u);
+    BOOST_TEST(cfg.server.max_header_bytes == 16384u);
+    BOOST_TEST(cfg.server.header_timeout_s == 10.0);
+    BOOST_TEST(cfg.server.body_timeout_s == 30.0);
+    BOOST_TEST(cfg.server.max_connections == 512u);
+    BOOST_TEST(cfg.server.max_connections_per_client == 256u);
+  }
+  const auto cfg = config_loader::parse_engine(
+    R"({"server": {"max_url_bytes": 1024, "max_header_count": 20, "max_header_bytes": 2048,
+        "header_timeout_s": 0.5, "body_timeout_s": 2, "max_connections": 8,
+        "max_connections_per_client": 2}})",
+    "x.json");
+  BOOST_TEST(cfg.server.max_url_bytes == 1024u);
+  BOOST_TEST(cfg.server.max_header_count == 20u);
+  BOOST_TEST(cfg.server.max_header_bytes == 2048u);
+  BOOST_TEST(cfg.server.header_timeout_s == 0.5);
+  BOOST_TEST(cfg.server.body_timeout_s == 2.0);
+  BOOST_TEST(cfg.server.max_connections == 8u);
+  BOOST_TEST(cfg.server.max_connections_per_client == 2u);
+  expect_key_error(R"({"server": {"max_url_bytes": 255}})", "server.max_url_bytes");
+  expect_key_error(R"({"server": {"max_url_bytes": 65537}})", "server.max_url_bytes");
+  expect_key_error(R"({"server": {"max_header_count": 4097}})", "server.max_header_count");
+  expect_key_error(R"({"server": {"max_header_bytes": 100}})", "server.max_header_bytes");
+  expect_key_error(R"({"server": {"header_timeout_s": 0}})", "server.header_timeout_s");
+  expect_key_error(R"({"server": {"body_timeout_s": "30s"}})", "server.body_timeout_s");
+  expect_key_error(R"({"server": {"max_connections": 0}})", "server.max_connections");
+  expect_key_error(R"({"server": {"max_connections_per_client": -1}})",
+                   "server.max_connections_per_client");
+}
