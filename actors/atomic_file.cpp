@@ -15,8 +15,17 @@ namespace auralis::actors {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& path, const char* what) {
-  throw std::runtime_error(path + ": " + what + " (" + std::strerror(errno) + ")");
+[[noreturn]] void fail(const std::string& path, const char* what, int error = errno) {
+  throw std::runtime_error(path + ": " + what + " (" + std::strerror(error) + ")");
+}
+
+/// Closes `fd`, removes the unfinished temporary file `tmp` (a full disk gets its room
+/// back) and throws naming it, with the errno of the failure.
+[[noreturn]] void fail_removing(int fd, const std::string& tmp, const char* what) {
+  const int error = errno;
+  ::close(fd);
+  ::unlink(tmp.c_str());
+  fail(tmp, what, error);
 }
 
 void fsync_path(const std::string& path, int flags) {
@@ -24,9 +33,10 @@ void fsync_path(const std::string& path, int flags) {
   if (fd < 0)
     fail(path, "cannot be opened for sync");
   const int rc = ::fsync(fd);
+  const int error = errno;
   ::close(fd);
   if (rc != 0)
-    fail(path, "cannot be synced");
+    fail(path, "cannot be synced", error);
 }
 
 } // namespace
@@ -48,20 +58,24 @@ void write_file_atomically(const std::string& path, const std::string& content) 
       if (n < 0) {
         if (errno == EINTR)
           continue;
-        ::close(fd);
-        fail(tmp, "cannot be written");
+        fail_removing(fd, tmp, "cannot be written");
       }
       p += n;
       left -= static_cast<std::size_t>(n);
     }
-    if (::fsync(fd) != 0) {
-      ::close(fd);
-      fail(tmp, "cannot be synced");
+    if (::fsync(fd) != 0)
+      fail_removing(fd, tmp, "cannot be synced");
+    if (::close(fd) != 0) {
+      const int error = errno;
+      ::unlink(tmp.c_str());
+      fail(tmp, "cannot be written", error);
     }
-    ::close(fd);
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0)
-    fail(path, "cannot be replaced");
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(tmp.c_str());
+    fail(path, "cannot be replaced", error);
+  }
   fsync_path(folder.string(), O_RDONLY | O_DIRECTORY);
 }
 

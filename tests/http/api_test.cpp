@@ -584,3 +584,33 @@ BOOST_AUTO_TEST_CASE(a_saturated_engine_answers_503_with_retry_after) {
   if (overloaded > 0)
     BOOST_TEST(refused > 0);
 }
+
+BOOST_AUTO_TEST_CASE(a_source_file_that_is_cut_short_or_removed_fails_only_its_fetches) {
+  small_engine e("api-source-gone");
+  const auto port = e.port();
+  const auto ids = track_ids(port);
+  BOOST_REQUIRE(ids.size() == 3u);
+  const auto chunk = [port](std::int64_t id, int c, const std::string& preset) {
+    return http_get(port, "/api/audio/stream/" + std::to_string(id) + "/chunk/" +
+                            std::to_string(c) + "?preset=" + preset);
+  };
+  BOOST_TEST(chunk(ids[1], 0, "warm").status == 200);
+  // Cut to a few bytes of its header (as a copy that stopped early leaves it), and the
+  // other one removed, after they were listed and rendered once.
+  fs::resize_file(e.dir.file("lib/t1.wav"), 20);
+  fs::remove(e.dir.file("lib/t2.wav"));
+  // The first fetch of each may meet the render that finds the file changed (503: the
+  // library re-reads it); later ones find it unreadable (422) or gone (404). Each is a
+  // JSON detail, never audio.
+  for (const char* preset : {"bright", "punchy", "gentle"}) {
+    for (const auto id : {ids[1], ids[2]}) {
+      const auto a = chunk(id, 1, preset);
+      BOOST_TEST((a.status == 404 || a.status == 422 || a.status == 503),
+                 "track " << id << ", " << preset << ": " << a.status);
+      expect_detail(a, a.status, "track " + std::to_string(id) + ", " + preset);
+    }
+  }
+  // Nothing else changed: the third track is served, and the engine answers.
+  BOOST_TEST(chunk(ids[0], 1, "bright").status == 200);
+  BOOST_TEST(http_get(port, "/api/cache/health").status == 200);
+}
