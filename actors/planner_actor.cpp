@@ -472,7 +472,7 @@ void refresh_session(planner_pointer self, const std::string& session_id,
     const auto& slot = st.tracks.at(track_id);
     auto features = slot.features;
     auto chunks = slot.info.chunks;
-    auto ask = [self, session_id, features](std::int64_t chunk_idx) {
+    auto ask = [session_id, features](std::int64_t chunk_idx) {
       prediction_request r;
       r.session_id = session_id;
       const auto next = static_cast<std::size_t>(std::max<std::int64_t>(0, chunk_idx + 1));

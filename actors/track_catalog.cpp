@@ -93,6 +93,9 @@ void track_catalog::load_ids() {
     std::int64_t next = 0;
     if (root["next_id"].get(next) != simdjson::SUCCESS || next < 1)
       throw std::runtime_error("next_id missing");
+    if (next > max_track_id + 1)
+      throw std::runtime_error("next_id " + std::to_string(next) + " is past the last id " +
+                               std::to_string(max_track_id));
     simdjson::dom::object ids;
     if (root["ids"].get(ids) != simdjson::SUCCESS)
       throw std::runtime_error("ids missing");
@@ -140,6 +143,9 @@ std::int64_t track_catalog::id_for(const std::string& abs_path, bool& is_new) {
   auto it = ids_.find(abs_path);
   if (it != ids_.end())
     return it->second;
+  if (next_id_ > max_track_id)
+    throw std::runtime_error("no track id left (the last is " + std::to_string(max_track_id) +
+                             ")");
   is_new = true;
   const auto id = next_id_++;
   ids_.emplace(abs_path, id);

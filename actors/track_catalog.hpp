@@ -58,6 +58,11 @@ struct refresh_result {
 /// added again. Not thread-safe.
 class track_catalog {
 public:
+  /// The largest id a file gets (2^53: every JSON client reads it exactly). An ids file
+  /// whose next_id is past max_track_id + 1 is corrupt; once ids run out, new files are
+  /// refused (scan skips them, add throws).
+  static constexpr std::int64_t max_track_id = std::int64_t{1} << 53;
+
   /// `root`: library folder, scanned recursively. `ids_file`: where ids persist (created on
   /// first scan). `chunk_frames`: 48 kHz frames per chunk, for track_info::chunks.
   track_catalog(std::string root, std::string ids_file, std::int64_t chunk_frames);
@@ -66,9 +71,10 @@ public:
   /// .mp3 .aif .aiff .w64.
   static bool is_audio_name(const std::string& file_name);
 
-  /// Rescans the root: lists every readable audio file, skips unreadable ones (reported,
-  /// never thrown), and saves new ids. Throws std::runtime_error only when the root folder
-  /// cannot be listed or the ids file cannot be written.
+  /// Rescans the root: lists every readable audio file, skips unreadable ones and, once ids
+  /// have run out, new ones (reported, never thrown), and saves new ids. Throws
+  /// std::runtime_error only when the root folder cannot be listed or the ids file cannot
+  /// be written.
   scan_report scan();
 
   /// Adds the file at `relative_path` (relative to the root; '..' allowed as long as the
@@ -77,7 +83,7 @@ public:
   /// canonical path, is not a regular file, or does not have an audio name; unreadable when
   /// libsndfile cannot open it. A path already listed answers existing with its track. A
   /// file seen before gets its old id back. Throws std::runtime_error only when the ids
-  /// file cannot be written.
+  /// file cannot be written or a new file needs an id and none is left (max_track_id).
   add_result add(const std::string& relative_path);
 
   /// Removes track `id` from the listing and keeps its file out of later scans; returns

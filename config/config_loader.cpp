@@ -190,13 +190,18 @@ engine_config config_loader::parse_engine(const std::string& text, const std::st
 preset_set config_loader::parse_presets(const std::string& text, const std::string& file) {
   std::vector<preset> out;
   with_root(text, file, [&](json_reader& root) {
+    // A default dom::element refers to no document: reading it dereferences null, so
+    // whether the key came at all is kept apart.
     simdjson::dom::element arr_el;
+    bool found = false;
     root.each([&](const std::string& key, simdjson::dom::element value) {
-      if (key == "presets")
+      if (key == "presets") {
         arr_el = value;
+        found = true;
+      }
     });
     simdjson::dom::array arr;
-    if (arr_el.get(arr) != simdjson::SUCCESS)
+    if (!found || arr_el.get(arr) != simdjson::SUCCESS)
       throw json_field_error("presets", "must be an array of preset objects");
     std::size_t i = 0;
     for (auto item : arr) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the engine needs, only those that are missing.
-# Sourced by scripts/run and scripts/test; safe to run again and again.
+# Sourced by the scripts in scripts/; safe to run again and again.
 set -euo pipefail
 
 auralis_packages=(
@@ -13,9 +13,17 @@ auralis_packages=(
   espeak-ng lame sox curl
 )
 
+# Only for scripts/fuzz: clang, its libFuzzer and sanitizer runtimes, and llvm-symbolizer
+# (llvm-14) for the stacks of their reports.
+auralis_fuzz_packages=(clang libclang-rt-14-dev llvm-14)
+
+# auralis_install_missing [PACKAGE...]: installs those of the packages (default: the
+# engine's, auralis_packages) that are not installed yet.
 auralis_install_missing() {
+  local wanted=("$@")
+  if [ ${#wanted[@]} -eq 0 ]; then wanted=("${auralis_packages[@]}"); fi
   local missing=()
-  for pkg in "${auralis_packages[@]}"; do
+  for pkg in "${wanted[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
       missing+=("$pkg")
     fi
@@ -28,4 +36,9 @@ auralis_install_missing() {
   if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
   "${sudo[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# The engine's packages plus the fuzzing tools (auralis_fuzz_packages).
+auralis_install_fuzz_tools() {
+  auralis_install_missing "${auralis_packages[@]}" "${auralis_fuzz_packages[@]}"
 }

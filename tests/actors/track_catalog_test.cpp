@@ -107,6 +107,49 @@ BOOST_AUTO_TEST_CASE(a_corrupt_ids_file_is_moved_aside_and_ids_start_afresh) {
   BOOST_TEST(aside);
 }
 
+BOOST_AUTO_TEST_CASE(an_ids_file_with_no_ids_left_is_moved_aside) {
+  // next_id 2^63 - 1: giving it out overflowed the counter (found by fuzz/track_ids).
+  auralis::test::scratch_dir dir("catalog");
+  fs::create_directories(dir.path() / "lib");
+  write_tone(dir.file("lib/one.wav"), 0.5, 48000);
+  std::ofstream(dir.file("ids.json")) << "{\"next_id\": 9223372036854775807, \"ids\": {}}";
+  track_catalog c(dir.file("lib"), dir.file("ids.json"), chunk_frames);
+  c.scan();
+  BOOST_REQUIRE(c.list().size() == 1u);
+  BOOST_TEST(c.list()[0].id == 1);
+  bool aside = false;
+  for (const auto& e : fs::directory_iterator(dir.path()))
+    aside |= e.path().filename().string().rfind("ids.json.corrupt-", 0) == 0;
+  BOOST_TEST(aside);
+}
+
+BOOST_AUTO_TEST_CASE(ids_run_up_to_2_pow_53_and_then_run_out) {
+  auralis::test::scratch_dir dir("catalog");
+  fs::create_directories(dir.path() / "lib");
+  write_tone(dir.file("lib/one.wav"), 0.5, 48000);
+  write_tone(dir.file("lib/two.wav"), 0.5, 48000);
+  const std::int64_t last = std::int64_t{1} << 53; // track_catalog::max_track_id
+  std::ofstream(dir.file("ids.json")) << "{\"next_id\": " << last << ", \"ids\": {}}";
+  {
+    track_catalog c(dir.file("lib"), dir.file("ids.json"), chunk_frames);
+    const auto report = c.scan();
+    // one.wav takes the last id; two.wav is skipped, reported, not thrown.
+    BOOST_REQUIRE(c.list().size() == 1u);
+    BOOST_TEST(c.list()[0].path == "one.wav");
+    BOOST_TEST(c.list()[0].id == last);
+    BOOST_REQUIRE(report.skipped.size() == 1u);
+    BOOST_TEST(report.skipped[0].find("two.wav") != std::string::npos);
+  }
+  // The file it saved (next_id 2^53 + 1) loads again: one.wav keeps its id.
+  track_catalog c(dir.file("lib"), dir.file("ids.json"), chunk_frames);
+  c.scan();
+  BOOST_REQUIRE(c.list().size() == 1u);
+  BOOST_TEST(c.list()[0].id == last);
+  for (const auto& e : fs::directory_iterator(dir.path()))
+    BOOST_TEST(e.path().filename().string().find(".corrupt-") == std::string::npos);
+  BOOST_CHECK_THROW(c.add("two.wav"), std::runtime_error);
+}
+
 BOOST_AUTO_TEST_CASE(a_missing_root_is_an_error) {
   auralis::test::scratch_dir dir("catalog");
   track_catalog c(dir.file("nope"), dir.file("ids.json"), chunk_frames);

@@ -208,6 +208,8 @@ BOOST_AUTO_TEST_CASE(bad_presets_are_refused_with_the_key) {
     [&] { config_loader::parse_presets(one(R"("name": "x", "colour": 1, )" + good_eq + ", " + rest), "p.json"); },
     "presets[0].colour");
   expect_key_error([] { config_loader::parse_presets(R"({"presets": []})", "p.json"); }, "presets");
+  // No presets key at all (found by fuzz/engine_config: it read an unset JSON element).
+  expect_key_error([] { config_loader::parse_presets("{}", "p.json"); }, "presets");
 }
 
 BOOST_AUTO_TEST_CASE(a_config_file_names_its_presets_file_relative_to_itself) {
