@@ -459,14 +459,18 @@ void prepare_next_track(planner_pointer self, std::int64_t track_id) {
 }
 
 /// Asks the predictor for a session's predictions and branch scenarios and re-plans.
+/// Counted in planner_state::refreshing from the call until the session is updated (or
+/// the chain failed).
 void refresh_session(planner_pointer self, const std::string& session_id,
                      std::int64_t track_id, std::int64_t next_track_id) {
+  ++self->state.refreshing;
   with_track(self, track_id, [self, session_id, track_id, next_track_id](const caf::error& err) {
     auto& st = self->state;
     if (err) {
       spdlog::warn("planner: session {} plays track {}, which cannot be used: {}", session_id,
                    track_id, self->system().render(err));
       st.sessions.erase(session_id);
+      --st.refreshing;
       return;
     }
     const auto& slot = st.tracks.at(track_id);
@@ -519,12 +523,13 @@ void refresh_session(planner_pointer self, const std::string& session_id,
                 slot.last_seen = st.now();
                 if (moved)
                   st.crowded_out.clear(); // a session moved: plan everything afresh
+                --st.refreshing;
                 request_plan(self);
                 prepare_next_track(self, next_track_id);
               },
-              [](caf::error&) {});
+              [self](caf::error&) { --self->state.refreshing; });
         },
-        [](caf::error&) {});
+        [self](caf::error&) { --self->state.refreshing; });
   });
 }
 
@@ -884,6 +889,7 @@ planner_actor_impl(planner_actor::stateful_pointer<planner_state> self,
       for (const auto& [key, count] : st.stream_fetches)
         r.stream_fetches += count;
       r.planning = st.planning || st.replan;
+      r.refreshing = st.refreshing;
       return r;
     },
     [self](invalidate_atom, std::int64_t track_id) -> caf::typed_response_promise<std::uint64_t> {

@@ -143,6 +143,7 @@ struct planner_state {
   wanted_set wanted;                            ///< the last plan
   bool planning = false;                        ///< a round is running
   bool replan = false;                          ///< another round is due after it
+  std::uint64_t refreshing = 0;                 ///< session refreshes asking the predictor
   latency_window latency[4];                    ///< by fetch_source
   static inline const char* name = "planner";
 

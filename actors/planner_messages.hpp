@@ -88,12 +88,15 @@ struct planner_report {
   std::uint64_t in_flight = 0;     ///< planner jobs (renders, encodes, promotions) not back
   std::uint64_t loading = 0;       ///< tracks whose info and analysis are being loaded
   std::uint64_t stream_fetches = 0; ///< fetches that want the stream, not answered yet
+  std::uint64_t refreshing = 0;    ///< sessions being refreshed (waiting for the predictor
+                                   ///< after a position: a round follows)
   bool planning = false;           ///< a round is running, or another is due after it
 
   /// Nothing under way: until a message comes in (a position, a fetch, a mode change),
   /// the planner submits no job and puts nothing into a tier.
   bool idle() const noexcept {
-    return in_flight == 0 && loading == 0 && stream_fetches == 0 && !planning;
+    return in_flight == 0 && loading == 0 && stream_fetches == 0 && refreshing == 0 &&
+           !planning;
   }
 };
 
@@ -101,7 +104,7 @@ struct planner_report {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, planner_report& x) {
   return f(caf::meta::type_name("planner_report"), x.sessions, x.in_flight, x.loading,
-           x.stream_fetches, x.planning);
+           x.stream_fetches, x.refreshing, x.planning);
 }
 
 } // namespace auralis::actors

@@ -90,7 +90,7 @@ struct engine_fixture : test::actor_system_fixture {
   /// another message, and returns the pool's counters then. First every listed track's
   /// analysis (a background analysis answers once made; one of a deleted file fails, which
   /// is fine). Then, in one pass, in the order work flows: the planner is idle (no job,
-  /// load, stream fetch or round under way), the tiers have taken every put sent before
+  /// load, session refresh, stream fetch or round under way), the tiers have taken every put sent before
   /// (each answers a question after them, so evictions have reached the demotion actor),
   /// the demotion actor has nothing waiting or encoding, and the pool nothing queued or
   /// running. Messages between local actors are enqueued when sent, so a pass that sees all
@@ -116,6 +116,7 @@ struct engine_fixture : test::actor_system_fixture {
       60s);
     BOOST_REQUIRE_MESSAGE(at_rest, "the engine did not come to rest: planner in flight "
                                      << p.in_flight << ", loading " << p.loading
+                                     << ", refreshing " << p.refreshing
                                      << ", planning " << p.planning << "; demotion waiting "
                                      << d.waiting << ", in flight " << d.in_flight
                                      << "; pool busy " << r.busy << ", queued " << r.queued[0]
