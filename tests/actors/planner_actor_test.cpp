@@ -90,10 +90,10 @@ struct engine_fixture : test::actor_system_fixture {
   /// another message, and returns the pool's counters then. First every listed track's
   /// analysis (a background analysis answers once made; one of a deleted file fails, which
   /// is fine). Then, in one pass, in the order work flows: the planner is idle (no job,
-  /// load, session refresh, stream fetch or round under way), the tiers have taken every put sent before
-  /// (each answers a question after them, so evictions have reached the demotion actor),
-  /// the demotion actor has nothing waiting or encoding, and the pool nothing queued or
-  /// running. Messages between local actors are enqueued when sent, so a pass that sees all
+  /// load, session refresh, stream fetch or round under way), the tiers have taken every
+  /// put sent before (each answers a question after them, so evictions have reached the
+  /// demotion actor), the demotion actor has nothing waiting or encoding, and the pool
+  /// nothing queued or running. Messages between local actors are enqueued when sent, so a pass that sees all
   /// of this saw the engine at rest; passes repeat until one does, for at most 60 s.
   pool_report settle(caf::scoped_actor& self) {
     for (const auto& t : tracks(self))
