@@ -130,6 +130,7 @@ audio_payload job_runner::render(const job_spec& spec) {
   auto pcm = codec::byte_buffer::allocate(static_cast<std::size_t>(frames) * 4);
   // Heap and mapped storage are both suitably aligned for int16_t.
   chain.render_pcm(request, reinterpret_cast<std::int16_t*>(pcm->data()));
+  pcm->seal();
   return audio_payload{std::move(pcm)};
 }
 
@@ -241,6 +242,7 @@ job_output job_runner::run(const job_spec& spec) {
           done += decoder_.decode_segment_into(blob.data(), blob.size(), k, target + 2 * done,
                                                samples - 2 * done);
       }
+      pcm->seal();
       out.output.data = std::move(pcm);
       break;
     }

@@ -212,6 +212,7 @@ void part_done(pool_pointer self, std::size_t slot, std::uint64_t id, std::uint3
       4);
   std::memcpy(split.pcm->data() + static_cast<std::size_t>(split.first_frames[index]) * 4,
               out.output.data->data(), bytes);
+  split.pcm->seal(); // each part: this actor's parts may run on different threads
   split.cpu_ms += out.cpu_ms;
   ++split.done;
   if (split.done == split.frame_counts.size()) {

@@ -45,6 +45,7 @@ std::shared_ptr<byte_buffer> byte_buffer::adopt(std::vector<std::uint8_t> bytes)
   b->heap_ = std::move(bytes);
   b->data_ = b->heap_.data();
   b->size_ = b->heap_.size();
+  b->seal();
   return b;
 }
 
@@ -52,6 +53,7 @@ std::shared_ptr<byte_buffer> byte_buffer::copy_of(const std::uint8_t* data, std:
   auto b = allocate(size);
   if (size > 0)
     std::memcpy(b->data_, data, size);
+  b->seal();
   return b;
 }
 
@@ -63,6 +65,7 @@ byte_buffer::~byte_buffer() {
 }
 
 std::size_t byte_buffer::held_bytes() const noexcept {
+  synced();
   if (fd_ < 0)
     return heap_.capacity();
   static const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
@@ -70,6 +73,8 @@ std::size_t byte_buffer::held_bytes() const noexcept {
 }
 
 bool operator==(const byte_buffer& a, const byte_buffer& b) noexcept {
+  a.synced();
+  b.synced();
   return a.size_ == b.size_ && (a.size_ == 0 || std::memcmp(a.data_, b.data_, a.size_) == 0);
 }
 

@@ -467,8 +467,10 @@ restinio::request_handling_status_t handle(handler_context& ctx, std::size_t lis
 }
 
 /// Throws std::system_error when a socket already listens on `bind`:`port`: listeners
-/// with SO_REUSEPORT would join a server of the same user there instead of failing. A
-/// bind address that is not an IP address is left to RESTinio.
+/// with SO_REUSEPORT would join a server of the same user there instead of failing, and
+/// a single listener would fail on its own thread, where RESTinio 0.6's error path reads
+/// its thread pool's state while the starting thread still writes it. A bind address that
+/// is not an IP address is left to RESTinio.
 void refuse_taken_port(const std::string& bind, std::uint16_t port) {
   namespace asio = restinio::asio_ns;
   asio::error_code ec;
@@ -536,7 +538,7 @@ http_server::http_server(const http_server_options& options, dispatch_fn dispatc
   // with EPIPE and only that connection ends.
   signal(SIGPIPE, SIG_IGN);
   try {
-    if (count > 1 && options.port != 0)
+    if (options.port != 0)
       refuse_taken_port(options.bind, options.port);
     // The first listener binds the port asked for (0: any free one); the others bind the
     // port it got.

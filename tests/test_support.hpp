@@ -15,6 +15,14 @@
 
 namespace auralis::test {
 
+/// Whether this build runs under ThreadSanitizer, which makes the engine 5 to 15 times
+/// slower: too slow for real-time pacing.
+#if defined(__SANITIZE_THREAD__)
+inline constexpr bool under_thread_sanitizer = true;
+#else
+inline constexpr bool under_thread_sanitizer = false;
+#endif
+
 /// A fresh folder under $AURALIS_TEST_TMP (or the system temp dir), removed on scope exit.
 class scratch_dir {
 public:

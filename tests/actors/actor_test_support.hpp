@@ -12,7 +12,9 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
 #include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -34,6 +36,78 @@ struct actor_system_fixture {
     actors::apply_scheduler_settings(cfg, 2);
     sys = std::make_unique<caf::actor_system>(cfg);
   }
+};
+
+/// An actor system on CAF's deterministic test coordinator: scheduled actors run only
+/// inside run(), one message at a time on the test's own thread, and time moves only in
+/// advance(). For actors that start no threads of their own (no detached actors): a test
+/// checks each step of their behaviour exactly, with nothing to wait for.
+struct deterministic_fixture {
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  caf::scheduler::test_coordinator* sched = nullptr;
+
+  deterministic_fixture() {
+    actors::add_message_types(cfg);
+    cfg.set("scheduler.policy", caf::atom("testing"));
+    cfg.set("logger.inline-output", true);
+    sys = std::make_unique<caf::actor_system>(cfg);
+    sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
+    // Actors a test leaves running are dropped with the system, not awaited.
+    sys->await_actors_before_shutdown(false);
+  }
+
+  /// Stops every actor spawned through spawn(), then runs what is left: the system's
+  /// shutdown runs until no timeout is pending, so a periodic actor left alive would keep it
+  /// going for ever.
+  ~deterministic_fixture() {
+    for (const auto& a : spawned_)
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    run();
+  }
+
+  /// Spawns an actor that the fixture stops at the end of the test.
+  template <class... Ts>
+  auto spawn(Ts&&... xs) {
+    auto handle = sys->spawn(std::forward<Ts>(xs)...);
+    spawned_.push_back(caf::actor_cast<caf::actor>(handle));
+    return handle;
+  }
+
+  /// Runs queued messages until none is left (timeouts wait for advance()); how many ran.
+  std::size_t run() {
+    std::size_t ran = 0;
+    while (sched->try_run_once())
+      ++ran;
+    return ran;
+  }
+
+  /// Moves the clock on by `d`, fires the timeouts then due, and runs what they queued;
+  /// how many messages ran.
+  std::size_t advance(caf::timespan d) {
+    sched->clock().advance_time(d);
+    return run();
+  }
+
+  /// Lets the actors handle everything sent so far, then sends a request from `self`, runs
+  /// the actors again and returns the answer; fails the test when the request fails or the
+  /// actors fall idle without answering.
+  template <class Reply, class Handle, class... Ts>
+  Reply ask(caf::scoped_actor& self, const Handle& h, Ts&&... xs) {
+    run();
+    auto answer = self->request(h, caf::infinite, std::forward<Ts>(xs)...);
+    run();
+    if (self->mailbox().empty())
+      BOOST_FAIL("the actors fell idle without answering");
+    Reply out{};
+    std::move(answer).receive(
+      [&](Reply& r) { out = std::move(r); },
+      [&](caf::error& e) { BOOST_FAIL("request failed: " + self->system().render(e)); });
+    return out;
+  }
+
+private:
+  std::vector<caf::actor> spawned_;
 };
 
 /// Turns a recorded event into the line a test compares.

@@ -7,8 +7,6 @@
 #include "actors/demotion_actor.hpp"
 
 using namespace auralis::actors;
-using auralis::test::ask;
-using auralis::test::eventually;
 
 namespace {
 
@@ -72,29 +70,23 @@ tier_departure departure(std::int64_t chunk, double probability, std::size_t byt
   return d;
 }
 
-/// A held pool and a 10 MB L3 with a demotion actor between them (spawned by start());
-/// all three are stopped at the end.
-struct demotion_fixture : auralis::test::actor_system_fixture {
+/// A held pool and a 10 MB L3 with a demotion actor between them (spawned by start()), on
+/// the deterministic coordinator; all three are stopped at the end.
+struct demotion_fixture : auralis::test::deterministic_fixture {
   caf::scoped_actor self{*sys};
-  worker_pool_actor pool = sys->spawn(held_pool, 0);
-  tier_actor l3 = spawn_l3(*sys);
+  worker_pool_actor pool = spawn(held_pool, 0);
+  tier_actor l3 = spawn_l3();
   demotion_sink demotion;
 
-  static tier_actor spawn_l3(caf::actor_system& sys) {
+  tier_actor spawn_l3() {
     tier_settings l3s;
     l3s.tier = tier_id::l3;
     l3s.budget_bytes = 10'000'000;
-    return sys.spawn(tier_actor_impl, l3s);
+    return spawn(tier_actor_impl, l3s);
   }
 
   void start(const demotion_settings& ds) {
-    demotion = sys->spawn(demotion_actor_impl, pool, l3, ds);
-  }
-
-  ~demotion_fixture() {
-    self->send_exit(demotion, caf::exit_reason::user_shutdown);
-    self->send_exit(l3, caf::exit_reason::user_shutdown);
-    self->send_exit(pool, caf::exit_reason::user_shutdown);
+    demotion = spawn(demotion_actor_impl, pool, l3, ds);
   }
 };
 
@@ -119,23 +111,15 @@ BOOST_FIXTURE_TEST_CASE(a_flood_of_demotions_stays_within_the_budget_one_encode_
   BOOST_TEST(d.backlog_bytes == 3 * one);
   BOOST_TEST(d.budget_bytes == 3 * one);
   // It goes once L3 has said it does not hold it.
-  BOOST_REQUIRE(eventually([&] {
-    return ask<pool_report>(self, pool, stats_atom::value).submitted == 1u;
-  }));
+  BOOST_REQUIRE(ask<pool_report>(self, pool, stats_atom::value).submitted == 1u);
   // Each finished encode lets the next likeliest entry go to the pool, one at a time.
   for (std::uint64_t n = 1; n <= 3; ++n) {
-    BOOST_REQUIRE(eventually([&] {
-      return ask<pool_report>(self, pool, stats_atom::value).busy == 1u;
-    }));
+    BOOST_REQUIRE(ask<pool_report>(self, pool, stats_atom::value).busy == 1u);
     BOOST_TEST(ask<std::uint64_t>(self, pool, cancel_atom::value, std::int64_t{1}) == 1u);
     if (n < 3)
-      BOOST_REQUIRE(eventually([&] {
-        return ask<pool_report>(self, pool, stats_atom::value).submitted == n + 1;
-      }));
+      BOOST_REQUIRE(ask<pool_report>(self, pool, stats_atom::value).submitted == n + 1);
   }
-  BOOST_REQUIRE(eventually([&] {
-    return ask<demotion_report>(self, demotion, stats_atom::value).stored == 3u;
-  }));
+  BOOST_REQUIRE(ask<demotion_report>(self, demotion, stats_atom::value).stored == 3u);
   d = ask<demotion_report>(self, demotion, stats_atom::value);
   BOOST_TEST(d.backlog_bytes == 0u);
   BOOST_TEST(d.in_flight == 0u);
@@ -157,16 +141,12 @@ BOOST_FIXTURE_TEST_CASE(a_shed_encode_counts_as_failed_and_frees_its_bytes,
   start(ds);
   self->send(demotion, demote_atom::value, departure(1, 0.5, 4 * 960));
   self->send(demotion, demote_atom::value, departure(2, 0.4, 4 * 960));
-  BOOST_REQUIRE(eventually([&] {
-    return ask<pool_report>(self, pool, stats_atom::value).busy == 1u;
-  }));
+  BOOST_REQUIRE(ask<pool_report>(self, pool, stats_atom::value).busy == 1u);
   BOOST_TEST(ask<demotion_report>(self, demotion, stats_atom::value).backlog_bytes > 0u);
   // The pool sheds the first encode: the entry waiting behind it is dropped with it, since
   // an overloaded pool has no room for it either; nothing more goes to the pool.
   BOOST_TEST(ask<std::uint64_t>(self, pool, prune_atom::value, std::vector<cache_key>{}) == 1u);
-  BOOST_REQUIRE(eventually([&] {
-    return ask<demotion_report>(self, demotion, stats_atom::value).failed == 1u;
-  }));
+  BOOST_REQUIRE(ask<demotion_report>(self, demotion, stats_atom::value).failed == 1u);
   const auto d = ask<demotion_report>(self, demotion, stats_atom::value);
   BOOST_TEST(d.backlog_bytes == 0u);
   BOOST_TEST(d.in_flight == 0u);
@@ -176,9 +156,7 @@ BOOST_FIXTURE_TEST_CASE(a_shed_encode_counts_as_failed_and_frees_its_bytes,
   BOOST_TEST(ask<pool_report>(self, pool, stats_atom::value).submitted == 1u);
   // Demotions after the shed are taken again.
   self->send(demotion, demote_atom::value, departure(3, 0.6, 4 * 960));
-  BOOST_REQUIRE(eventually([&] {
-    return ask<pool_report>(self, pool, stats_atom::value).submitted == 2u;
-  }));
+  BOOST_REQUIRE(ask<pool_report>(self, pool, stats_atom::value).submitted == 2u);
 }
 
 BOOST_FIXTURE_TEST_CASE(an_entry_l3_already_holds_is_put_back_not_encoded_again,
@@ -194,9 +172,7 @@ BOOST_FIXTURE_TEST_CASE(an_entry_l3_already_holds_is_put_back_not_encoded_again,
                                0.2)
                   .status != put_status::too_large);
   self->send(demotion, demote_atom::value, departure(4, 0.8, 4 * 960));
-  BOOST_REQUIRE(eventually([&] {
-    return ask<demotion_report>(self, demotion, stats_atom::value).refreshed == 1u;
-  }));
+  BOOST_REQUIRE(ask<demotion_report>(self, demotion, stats_atom::value).refreshed == 1u);
   auto d = ask<demotion_report>(self, demotion, stats_atom::value);
   BOOST_TEST(d.backlog_bytes == 0u);
   BOOST_TEST(d.in_flight == 0u);
@@ -213,7 +189,5 @@ BOOST_FIXTURE_TEST_CASE(an_entry_l3_already_holds_is_put_back_not_encoded_again,
   BOOST_TEST(g.payload.data->data()[299] == 7);
   // An entry L3 does not hold is encoded as before.
   self->send(demotion, demote_atom::value, departure(5, 0.8, 4 * 960));
-  BOOST_REQUIRE(eventually([&] {
-    return ask<pool_report>(self, pool, stats_atom::value).submitted == 1u;
-  }));
+  BOOST_REQUIRE(ask<pool_report>(self, pool, stats_atom::value).submitted == 1u);
 }

@@ -67,7 +67,10 @@ scenario light() {
   s.behaviour.position_interval_s = 1;
   s.behaviour.lead_s = 3;
   s.behaviour.start_buffer_s = 1;
-  s.thresholds = {threshold::parse("errors == 0"), threshold::parse("underruns == 0")};
+  // Under ThreadSanitizer the engine cannot keep pace: some requests are refused (503) and
+  // playback stalls, so only the measuring is checked there, not the thresholds.
+  if (!auralis::test::under_thread_sanitizer)
+    s.thresholds = {threshold::parse("errors == 0"), threshold::parse("underruns == 0")};
   return s;
 }
 
@@ -82,8 +85,10 @@ BOOST_AUTO_TEST_CASE(a_short_run_against_an_engine_measures_every_kind_without_e
   BOOST_TEST_MESSAGE(report.to_table());
   const auto& f = report.figures();
   const auto m = f.metrics();
-  BOOST_TEST(f.errors() == 0u, report.to_table());
-  BOOST_TEST(f.underruns == 0u, report.to_table());
+  if (!auralis::test::under_thread_sanitizer) {
+    BOOST_TEST(f.errors() == 0u, report.to_table());
+    BOOST_TEST(f.underruns == 0u, report.to_table());
+  }
   BOOST_TEST(f.sessions_started == 3u);
   BOOST_TEST(f.sessions_active == 0);
   for (auto kind : {request_kind::position, request_kind::fetch_wav, request_kind::fetch_opus,
@@ -94,11 +99,16 @@ BOOST_AUTO_TEST_CASE(a_short_run_against_an_engine_measures_every_kind_without_e
     BOOST_TEST(k.all.count() == k.ok, name_of(kind));
     BOOST_TEST(k.all.max() > 0.0, name_of(kind));
   }
-  // Every chunk answer named its tier.
+  // Every chunk answer named its tier; fetch_count counts the failed fetches too.
   std::uint64_t tiered = 0;
   for (auto t : {cache_tier::l1, cache_tier::l2, cache_tier::l3, cache_tier::miss})
     tiered += f.fetches_from(t);
-  BOOST_TEST(tiered == static_cast<std::uint64_t>(m.at("fetch_count")));
+  std::uint64_t fetched = 0, failed = 0;
+  for (std::size_t k = 0; k < request_kind_count; ++k)
+    if (is_chunk_fetch(static_cast<request_kind>(k)))
+      fetched += f.kinds[k].ok, failed += f.kinds[k].errors;
+  BOOST_TEST(tiered == fetched);
+  BOOST_TEST(fetched + failed == static_cast<std::uint64_t>(m.at("fetch_count")));
   // The server's stats were sampled, and so was its process (this one).
   BOOST_TEST(f.server_samples > 0u);
   BOOST_TEST(f.server.count("l1.size_mb") == 1u);
@@ -111,7 +121,7 @@ BOOST_AUTO_TEST_CASE(a_short_run_against_an_engine_measures_every_kind_without_e
   simdjson::padded_string padded(json);
   simdjson::dom::element root;
   BOOST_REQUIRE(parser.parse(padded).get(root) == simdjson::SUCCESS);
-  BOOST_TEST(root["passed"].get_bool().value());
+  BOOST_TEST(root["passed"].get_bool().value()); // no thresholds under ThreadSanitizer
   BOOST_TEST(root["kinds"]["switch"]["ok"].get_uint64().value() > 0u);
 }
 
