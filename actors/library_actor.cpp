@@ -26,7 +26,10 @@ void cancel_queued(library_pointer self, std::int64_t id) {
         if (dropped > 0)
           spdlog::info("library: dropped {} queued jobs of track {}", dropped, id);
       },
-      [](const caf::error&) {});
+      [self, id](const caf::error& err) {
+        self->state.dropped.note("dropping the queued jobs of track " + std::to_string(id),
+                                 self->system().render(err));
+      });
 }
 
 /// Analyse jobs a track of `chunks` chunks of `chunk_frames` frames is measured in: two

@@ -15,6 +15,7 @@
 
 #include "actors/analysis_store.hpp"
 #include "actors/atoms.hpp"
+#include "actors/failure_log.hpp"
 #include "actors/jobs.hpp"
 #include "actors/track_catalog.hpp"
 #include "actors/track_info.hpp"
@@ -105,6 +106,7 @@ struct library_state {
   bool retry_scheduled = false; ///< a tick is on its way
   std::map<std::int64_t, failed_analysis> failures; ///< by track id
   std::uint64_t background_done = 0;  ///< background analyses finished since the last drain
+  failure_log dropped{"library"}; ///< failures of requests whose answers nobody waits for
   static inline const char* name = "library";
 };
 

@@ -19,7 +19,12 @@ void apply(governor_pointer self, std::uint64_t rss, std::uint64_t tier_bytes) {
   auto send_budget = [self](const tier_actor& tier, std::uint64_t bytes) {
     if (tier)
       self->request(tier, self->state.settings.interval, budget_atom::value, bytes)
-        .then([](std::uint64_t) {}, [](caf::error&) {});
+        .then([](std::uint64_t) {},
+              [self, bytes](caf::error& err) {
+                self->state.dropped.note("a budget of " + std::to_string(bytes) +
+                                           " bytes for a tier",
+                                         self->system().render(err));
+              });
   };
   if (now.l1 != before.l1)
     send_budget(st.settings.l1, now.l1);

@@ -10,6 +10,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/atoms.hpp"
+#include "actors/failure_log.hpp"
 #include "actors/memory_governor.hpp"
 #include "actors/planner_actor.hpp"
 #include "actors/tier_actor.hpp"
@@ -61,6 +62,7 @@ struct governor_state {
   std::optional<memory_governor> governor;
   bool sampling = false;
   std::uint64_t samples = 0;
+  failure_log dropped{"memory-governor"}; ///< failed budget messages, logged
   static inline const char* name = "memory-governor";
 };
 

@@ -281,7 +281,11 @@ void submit_promotion(planner_pointer self, const cache_key& key, double probabi
             },
             [self, key](caf::error& err) { job_failed(self, key, err); });
       },
-      [self, key](caf::error&) { job_done(self, key); });
+      [self, key](caf::error& err) {
+        self->state.dropped.note("taking " + to_string(key) + " from L3 to decode",
+                                 self->system().render(err));
+        job_done(self, key);
+      });
 }
 
 /// Where each held key is, with its probability there.
@@ -380,7 +384,10 @@ void apply_plan(planner_pointer self, const std::vector<entry_record>* lists[3])
   }
   // Stale work goes before it starts.
   self->request(st.settings.pool, st.settings.ask_timeout, prune_atom::value, wanted.keys())
-    .then([](std::uint64_t) {}, [](caf::error&) {});
+    .then([](std::uint64_t) {},
+          [self](caf::error& err) {
+            self->state.dropped.note("pruning stale jobs", self->system().render(err));
+          });
 }
 
 void finish_round(planner_pointer self) {
@@ -527,9 +534,15 @@ void refresh_session(planner_pointer self, const std::string& session_id,
                 request_plan(self);
                 prepare_next_track(self, next_track_id);
               },
-              [self](caf::error&) { --self->state.refreshing; });
+              [self](caf::error& err) {
+                --self->state.refreshing;
+                self->state.dropped.note("a session's branches", self->system().render(err));
+              });
         },
-        [self](caf::error&) { --self->state.refreshing; });
+        [self](caf::error& err) {
+          --self->state.refreshing;
+          self->state.dropped.note("a session's predictions", self->system().render(err));
+        });
   });
 }
 
@@ -770,7 +783,7 @@ planner_settings planner_settings::from(const config::engine_config& cfg) {
   s.plan = buffer_planner_settings::from(cfg);
   s.presets = cfg.presets.all();
   s.l2_jobs_in_flight = std::max(1, cfg.planner.l2_jobs_per_round);
-  s.l3_jobs_in_flight = std::max(1, cfg.planner.l3_jobs_per_round);
+  s.l3_jobs_in_flight = cfg.planner.l3_jobs_per_round;
   s.room_jobs_in_flight = std::max(0, cfg.planner.room_jobs_per_round);
   s.session_idle_timeout_s = cfg.predictor.session_idle_timeout_s;
   return s;
@@ -903,7 +916,12 @@ planner_actor_impl(planner_actor::stateful_pointer<planner_state> self,
       for (auto it = st.in_flight.begin(); it != st.in_flight.end();)
         it = it->first.track_id == track_id ? st.in_flight.erase(it) : std::next(it);
       self->request(st.settings.pool, st.settings.ask_timeout, cancel_atom::value, track_id)
-        .then([](std::uint64_t) {}, [](caf::error&) {});
+        .then([](std::uint64_t) {},
+              [self, track_id](caf::error& err) {
+                self->state.dropped.note("cancelling the jobs of track " +
+                                           std::to_string(track_id),
+                                         self->system().render(err));
+              });
       auto rp = self->make_response_promise<std::uint64_t>();
       struct tally {
         std::uint64_t removed = 0;

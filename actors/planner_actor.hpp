@@ -17,6 +17,7 @@
 #include "actors/atoms.hpp"
 #include "actors/buffer_planner.hpp"
 #include "actors/engine_event.hpp"
+#include "actors/failure_log.hpp"
 #include "actors/jobs.hpp"
 #include "actors/library_actor.hpp"
 #include "actors/planner_messages.hpp"
@@ -145,6 +146,7 @@ struct planner_state {
   bool replan = false;                          ///< another round is due after it
   std::uint64_t refreshing = 0;                 ///< session refreshes asking the predictor
   latency_window latency[4];                    ///< by fetch_source
+  failure_log dropped{"planner"}; ///< failures of requests whose answers nobody waits for
   static inline const char* name = "planner";
 
   /// The time now by settings.clock.

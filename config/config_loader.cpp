@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "config/json_reader.hpp"
 
@@ -141,7 +142,7 @@ engine_config config_loader::parse_engine(const std::string& text, const std::st
       read_range(*pl, "l3_chunks", c.l3_chunks);
       read_range(*pl, "room_chunks", c.room_chunks);
       pl->integer("l2_jobs_per_round", c.l2_jobs_per_round, 1, 1000);
-      pl->integer("l3_jobs_per_round", c.l3_jobs_per_round, 0, 1000);
+      pl->integer("l3_jobs_per_round", c.l3_jobs_per_round, 1, 1000);
       pl->integer("room_jobs_per_round", c.room_jobs_per_round, 0, 1000);
       pl->number("timeout_immediate_s", c.timeout_immediate_s, 0.1, 3600);
       pl->number("timeout_l1_s", c.timeout_l1_s, 0.1, 3600);
@@ -190,21 +191,11 @@ engine_config config_loader::parse_engine(const std::string& text, const std::st
 preset_set config_loader::parse_presets(const std::string& text, const std::string& file) {
   std::vector<preset> out;
   with_root(text, file, [&](json_reader& root) {
-    // A default dom::element refers to no document: reading it dereferences null, so
-    // whether the key came at all is kept apart.
-    simdjson::dom::element arr_el;
-    bool found = false;
-    root.each([&](const std::string& key, simdjson::dom::element value) {
-      if (key == "presets") {
-        arr_el = value;
-        found = true;
-      }
-    });
-    simdjson::dom::array arr;
-    if (!found || arr_el.get(arr) != simdjson::SUCCESS)
+    auto arr = root.array("presets");
+    if (!arr)
       throw json_field_error("presets", "must be an array of preset objects");
     std::size_t i = 0;
-    for (auto item : arr) {
+    for (auto item : *arr) {
       json_reader r(item, "presets[" + std::to_string(i++) + "]");
       preset p;
       r.string("name", p.name, presence::required);
@@ -244,6 +235,51 @@ preset_set config_loader::parse_presets(const std::string& text, const std::stri
       throw json_field_error("presets", "must hold at least one preset");
   });
   return preset_set(std::move(out));
+}
+
+namespace {
+
+/// The patterns `recorder` holds; throws std::logic_error when `file` left part of the
+/// loader unvisited.
+std::set<std::string> recorded_keys(const json_reader::key_recorder& recorder,
+                                    const std::string& file) {
+  for (const auto& path : recorder.absent())
+    throw std::logic_error(file + ": has no '" + path +
+                           "', so the keys inside it cannot be listed");
+  for (const auto& map : recorder.maps()) {
+    const auto inside = [&map](const std::string& path) {
+      return path.compare(0, map.size() + 1, map + ".") == 0;
+    };
+    const auto& values = recorder.values();
+    const auto& containers = recorder.containers();
+    if (std::none_of(values.begin(), values.end(), inside) &&
+        std::none_of(containers.begin(), containers.end(), inside))
+      throw std::logic_error(file + ": '" + map +
+                             "' has no entry, so the keys inside it cannot be listed");
+  }
+  return recorder.patterns();
+}
+
+} // namespace
+
+accepted_key_sets config_loader::accepted_keys() {
+  return accepted_keys(embedded_engine_json, embedded_presets_json);
+}
+
+accepted_key_sets config_loader::accepted_keys(const std::string& engine_text,
+                                               const std::string& presets_text) {
+  accepted_key_sets out;
+  {
+    json_reader::key_recorder recorder;
+    parse_engine(engine_text, "(engine config)");
+    out.engine = recorded_keys(recorder, "(engine config)");
+  }
+  {
+    json_reader::key_recorder recorder;
+    parse_presets(presets_text, "(presets file)");
+    out.presets = recorded_keys(recorder, "(presets file)");
+  }
+  return out;
 }
 
 void config_loader::validate(const engine_config& cfg, const std::string& file) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -25,6 +26,15 @@ private:
   std::string key_;
 };
 
+/// The keys the two configuration files accept, as dotted patterns: "tiers.l1_mb",
+/// "planner.l1_chunks" (a [first, last] pair is one key), "predictor.cold_start.<name>"
+/// (a map whose keys are preset names), "presets[i].eq.low_db" (any item of an array).
+/// Objects that only group keys ("tiers", "presets[i].eq") are not listed.
+struct accepted_key_sets {
+  std::set<std::string> engine;  ///< of config/auralis.json
+  std::set<std::string> presets; ///< of config/presets.json
+};
+
 /// Loads config/auralis.json-shaped text and the presets file it names.
 class config_loader {
 public:
@@ -43,6 +53,20 @@ public:
   /// `presets` with every peak_target_db above `max_true_peak_db` lowered to it (what
   /// load_file and load_embedded apply with audio.max_true_peak_db).
   static preset_set cap_true_peak(const preset_set& presets, double max_true_peak_db);
+
+  /// The keys parse_engine and parse_presets accept, found by parsing the compiled-in
+  /// copies of config/auralis.json and config/presets.json under a
+  /// json_reader::key_recorder: every key a getter of the loader claims is listed, so the
+  /// list cannot differ from what the loader reads. Throws config_error when a copy does
+  /// not parse, and std::logic_error when a copy leaves out an optional object or has an
+  /// open-ended map with no entry (keys inside it could not be listed then).
+  static accepted_key_sets accepted_keys();
+
+  /// As accepted_keys(), from the texts of an engine config and a presets file that hold
+  /// every section; `engine_text` is parsed with parse_engine, `presets_text` with
+  /// parse_presets. Same errors.
+  static accepted_key_sets accepted_keys(const std::string& engine_text,
+                                         const std::string& presets_text);
 
   /// Checks rules that span several keys (budgets add up, cold-start presets exist);
   /// throws config_error naming `file` and the key.

@@ -7,6 +7,9 @@ namespace auralis::config {
 
 namespace {
 
+/// The recorder of this thread's claims; null when nobody records (the usual case).
+thread_local json_reader::key_recorder* active_recorder = nullptr;
+
 std::string range_text(double lo, double hi) {
   std::ostringstream os;
   os << "[" << lo << ", " << hi << "]";
@@ -43,6 +46,46 @@ const char* json_type_name(simdjson::dom::element element) {
   return "value";
 }
 
+json_reader::key_recorder::key_recorder() : previous_(active_recorder) {
+  active_recorder = this;
+}
+
+json_reader::key_recorder::~key_recorder() { active_recorder = previous_; }
+
+std::set<std::string> json_reader::key_recorder::patterns() const {
+  std::set<std::string> out;
+  for (const auto& key : values_) {
+    // Walk the path one name at a time; `concrete` is the path so far as written, by which
+    // the maps are looked up.
+    std::string concrete;
+    std::string pattern;
+    std::size_t i = 0;
+    while (i < key.size()) {
+      const auto end = key.find_first_of(".[", i);
+      const auto name_end = end == std::string::npos ? key.size() : end;
+      const bool in_map = maps_.count(concrete) != 0;
+      if (!concrete.empty()) {
+        concrete += '.';
+        pattern += '.';
+      }
+      concrete += key.substr(i, name_end - i);
+      pattern += in_map ? std::string("<name>") : key.substr(i, name_end - i);
+      i = name_end;
+      while (i < key.size() && key[i] == '[') {
+        const auto close = key.find(']', i);
+        const auto stop = close == std::string::npos ? key.size() : close + 1;
+        concrete += key.substr(i, stop - i);
+        pattern += "[i]";
+        i = stop;
+      }
+      if (i < key.size() && key[i] == '.')
+        ++i;
+    }
+    out.insert(pattern);
+  }
+  return out;
+}
+
 json_reader::json_reader(simdjson::dom::element element, std::string path)
   : path_(std::move(path)) {
   if (element.get(object_) != simdjson::SUCCESS)
@@ -54,10 +97,31 @@ std::string json_reader::path_of(const char* key) const {
   return path_.empty() ? std::string(key) : path_ + "." + key;
 }
 
-std::optional<simdjson::dom::element> json_reader::find(const char* key, presence p) {
+void json_reader::claim(const std::string& key, claim_kind kind) {
   claimed_.insert(key);
+  if (auto* recorder = active_recorder) {
+    auto path = path_of(key.c_str());
+    switch (kind) {
+      case claim_kind::value: recorder->values_.insert(std::move(path)); break;
+      case claim_kind::container: recorder->containers_.insert(std::move(path)); break;
+      case claim_kind::absent_container: recorder->absent_.insert(std::move(path)); break;
+    }
+  }
+}
+
+void json_reader::note_map() const {
+  if (auto* recorder = active_recorder)
+    recorder->maps_.insert(path_);
+}
+
+std::optional<simdjson::dom::element> json_reader::find(const char* key, presence p,
+                                                        bool container) {
   simdjson::dom::element el;
-  if (object_.at_key(key).get(el) != simdjson::SUCCESS) {
+  const bool found = object_.at_key(key).get(el) == simdjson::SUCCESS;
+  claim(key, !container ? claim_kind::value
+             : found    ? claim_kind::container
+                        : claim_kind::absent_container);
+  if (!found) {
     if (p == presence::required)
       throw json_field_error(path_of(key), "is required");
     return std::nullopt;
@@ -148,10 +212,21 @@ bool json_reader::nullable_string(const char* key, std::optional<std::string>& o
 }
 
 std::optional<json_reader> json_reader::object(const char* key, presence p) {
-  auto el = find(key, p);
+  auto el = find(key, p, true);
   if (!el)
     return std::nullopt;
   return json_reader(*el, path_of(key));
+}
+
+std::optional<simdjson::dom::array> json_reader::array(const char* key, presence p) {
+  auto el = find(key, p, true);
+  if (!el)
+    return std::nullopt;
+  simdjson::dom::array arr;
+  if (el->get(arr) != simdjson::SUCCESS)
+    throw json_field_error(path_of(key),
+                           std::string("must be an array, not ") + json_type_name(*el));
+  return arr;
 }
 
 bool json_reader::int_pair(const char* key, int& first, int& last, int lo, int hi,

@@ -35,6 +35,55 @@ enum class presence {
 /// Errors are json_field_error naming the dotted key.
 class json_reader {
 public:
+  /// Opt-in record of the keys the readers claim, for listing what a loader accepts (see
+  /// config_loader::accepted_keys). While one is alive, every json_reader of the same
+  /// thread reports to it the dotted path of each key a getter claims, whether the key is
+  /// present in the document or not; an optional object that is absent is recorded too,
+  /// since the keys inside it were never claimed. Recorders nest: the one made last
+  /// records until it is destroyed, which must happen on the thread that made it, in
+  /// reverse order of making. Without a recorder a claim costs one thread-local pointer
+  /// test more, nothing else. Not thread-safe (one thread records into it).
+  class key_recorder {
+  public:
+    /// Starts recording the claims of this thread's readers.
+    key_recorder();
+    /// Stops recording; the recorder made before it (if any) records again.
+    ~key_recorder();
+    key_recorder(const key_recorder&) = delete;
+    key_recorder& operator=(const key_recorder&) = delete;
+
+    /// Paths of the claimed values, as errors spell them ("tiers.l1_mb",
+    /// "presets[0].eq.low_db", "predictor.cold_start.adaptive"): every key claimed by a
+    /// value getter (number, integer, boolean, string, nullable_string, int_pair) and
+    /// every key of an each() map whose value is not an object.
+    const std::set<std::string>& values() const noexcept { return values_; }
+
+    /// Paths of the claimed objects and arrays that were present (object(), array(), and
+    /// the object values of an each() map).
+    const std::set<std::string>& containers() const noexcept { return containers_; }
+
+    /// Paths of the objects read with each(): their keys are names, not fixed keys.
+    const std::set<std::string>& maps() const noexcept { return maps_; }
+
+    /// Paths of the optional objects and arrays that were absent: nothing inside them was
+    /// claimed.
+    const std::set<std::string>& absent() const noexcept { return absent_; }
+
+    /// values() as patterns: each array index becomes "[i]" and each key of a map in
+    /// maps() becomes "<name>" ("presets[i].eq.low_db", "predictor.cold_start.<name>").
+    /// A map key that itself holds '.' or '[' is not told apart from a deeper path.
+    std::set<std::string> patterns() const;
+
+  private:
+    friend class json_reader;
+
+    key_recorder* previous_;
+    std::set<std::string> values_;
+    std::set<std::string> containers_;
+    std::set<std::string> maps_;
+    std::set<std::string> absent_;
+  };
+
   /// Wraps `element`, which must be an object; `path` prefixes key names in errors.
   json_reader(simdjson::dom::element element, std::string path);
 
@@ -62,16 +111,22 @@ public:
   /// A nested object, or nullopt when absent (and not required).
   std::optional<json_reader> object(const char* key, presence p = presence::optional);
 
+  /// An array (items of any type, checked by the caller), or nullopt when absent (and not
+  /// required).
+  std::optional<simdjson::dom::array> array(const char* key, presence p = presence::optional);
+
   /// An array of exactly two whole numbers [a, b] with lo <= a <= b <= hi.
   bool int_pair(const char* key, int& first, int& last, int lo, int hi,
                 presence p = presence::optional);
 
-  /// Claims every key and hands each (key, value) to `fn`; used for open-ended maps.
+  /// Claims every key and hands each (key, value) to `fn`; used for open-ended maps,
+  /// whose keys are names (a key_recorder lists this object among its maps()).
   template <class F>
   void each(F&& fn) {
+    note_map();
     for (auto field : object_) {
       std::string key(field.key);
-      claimed_.insert(key);
+      claim(key, field.value.is_object() ? claim_kind::container : claim_kind::value);
       fn(key, field.value);
     }
   }
@@ -83,8 +138,19 @@ public:
   std::string path_of(const char* key) const;
 
 private:
-  /// The value of `key`, or nullopt; throws when absent and required.
-  std::optional<simdjson::dom::element> find(const char* key, presence p);
+  /// What a claimed key holds, for a key_recorder.
+  enum class claim_kind { value, container, absent_container };
+
+  /// Marks `key` claimed (and tells this thread's key_recorder, if any).
+  void claim(const std::string& key, claim_kind kind);
+
+  /// Tells this thread's key_recorder, if any, that this object is an each() map.
+  void note_map() const;
+
+  /// The value of `key`, or nullopt; throws when absent and required. `container`: the
+  /// caller opens it as an object or array.
+  std::optional<simdjson::dom::element> find(const char* key, presence p,
+                                             bool container = false);
 
   simdjson::dom::object object_;
   std::string path_;

@@ -169,6 +169,22 @@ BOOST_AUTO_TEST_CASE(queue_bounds_are_range_checked_with_the_key) {
   BOOST_TEST(cfg.max_queued_mb == 3.0);
 }
 
+// Every accepted value means what it says: a value the engine would quietly replace by
+// another is refused instead.
+BOOST_AUTO_TEST_CASE(values_the_engine_would_replace_are_refused_with_the_key) {
+  // 0 outstanding L3 renders would stop L3 work; it is at least 1 (l2_jobs_per_round too).
+  expect_key_error(
+    [] { config_loader::parse_engine(R"({"planner": {"l3_jobs_per_round": 0}})", "x.json"); },
+    "planner.l3_jobs_per_round");
+  expect_key_error(
+    [] { config_loader::parse_engine(R"({"planner": {"l2_jobs_per_round": 0}})", "x.json"); },
+    "planner.l2_jobs_per_round");
+  const auto cfg = config_loader::parse_engine(
+    R"({"planner": {"l3_jobs_per_round": 1, "room_jobs_per_round": 0}})", "x.json");
+  BOOST_TEST(cfg.planner.l3_jobs_per_round == 1);
+  BOOST_TEST(cfg.planner.room_jobs_per_round == 0);
+}
+
 BOOST_AUTO_TEST_CASE(budgets_that_do_not_add_up_are_refused) {
   auto cfg = config_loader::parse_engine(R"({"tiers": {"l1_mb": 50, "total_mb": 99}})", "x.json");
   expect_key_error([&] { config_loader::validate(cfg, "x.json"); }, "tiers.total_mb");
@@ -208,6 +224,15 @@ BOOST_AUTO_TEST_CASE(bad_presets_are_refused_with_the_key) {
     [&] { config_loader::parse_presets(one(R"("name": "x", "colour": 1, )" + good_eq + ", " + rest), "p.json"); },
     "presets[0].colour");
   expect_key_error([] { config_loader::parse_presets(R"({"presets": []})", "p.json"); }, "presets");
+  expect_key_error([] { config_loader::parse_presets(R"({"presets": {}})", "p.json"); }, "presets");
+  // Unknown keys beside "presets" are refused like any other.
+  expect_key_error(
+    [&] {
+      config_loader::parse_presets(
+        R"({"presets": [{"name": "mine", )" + good_eq + ", " + rest + R"(}], "colour": 1})",
+        "p.json");
+    },
+    "colour");
   // No presets key at all (found by fuzz/engine_config: it read an unset JSON element).
   expect_key_error([] { config_loader::parse_presets("{}", "p.json"); }, "presets");
 }
