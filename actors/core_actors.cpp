@@ -94,6 +94,7 @@ core_actors spawn_core_actors(
   pl.l2 = a.l2;
   pl.l3 = a.l3;
   pl.library = a.library;
+  pl.demotion = a.demotion;
   pl.events = std::move(events);
   pl.clock = std::move(predictor_clock);
   a.planner = sys.spawn(planner_actor_impl, std::move(pl));

@@ -29,7 +29,8 @@ void put_into_l3(demotion_pointer self, const cache_key& key, audio_payload payl
 /// Compresses one entry taken from the backlog on the pool and stores the blob in L3;
 /// `done` releases its slot and bytes once the encode is back or failed.
 template <class Done>
-void encode_into_l3(demotion_pointer self, demotion_backlog::taken item, Done done) {
+void encode_into_l3(demotion_pointer self, demotion_backlog::taken item, std::uint64_t epoch,
+                    Done done) {
   auto& st = self->state;
   const double probability = item.entry.probability;
   job_spec job;
@@ -40,11 +41,20 @@ void encode_into_l3(demotion_pointer self, demotion_backlog::taken item, Done do
   job.input = std::move(item.entry.payload);
   self->request(st.pool, caf::infinite, submit_atom::value, std::move(job))
     .then(
-      [self, probability, done](job_output& out) {
+      [self, probability, epoch, done](job_output& out) {
         done();
+        if (self->state.epoch_of(out.key.track_id) != epoch) {
+          ++self->state.invalidated; // the track changed while it was encoded
+          return;
+        }
         put_into_l3(self, out.key, std::move(out.output), probability, &demotion_state::stored);
       },
-      [self, key = item.entry.key, done](const caf::error& err) {
+      [self, key = item.entry.key, epoch, done](const caf::error& err) {
+        if (self->state.epoch_of(key.track_id) != epoch) {
+          ++self->state.invalidated; // cancelled with its track, most likely
+          done();
+          return;
+        }
         ++self->state.failed;
         const auto code = static_cast<engine_errc>(engine_code_of(err));
         // A pool that sheds speculative work has no room for the entries waiting
@@ -78,11 +88,17 @@ void pump(demotion_pointer self) {
       pump(self);
     };
     const auto key = next->entry.key;
+    const std::uint64_t epoch = st.epoch_of(key.track_id);
     self->request(st.l3, caf::infinite, caf::get_atom::value, key, false)
       .then(
-        [self, item = std::move(*next), done](get_reply& g) mutable {
+        [self, item = std::move(*next), epoch, done](get_reply& g) mutable {
+          if (self->state.epoch_of(item.entry.key.track_id) != epoch) {
+            ++self->state.invalidated; // the track changed while L3 was asked
+            done();
+            return;
+          }
           if (!g.found) {
-            encode_into_l3(self, std::move(item), done);
+            encode_into_l3(self, std::move(item), epoch, done);
             return;
           }
           const double probability = item.entry.probability;
@@ -116,6 +132,13 @@ demotion_sink::behavior_type demotion_actor_impl(demotion_sink::stateful_pointer
       self->state.backlog.push(std::move(d));
       pump(self);
     },
+    [self](invalidate_atom, std::int64_t track_id) {
+      auto& st = self->state;
+      ++st.epochs[track_id];
+      const std::uint64_t dropped = st.backlog.drop_track(track_id);
+      st.invalidated += dropped;
+      return dropped;
+    },
     [self](stats_atom) {
       const auto& st = self->state;
       demotion_report r;
@@ -124,6 +147,7 @@ demotion_sink::behavior_type demotion_actor_impl(demotion_sink::stateful_pointer
       r.refreshed = st.refreshed;
       r.failed = st.failed;
       r.dropped = st.backlog.dropped();
+      r.invalidated = st.invalidated;
       r.waiting = st.backlog.size();
       r.in_flight = st.in_flight;
       r.backlog_bytes = st.backlog.bytes();

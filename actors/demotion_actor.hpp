@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_actor.hpp>
@@ -31,6 +32,14 @@ struct demotion_state {
   std::uint64_t refreshed = 0; ///< already in L3: put back, not encoded again
   std::uint64_t failed = 0;   ///< encode failed, or L3 refused
   std::uint32_t in_flight = 0; ///< encodes on the pool now
+  std::uint64_t invalidated = 0; ///< entries of invalidated tracks, not stored
+  std::map<std::int64_t, std::uint64_t> epochs; ///< by track id: invalidations so far
+
+  /// How many times `track_id` was invalidated (0 for a track never invalidated).
+  std::uint64_t epoch_of(std::int64_t track_id) const {
+    const auto it = epochs.find(track_id);
+    return it == epochs.end() ? 0 : it->second;
+  }
   static inline const char* name = "demotion";
 };
 
@@ -45,6 +54,11 @@ struct demotion_state {
 /// dropped (counted, not logged). At most settings.max_in_flight encodes are on the pool
 /// at a time, most likely entry first; the pool's queue never holds the backlog. A failed
 /// encode is logged and the entry is dropped. stats answers the counters and bytes held.
+/// invalidate, track id: the track's audio changed or is gone: its waiting entries are
+/// dropped, and an encode or L3 lookup of it still under way when this arrives ends
+/// without storing anything (both counted as invalidated). The planner sends it after L1
+/// and L2 forgot the track and before L3 does, so no demotion sent before it reaches L3
+/// after L3's own invalidation.
 demotion_sink::behavior_type demotion_actor_impl(demotion_sink::stateful_pointer<demotion_state> self,
                                                  worker_pool_actor pool, tier_actor l3,
                                                  demotion_settings settings);

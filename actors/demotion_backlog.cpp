@@ -45,6 +45,19 @@ void demotion_backlog::release(std::uint64_t bytes) noexcept {
   in_flight_bytes_ -= bytes <= in_flight_bytes_ ? bytes : in_flight_bytes_;
 }
 
+std::uint64_t demotion_backlog::drop_track(std::int64_t track_id) {
+  std::uint64_t n = 0;
+  for (auto it = by_order_.begin(); it != by_order_.end();) {
+    auto next = std::next(it);
+    if (it->second.departure.key.track_id == track_id) {
+      erase(it);
+      ++n;
+    }
+    it = next;
+  }
+  return n;
+}
+
 std::uint64_t demotion_backlog::drop_waiting() noexcept {
   const std::uint64_t n = by_order_.size();
   by_order_.clear();

@@ -42,6 +42,10 @@ public:
   /// many. For a pool that sheds speculative work: what waits would only hold memory.
   std::uint64_t drop_waiting() noexcept;
 
+  /// Drops the waiting entries of track `track_id` (entries in flight stay; not counted in
+  /// dropped(): the track's audio is no longer valid, no room was short); returns how many.
+  std::uint64_t drop_track(std::int64_t track_id);
+
   /// Bytes of the waiting and in-flight entries; never above budget().
   std::uint64_t bytes() const noexcept { return waiting_bytes_ + in_flight_bytes_; }
   /// Bytes of the waiting entries.

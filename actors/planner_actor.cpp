@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/engine_error.hpp"
+#include "actors/session_id.hpp"
 #include "actors/tier_requests.hpp"
 
 namespace auralis::actors {
@@ -17,7 +18,6 @@ using planner_pointer = planner_actor::stateful_pointer<planner_state>;
 using wall_clock = std::chrono::steady_clock;
 
 constexpr std::size_t latency_samples = 64;
-constexpr std::size_t max_session_id_bytes = 128;
 
 /// One client fetch on its way through the tiers.
 struct fetch_context {
@@ -37,13 +37,6 @@ double seconds_since_epoch() {
 const std::string& session_name(const std::string& id) {
   static const std::string fallback = "default";
   return id.empty() ? fallback : id;
-}
-
-bool valid_session_id(const std::string& id) {
-  if (id.size() > max_session_id_bytes)
-    return false;
-  return std::none_of(id.begin(), id.end(),
-                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
 const tier_actor& tier_of(planner_pointer self, tier_id t) {
@@ -388,6 +381,56 @@ void apply_plan(planner_pointer self, const std::vector<entry_record>* lists[3])
           [self](caf::error& err) {
             self->state.dropped.note("pruning stale jobs", self->system().render(err));
           });
+}
+
+/// Has L1 and L2 forget track `track_id`, then the demotion path, then L3, and answers
+/// `rp` with the entries the tiers removed (or the first error). The order matters: every
+/// departure L1 and L2 sent before they forgot the track is in the demotion actor's mailbox
+/// before the invalidation, and every entry the demotion actor sent to L3 before it forgot
+/// the track is in L3's mailbox before L3's, so no stale audio reaches L3 afterwards.
+void invalidate_everywhere(planner_pointer self, std::int64_t track_id,
+                           caf::typed_response_promise<std::uint64_t> rp) {
+  struct tally {
+    std::uint64_t removed = 0;
+    int pending = 2;
+    caf::error err;
+  };
+  auto t = std::make_shared<tally>();
+  const auto timeout = self->state.settings.ask_timeout;
+  auto l3_last = [self, track_id, rp, t, timeout]() mutable {
+    self->request(self->state.settings.l3, timeout, invalidate_atom::value, track_id)
+      .then(
+        [rp, t](std::uint64_t n) mutable {
+          if (t->err)
+            rp.deliver(t->err);
+          else
+            rp.deliver(t->removed + n);
+        },
+        [rp](caf::error& err) mutable { rp.deliver(err); });
+  };
+  auto demotion_next = [self, track_id, t, timeout, l3_last]() mutable {
+    if (!self->state.settings.demotion) {
+      l3_last();
+      return;
+    }
+    self->request(self->state.settings.demotion, timeout, invalidate_atom::value, track_id)
+      .then([l3_last](std::uint64_t) mutable { l3_last(); },
+            [self, track_id, l3_last](caf::error& err) mutable {
+              self->state.dropped.note("telling the demotion path of track " +
+                                         std::to_string(track_id) + "'s invalidation",
+                                       self->system().render(err));
+              l3_last();
+            });
+  };
+  for (auto tier : {tier_id::l1, tier_id::l2}) {
+    auto done = [t, demotion_next]() mutable {
+      if (--t->pending == 0)
+        demotion_next();
+    };
+    self->request(tier_of(self, tier), timeout, invalidate_atom::value, track_id)
+      .then([t, done](std::uint64_t n) mutable { t->removed += n, done(); },
+            [t, done](caf::error& err) mutable { t->err = err, done(); });
+  }
 }
 
 void finish_round(planner_pointer self) {
@@ -834,7 +877,8 @@ planner_actor_impl(planner_actor::stateful_pointer<planner_state> self,
       if (!valid_session_id(req.session_id)) {
         ctx->promise.deliver(make_engine_error(
           engine_errc::invalid_argument,
-          "session_id must be at most 128 bytes without control characters"));
+          "session_id must be at most " + std::to_string(max_session_id_bytes) +
+            " bytes without control characters"));
       } else if (!st.chains.count(key.preset)) {
         ctx->promise.deliver(
           make_engine_error(engine_errc::unknown_preset, "no preset named '" + key.preset + "'"));
@@ -923,26 +967,7 @@ planner_actor_impl(planner_actor::stateful_pointer<planner_state> self,
                                          self->system().render(err));
               });
       auto rp = self->make_response_promise<std::uint64_t>();
-      struct tally {
-        std::uint64_t removed = 0;
-        int pending = 3;
-        caf::error err;
-      };
-      auto t = std::make_shared<tally>();
-      for (auto tier : {tier_id::l1, tier_id::l2, tier_id::l3}) {
-        auto done = [rp, t]() mutable {
-          if (--t->pending == 0) {
-            if (t->err)
-              rp.deliver(t->err);
-            else
-              rp.deliver(t->removed);
-          }
-        };
-        self->request(tier_of(self, tier), st.settings.ask_timeout, invalidate_atom::value,
-                      track_id)
-          .then([t, done](std::uint64_t n) mutable { t->removed += n, done(); },
-                [t, done](caf::error& err) mutable { t->err = err, done(); });
-      }
+      invalidate_everywhere(self, track_id, rp);
       request_plan(self);
       return rp;
     },

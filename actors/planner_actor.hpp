@@ -79,6 +79,7 @@ struct planner_settings {
   worker_pool_actor pool;
   tier_actor l1, l2, l3;
   library_actor library;
+  demotion_sink demotion;               ///< invalid = no demotion path to tell of invalidations
   event_sink events;                    ///< invalid = no events
   /// The clock session idleness is measured with (the predictor's); empty = steady_clock.
   std::function<std::chrono::steady_clock::time_point()> clock;

@@ -6,6 +6,7 @@
 
 #include <simdjson.h>
 
+#include "actors/session_id.hpp"
 #include "config/json_reader.hpp"
 #include "config/json_writer.hpp"
 
@@ -15,18 +16,18 @@ namespace {
 
 constexpr const char* model_format = "auralis-predictor-model";
 constexpr int model_version = 1;
-constexpr std::size_t max_session_id_bytes = 128;
 constexpr std::int64_t max_json_count = std::int64_t{1} << 53;
 
 std::string session_name(const std::string& id) {
   if (id.empty())
     return predictor::default_session;
   if (id.size() > max_session_id_bytes)
-    throw predictor_error(engine_errc::invalid_argument, "session_id is longer than 128 bytes");
-  for (unsigned char c : id)
-    if (c < 0x20 || c == 0x7f)
-      throw predictor_error(engine_errc::invalid_argument,
-                            "session_id must not hold control characters");
+    throw predictor_error(engine_errc::invalid_argument,
+                          "session_id is longer than " + std::to_string(max_session_id_bytes) +
+                            " bytes");
+  if (has_control_characters(id))
+    throw predictor_error(engine_errc::invalid_argument,
+                          "session_id must not hold control characters");
   return id;
 }
 

@@ -22,6 +22,7 @@ struct demotion_report {
   std::uint64_t refreshed = 0;      ///< already in L3: put back as it was, not encoded again
   std::uint64_t failed = 0;         ///< encode failed (or refused by the pool), or L3 refused
   std::uint64_t dropped = 0;        ///< shed from the backlog for room (least likely first)
+  std::uint64_t invalidated = 0;    ///< of a track invalidated while waiting or encoding: not stored
   std::uint64_t waiting = 0;        ///< entries waiting in the backlog
   std::uint64_t in_flight = 0;      ///< encodes submitted to the pool and not yet back
   std::uint64_t backlog_bytes = 0;  ///< PCM held: waiting and in-flight entries
@@ -32,12 +33,16 @@ struct demotion_report {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, demotion_report& x) {
   return f(caf::meta::type_name("demotion_report"), x.received, x.stored, x.refreshed, x.failed,
-           x.dropped, x.waiting, x.in_flight, x.backlog_bytes, x.budget_bytes);
+           x.dropped, x.invalidated, x.waiting, x.in_flight, x.backlog_bytes,
+           x.budget_bytes);
 }
 
 /// Receives entries evicted from L1/L2 that are still likely, to compress them into L3;
-/// stats answers its counters.
-using demotion_sink = caf::typed_actor<caf::reacts_to<demote_atom, tier_departure>,
+/// invalidate, track id: forgets the track's entries (answers how many were waiting; its
+/// encodes in flight are not stored); stats answers its counters.
+using demotion_sink =
+  caf::typed_actor<caf::reacts_to<demote_atom, tier_departure>,
+                   caf::replies_to<invalidate_atom, std::int64_t>::with<std::uint64_t>,
                                        caf::replies_to<stats_atom>::with<demotion_report>>;
 
 /// One cache tier. Holds and moves bytes only; never encodes, decodes or renders.

@@ -134,6 +134,7 @@ void write_engine(json_writer& w, const engine_figures& e) {
       .field("stored", d.stored)
       .field("refreshed", d.refreshed)
       .field("failed", d.failed)
+      .field("invalidated", d.invalidated)
       .end_object();
   }
   if (e.governor) {

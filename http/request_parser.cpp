@@ -99,8 +99,7 @@ std::string request_parser::check_session_id(std::string_view text) {
   if (text.empty() || text.size() > max_session_id)
     throw bad_request("session_id must have 1 to " + std::to_string(max_session_id) +
                       " characters");
-  if (std::any_of(text.begin(), text.end(),
-                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+  if (actors::has_control_characters(text))
     throw bad_request("session_id must not hold control characters");
   return std::string(text);
 }

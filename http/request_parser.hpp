@@ -9,6 +9,7 @@
 
 #include "actors/cache_messages.hpp"
 #include "actors/predictor_messages.hpp"
+#include "actors/session_id.hpp"
 
 namespace auralis::http {
 
@@ -19,7 +20,7 @@ namespace auralis::http {
 class request_parser {
 public:
   /// Longest accepted session id.
-  static constexpr std::size_t max_session_id = 128;
+  static constexpr std::size_t max_session_id = actors::max_session_id_bytes;
 
   /// `presets`: the known preset names.
   explicit request_parser(std::vector<std::string> presets);

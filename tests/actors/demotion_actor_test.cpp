@@ -191,3 +191,42 @@ BOOST_FIXTURE_TEST_CASE(an_entry_l3_already_holds_is_put_back_not_encoded_again,
   self->send(demotion, demote_atom::value, departure(5, 0.8, 4 * 960));
   BOOST_REQUIRE(ask<pool_report>(self, pool, stats_atom::value).submitted == 1u);
 }
+
+BOOST_FIXTURE_TEST_CASE(an_invalidated_track_is_not_stored_even_when_its_encode_comes_back,
+                        demotion_fixture) {
+  demotion_settings ds;
+  ds.budget_bytes = 1'000'000;
+  start(ds);
+  // Track 1's chunks 0, 1, 2 and track 2's chunk 0; track 1's chunk 0 (likeliest) goes to
+  // the pool and is held there.
+  for (std::int64_t c = 0; c < 3; ++c)
+    self->send(demotion, demote_atom::value, departure(c, 0.9 - 0.1 * c, 4 * 960));
+  auto two = departure(0, 0.5, 4 * 960);
+  two.key.track_id = 2;
+  self->send(demotion, demote_atom::value, std::move(two));
+  BOOST_REQUIRE(ask<pool_report>(self, pool, stats_atom::value).submitted == 1u);
+  // Track 1 is invalidated: its two waiting entries go at once.
+  BOOST_TEST(ask<std::uint64_t>(self, demotion, invalidate_atom::value, std::int64_t{1}) == 2u);
+  auto d = ask<demotion_report>(self, demotion, stats_atom::value);
+  BOOST_TEST(d.invalidated == 2u);
+  BOOST_TEST(d.waiting == 1u);
+  BOOST_TEST(d.in_flight == 1u);
+  // Its encode comes back after the invalidation: not stored; track 2 goes on.
+  BOOST_TEST(ask<std::uint64_t>(self, pool, cancel_atom::value, std::int64_t{1}) == 1u);
+  d = ask<demotion_report>(self, demotion, stats_atom::value);
+  BOOST_TEST(d.invalidated == 3u);
+  BOOST_TEST(d.stored == 0u);
+  BOOST_TEST(d.failed == 0u);
+  BOOST_TEST(!ask<peek_reply>(self, l3, peek_atom::value, cache_key{1, "warm", 10, 0}).found);
+  BOOST_REQUIRE(ask<pool_report>(self, pool, stats_atom::value).submitted == 2u);
+  BOOST_TEST(ask<std::uint64_t>(self, pool, cancel_atom::value, std::int64_t{2}) == 1u);
+  d = ask<demotion_report>(self, demotion, stats_atom::value);
+  BOOST_TEST(d.stored == 1u);
+  BOOST_TEST(d.backlog_bytes == 0u);
+  BOOST_TEST(ask<peek_reply>(self, l3, peek_atom::value, cache_key{2, "warm", 10, 0}).found);
+  // Track 1's later demotions (its audio rendered again) are taken as before.
+  self->send(demotion, demote_atom::value, departure(5, 0.8, 4 * 960));
+  BOOST_REQUIRE(ask<pool_report>(self, pool, stats_atom::value).submitted == 3u);
+  BOOST_TEST(ask<std::uint64_t>(self, pool, cancel_atom::value, std::int64_t{1}) == 1u);
+  BOOST_TEST(ask<demotion_report>(self, demotion, stats_atom::value).stored == 2u);
+}

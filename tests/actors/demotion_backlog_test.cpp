@@ -123,3 +123,23 @@ BOOST_AUTO_TEST_CASE(drop_waiting_empties_the_room_but_keeps_what_is_in_flight) 
   b.push(departure(4, 0.1, 1000)); // the room takes entries again
   BOOST_TEST(drain(b) == (std::vector<std::int64_t>{4}), boost::test_tools::per_element());
 }
+
+BOOST_AUTO_TEST_CASE(drop_track_drops_only_that_tracks_waiting_entries) {
+  const std::uint64_t one = payload_bytes(departure(0, 0, 1000).payload);
+  demotion_backlog b(10 * one);
+  b.push(departure(1, 0.9, 1000));
+  auto t = b.take(); // track 1, chunk 1: in flight
+  BOOST_REQUIRE(t.has_value());
+  b.push(departure(2, 0.5, 1000));
+  auto other = departure(7, 0.6, 1000);
+  other.key.track_id = 2;
+  b.push(std::move(other));
+  b.push(departure(3, 0.4, 1000));
+  BOOST_TEST(b.drop_track(1) == 2u);
+  BOOST_TEST(b.size() == 1u);
+  BOOST_TEST(b.dropped() == 0u); // not for room
+  BOOST_TEST(b.bytes() == 2 * one); // track 2's entry and the one in flight
+  BOOST_TEST(b.drop_track(1) == 0u);
+  b.release(t->bytes);
+  BOOST_TEST(drain(b) == (std::vector<std::int64_t>{7}), boost::test_tools::per_element());
+}

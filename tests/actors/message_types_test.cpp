@@ -278,6 +278,7 @@ void check(const std::string& path, const demotion_report& got, const demotion_r
   CHECK_FIELD(refreshed);
   CHECK_FIELD(failed);
   CHECK_FIELD(dropped);
+  CHECK_FIELD(invalidated);
   CHECK_FIELD(waiting);
   CHECK_FIELD(in_flight);
   CHECK_FIELD(backlog_bytes);
@@ -609,7 +610,7 @@ peek_reply sample_peek_reply() { return {true, sample_entry_record(4)}; }
 
 tier_report sample_tier_report() { return {tier_id::l3, 11, 12, 13, 14, 15, 16, 17, 18}; }
 
-demotion_report sample_demotion_report() { return {21, 22, 23, 24, 25, 26, 27, 28, 29}; }
+demotion_report sample_demotion_report() { return {21, 22, 23, 24, 25, 20, 26, 27, 28, 29}; }
 
 governor_report sample_governor_report() { return {31, 32, 33, 34, 35, 36, 37}; }
 

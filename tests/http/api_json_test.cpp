@@ -41,6 +41,7 @@ BOOST_AUTO_TEST_CASE(the_engine_block_reports_queues_memory_and_refusals) {
   d.stored = 1;
   d.refreshed = 2;
   d.failed = 0;
+  d.invalidated = 3;
   e.demotion = d;
   auralis::actors::governor_report g;
   g.limit_bytes = 163'000'000;
@@ -61,7 +62,7 @@ BOOST_AUTO_TEST_CASE(the_engine_block_reports_queues_memory_and_refusals) {
     R"("l2":3,"l3":4,"background":6},"max_queued":64,"max_queued_mb":24,"shed":5,"overload_refusals":3,)"
     R"("job_ms":42.5},"demotion":{"waiting":2,"in_flight":1,"backlog_bytes":8640000,)"
     R"("backlog_mb":8.64,"budget_mb":12,"dropped":638,"received":641,"stored":1,"refreshed":2,)"
-    R"("failed":0},"memory":{"limit_mb":163,"outside_tiers_mb":70.5,"l1_budget_mb":18,)"
+    R"("failed":0,"invalidated":3},"memory":{"limit_mb":163,"outside_tiers_mb":70.5,"l1_budget_mb":18,)"
     R"("l2_budget_mb":10,"l3_budget_mb":45,"cuts":4},)"
     R"("http_timeouts":7,"sending_mb":2.88,"sending":1}})";
   BOOST_TEST(json.size() >= expected.size());

@@ -515,7 +515,7 @@ BOOST_AUTO_TEST_CASE(stats_report_what_the_engine_holds_beyond_the_tiers) {
   auto demotion = eng["demotion"];
   BOOST_TEST(demotion["budget_mb"].get_double().value() == 12.0);
   for (const char* f : {"waiting", "in_flight", "backlog_bytes", "backlog_mb", "dropped",
-                        "received", "stored", "refreshed", "failed"})
+                        "received", "stored", "refreshed", "failed", "invalidated"})
     BOOST_TEST(demotion[f].is_number(), f);
   BOOST_TEST(eng["http_timeouts"].get_int64().value() == 0);
   BOOST_TEST(eng["sending_mb"].is_number());
