@@ -33,6 +33,7 @@ core_actors spawn_core_actors(
   ps.workers = cfg.worker_count > 0 ? static_cast<std::size_t>(cfg.worker_count) : cores;
   ps.listener_workers = static_cast<std::size_t>(cfg.listener_worker_count);
   ps.background_nice = cfg.background_nice;
+  ps.reserved_workers = static_cast<std::size_t>(cfg.reserved_workers);
   ps.opus.bitrate_bps = cfg.opus.bitrate_kbps * 1000;
   ps.opus.complexity = cfg.opus.complexity;
   ps.presets = cfg.presets;

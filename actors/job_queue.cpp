@@ -47,16 +47,29 @@ job_queue::push_result job_queue::push(std::uint64_t id, job_spec spec) {
   return {e.id, true};
 }
 
-std::optional<queued_job> job_queue::pop() {
-  if (by_order_.empty())
-    return std::nullopt;
-  auto first = by_order_.begin();
-  auto it = by_identity_.find(first->second);
+queued_job job_queue::take(std::map<order_key, job_identity>::iterator at) {
+  auto it = by_identity_.find(at->second);
   account(it->second, -1);
   queued_job out{it->second.id, std::move(it->second.spec)};
   by_identity_.erase(it);
-  by_order_.erase(first);
+  by_order_.erase(at);
   return out;
+}
+
+std::optional<queued_job> job_queue::pop() {
+  if (by_order_.empty())
+    return std::nullopt;
+  return take(by_order_.begin());
+}
+
+std::optional<queued_job>
+job_queue::pop_preferring(const std::function<bool(const job_identity&)>& prefer,
+                          job_priority lowest) {
+  for (auto it = by_order_.begin();
+       it != by_order_.end() && std::get<0>(it->first) <= static_cast<std::uint8_t>(lowest); ++it)
+    if (prefer(it->second))
+      return take(it);
+  return pop();
 }
 
 std::optional<job_priority> job_queue::top_priority() const {

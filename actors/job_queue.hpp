@@ -38,6 +38,13 @@ public:
   /// Removes and returns the most urgent job; nullopt when empty.
   std::optional<queued_job> pop();
 
+  /// Removes and returns the first job in pop order, among those of priority `lowest` or
+  /// more urgent, for which `prefer` is true; when none is, the same as pop() (so it never
+  /// returns nullopt on a non-empty queue). For the pool: a worker takes a job its kept
+  /// state makes cheaper (job_runner's render span) before other jobs of those priorities.
+  std::optional<queued_job> pop_preferring(const std::function<bool(const job_identity&)>& prefer,
+                                           job_priority lowest);
+
   /// The priority of the job pop() would return; nullopt when empty.
   std::optional<job_priority> top_priority() const;
 
@@ -89,6 +96,9 @@ private:
     job_spec spec;
     order_key order;
   };
+
+  /// Removes and returns the job at `at` (in by_order_).
+  queued_job take(std::map<order_key, job_identity>::iterator at);
 
   /// Counts `e` in (sign +1) or out of (-1) the totals.
   void account(const entry& e, int sign) noexcept;

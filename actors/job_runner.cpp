@@ -56,7 +56,19 @@ std::uint64_t job_runner::dither_seed_of(const cache_key& key) noexcept {
   return h;
 }
 
+std::pair<std::int64_t, std::int64_t>
+job_runner::render_span(std::int64_t chunk_idx, std::int64_t track_frames,
+                        std::int64_t postroll_frames) const noexcept {
+  // The longest pre-roll in whole frames (default_preroll_frames() never exceeds it).
+  const auto preroll = static_cast<std::int64_t>(
+    std::ceil(dsp::mastering_chain::default_preroll_seconds * codec::engine_rate));
+  const std::int64_t first = chunk_idx * chunk_frames_;
+  const std::int64_t frames = std::min(chunk_frames_, track_frames - first);
+  return {first - preroll, preroll + frames + postroll_frames};
+}
+
 void job_runner::release_buffers() noexcept {
+  span_ = {};
   source_.reset();
   source_signature_ = {};
   chain_.reset();
@@ -91,7 +103,7 @@ dsp::mastering_chain& job_runner::chain_for(const std::string& preset) {
   return *chain_;
 }
 
-audio_payload job_runner::render(const job_spec& spec) {
+audio_payload job_runner::render(const job_spec& spec, bool& reused) {
   const cache_key& key = spec.key;
   if (key.intensity_tenths < 0 || key.intensity_tenths > 10)
     throw job_error(engine_errc::invalid_argument,
@@ -110,16 +122,28 @@ audio_payload job_runner::render(const job_spec& spec) {
   const std::int64_t frames = std::min(chunk_frames_, src.info().frames - first);
   const std::int64_t preroll = chain.default_preroll_frames();
   const std::int64_t postroll = chain.postroll_frames();
-  input_.resize(static_cast<std::size_t>(2 * (preroll + frames + postroll)));
-  try {
-    src.read(first - preroll, preroll + frames + postroll, input_.data());
-  } catch (...) {
-    source_.reset(); // a failed read leaves the decoder where nobody knows
-    throw;
+  const auto [span_first, span_count] = render_span(key.chunk_idx, src.info().frames, postroll);
+  // The chain's own pre-roll starts this far into the span.
+  const std::int64_t skip = (first - preroll) - span_first;
+  if (skip < 0 || skip + preroll + frames + postroll > span_count)
+    throw std::logic_error("job_runner: a preset's pre-roll is longer than the render span");
+  reused = span_.read && span_.path == spec.source.path && span_.signature == source_signature_ &&
+           span_.first == span_first && span_.count >= span_count;
+  if (!reused) {
+    span_ = {};
+    input_.resize(static_cast<std::size_t>(2 * span_count));
+    try {
+      src.read(span_first, span_count, input_.data());
+    } catch (...) {
+      source_.reset(); // a failed read leaves the decoder where nobody knows
+      throw;
+    }
+    ++span_reads_;
+    span_ = span_id{true, spec.source.path, source_signature_, span_first, span_count};
   }
 
   dsp::render_request request;
-  request.input = input_.data();
+  request.input = input_.data() + 2 * skip;
   request.input_frames = preroll + frames + postroll;
   request.preroll_frames = preroll;
   request.output_frames = frames;
@@ -247,7 +271,7 @@ job_output job_runner::run(const job_spec& spec) {
       break;
     }
     case job_kind::render:
-      out.output = render(spec);
+      out.output = render(spec, out.input_reused);
       if (spec.with_stream) {
         // A render has at least one frame (the chunk index was checked against the file).
         const auto& pcm = *out.output.data;

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "actors/jobs.hpp"
 #include "codec/audio_source.hpp"
@@ -26,8 +28,12 @@ namespace auralis::actors {
 ///   key.intensity with spec.loudness_gain_db, as interleaved 16-bit 48 kHz stereo PCM
 ///   (exactly frames * 4 bytes; the last chunk of a track may be short). The chunk is read
 ///   with the chain's default pre-roll before it and its post-roll after it, so chunks
-///   rendered apart join seamlessly. The dither seed is dither_seed_of(key): the same job
-///   always gives the same bytes. With spec.with_stream the runner then encodes that PCM
+///   rendered apart join seamlessly. Every render of a chunk reads the same span, with the
+///   longest pre-roll any preset has (render_span()), and each preset's chain takes its own
+///   pre-roll from the end of it: so a render of the chunk the runner read last (any preset
+///   or intensity, same file and signature) reuses that span instead of decoding and
+///   resampling it again (job_output::input_reused). The dither seed is dither_seed_of(key):
+///   the same job always gives the same bytes, whether its span was read or reused. With spec.with_stream the runner then encodes that PCM
 ///   into job_output::stream, right away on the same thread, as a stream job of it would
 ///   (the same bytes).
 /// - analyse: part key.chunk_idx of spec.analysis_parts of the source
@@ -74,9 +80,21 @@ public:
   /// The chunk length, 48 kHz frames.
   std::int64_t chunk_frames() const noexcept { return chunk_frames_; }
 
+  /// The 48 kHz frames [first, first + count) a render of chunk `chunk_idx` (of a track of
+  /// `track_frames` frames, chunk in range) reads: the longest pre-roll of any preset
+  /// (dsp::mastering_chain::default_preroll_seconds) before the chunk, `postroll_frames`
+  /// (the chain's) after it. The same for every preset and intensity of that chunk.
+  std::pair<std::int64_t, std::int64_t> render_span(std::int64_t chunk_idx,
+                                                    std::int64_t track_frames,
+                                                    std::int64_t postroll_frames) const noexcept;
+
+  /// Source spans read by renders so far (a reused span is not counted).
+  std::uint64_t span_reads() const noexcept { return span_reads_; }
+
   /// Gives back the memory kept between jobs (the open source and its decode buffers, the
-  /// last chain's work buffers, the content-feature state and the render input buffer);
-  /// the next job makes them anew. For a worker that has gone idle.
+  /// last chain's work buffers, the content-feature state and the render input span);
+  /// the next job makes them anew (and reads its span again). For a worker that has gone
+  /// idle.
   void release_buffers() noexcept;
 
 private:
@@ -85,7 +103,8 @@ private:
   /// source_changed) and codec_error as codec::audio_source::open does.
   codec::audio_source& source_for(const source_ref& source);
   dsp::mastering_chain& chain_for(const std::string& preset);
-  audio_payload render(const job_spec& spec);
+  /// `reused`: set to whether the kept span served.
+  audio_payload render(const job_spec& spec, bool& reused);
   track_analysis analyse(const job_spec& spec, analysis_loudness& loudness);
 
   codec::opus_options opus_;
@@ -98,6 +117,15 @@ private:
   std::unique_ptr<codec::audio_source> source_;   ///< last read source file, open
   codec::file_signature source_signature_;        ///< its signature when opened
   std::vector<float> input_;                      ///< render input span, reused
+  /// What input_ holds: the span of the last render's chunk, valid only when `read`.
+  struct span_id {
+    bool read = false;
+    std::string path;
+    codec::file_signature signature;
+    std::int64_t first = 0;
+    std::int64_t count = 0;
+  } span_;
+  std::uint64_t span_reads_ = 0;
 };
 
 } // namespace auralis::actors

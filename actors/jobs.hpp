@@ -151,13 +151,16 @@ struct job_output {
   /// that PCM makes it); else empty.
   audio_payload stream;
   double cpu_ms = 0;    ///< CPU time the worker spent on it (the render and its stream)
+  /// render: the worker still held the source span of this chunk from a render of another
+  /// preset or intensity, so it skipped the decode and resampling (job_runner).
+  bool input_reused = false;
 };
 
 /// CAF serialisation of job_output.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_output& x) {
   return f(caf::meta::type_name("job_output"), x.kind, x.key, x.output, x.analysis, x.loudness, x.stream,
-           x.cpu_ms);
+           x.cpu_ms, x.input_reused);
 }
 
 /// The key of part `part` of track `track_id`'s analysis (empty preset, intensity 0,

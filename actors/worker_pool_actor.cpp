@@ -70,6 +70,7 @@ void free_after_error(pool_pointer self, std::size_t slot, caf::error& err) {
                 self->system().render(err));
   ++st.counters.respawned;
   st.workers[slot].handle = spawn_worker(self, st.workers[slot].listener_only);
+  st.workers[slot].span = {-1, -1};
   err = make_engine_error(engine_errc::worker_failed, "the worker running the job died");
 }
 
@@ -115,6 +116,8 @@ void start_on(pool_pointer self, std::size_t slot, queued_job q) {
   job.background = q.spec.priority == job_priority::background;
   st.running_by_identity[job.identity] = q.id;
   st.workers[slot].job = q.id;
+  if (q.spec.kind == job_kind::render)
+    st.workers[slot].span = {q.spec.key.track_id, q.spec.key.chunk_idx};
   const auto id = q.id;
   const bool background = job.background;
   self->request(st.workers[slot].handle, caf::infinite, run_atom::value, std::move(q.spec))
@@ -123,6 +126,10 @@ void start_on(pool_pointer self, std::size_t slot, queued_job q) {
         auto& st = self->state;
         ++st.counters.completed;
         st.counters.cpu_ms += out.cpu_ms;
+        if (out.kind == job_kind::render) {
+          ++st.counters.renders;
+          st.counters.reused_inputs += out.input_reused ? 1 : 0;
+        }
         // A whole-file analysis is no measure of a listener's job.
         if (!background)
           st.admission.record(out.cpu_ms);
@@ -328,6 +335,22 @@ bool may_start_background(const pool_state& st, std::size_t slot) {
   return general <= 1 || idle > 0;
 }
 
+/// Whether idle worker `slot` may start a job of priority l1, l2 or l3: with listener workers,
+/// no reservation, or no more general workers than reserved, always; else only when at
+/// least settings.reserved_workers other general workers stay idle.
+bool may_start_speculative(const pool_state& st, std::size_t slot) {
+  if (st.settings.listener_workers > 0 || st.settings.reserved_workers == 0)
+    return true;
+  std::size_t general = 0, idle = 0;
+  for (std::size_t i = 0; i < st.workers.size(); ++i) {
+    if (st.workers[i].listener_only)
+      continue;
+    ++general;
+    idle += st.workers[i].job == 0 && i != slot ? 1 : 0;
+  }
+  return general <= st.settings.reserved_workers || idle >= st.settings.reserved_workers;
+}
+
 /// Starts the most urgent work on idle worker `slot`: a part of a split job, or else the
 /// most urgent queued job nobody has given up on. False when there is nothing to start.
 bool start_next(pool_pointer self, std::size_t slot) {
@@ -345,7 +368,20 @@ bool start_next(pool_pointer self, std::size_t slot) {
       return false;
     if (top == job_priority::background && !may_start_background(st, slot))
       return false;
-    auto q = st.queue.pop();
+    if (top != job_priority::immediate && top != job_priority::background &&
+        !may_start_speculative(st, slot))
+      return false;
+    // A render of the chunk this worker holds the span of costs the chain alone.
+    const auto span = st.workers[slot].span;
+    const auto lowest = top == job_priority::immediate ? job_priority::immediate : job_priority::l3;
+    auto q = span.first < 0 || top == job_priority::background
+               ? st.queue.pop()
+               : st.queue.pop_preferring(
+                   [span](const job_identity& j) {
+                     return j.kind == job_kind::render && j.key.track_id == span.first &&
+                            j.key.chunk_idx == span.second;
+                   },
+                   lowest);
     if (!q)
       return false;
     auto it = st.jobs.find(q->id);
@@ -599,8 +635,10 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
       // timer follows when that work is done.
       if (period != st.idle_period || !is_idle(st))
         return;
-      for (const auto& w : st.workers)
+      for (auto& w : st.workers) {
         self->send(w.handle, release_atom::value);
+        w.span = {-1, -1};
+      }
       ++st.counters.released;
       spdlog::debug("worker-pool: idle for {} ms; {} workers release their buffers",
                     st.settings.idle_release.count(), st.workers.size());

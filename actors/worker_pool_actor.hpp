@@ -53,6 +53,9 @@ struct pool_report {
   double job_ms = 0;               ///< the admission's estimate of one job's time
   std::uint64_t released = 0;      ///< idle periods at whose end the workers gave their
                                    ///< buffers back (settings.idle_release)
+  std::uint64_t renders = 0;       ///< render jobs finished
+  std::uint64_t reused_inputs = 0; ///< of which reused their worker's source span (no
+                                   ///< decode, no resampling: job_output::input_reused)
 };
 
 /// CAF serialisation of pool_report.
@@ -61,7 +64,7 @@ typename Inspector::result_type inspect(Inspector& f, pool_report& x) {
   return f(caf::meta::type_name("pool_report"), x.workers, x.busy, x.queued, x.submitted,
            x.joined, x.completed, x.failed, x.cancelled, x.timed_out, x.respawned, x.cpu_ms,
            x.split, x.parts, x.refused, x.shed, x.queued_bytes, x.running_bytes, x.max_queued,
-           x.max_queued_bytes, x.job_ms, x.released);
+           x.max_queued_bytes, x.job_ms, x.released, x.renders, x.reused_inputs);
 }
 
 /// The DSP worker pool: a typed dispatcher in front of N worker actors.
@@ -84,6 +87,14 @@ typename Inspector::result_type inspect(Inspector& f, pool_report& x) {
 ///   parts' results are then dropped. While its parts run the job counts as running (it is
 ///   joined, never cancelled or pruned); when its last waiter times out, its parts not yet
 ///   started are dropped.
+///   A worker that last rendered chunk c of track t still holds that chunk's source span
+///   (job_runner), so it takes a queued render of (t, c) in another preset or intensity
+///   before the other queued jobs: of priority immediate when that is the most urgent
+///   queued, else of any priority l1..l3. Such a render costs the chain alone (a few ms)
+///   instead of a decode and a resampling, so the five presets of a chunk cost about one.
+///   Speculative jobs (priority l1, l2, l3) start only while settings.reserved_workers
+///   other general workers stay idle (see pool_settings): only a listener's work may take
+///   every worker.
 ///   Background jobs (job_priority::background) start only when no job of any other
 ///   priority is queued, and only on a worker that leaves another general worker idle (a
 ///   pool of one general worker, or one with listener workers, runs them on any idle
@@ -127,6 +138,12 @@ struct pool_settings {
   /// Extra workers that run only a listener's (immediate) work, so that it never waits
   /// behind a render for the cache; 0 = none.
   std::size_t listener_workers = 0;
+  /// General workers kept for listeners: a job of priority l1, l2 or l3 starts only while at
+  /// least this many other general workers stay idle, so that a listener's job (a miss, a
+  /// decode of an L3 hit) finds a free worker instead of waiting for a render for the
+  /// cache to end. Ignored when it would leave no general worker for that work (workers <=
+  /// reserved) and when the pool has listener workers (they serve listeners). 0 = none.
+  std::size_t reserved_workers = 1;
   /// Niceness (0..19) of the `workers` threads: with listener workers, speculative work
   /// then yields the cores to a listener's job while both run. 0 = unchanged.
   int background_nice = 0;
@@ -192,6 +209,9 @@ struct pool_state {
     worker_actor handle;
     std::uint64_t job = 0;   ///< 0 = idle
     bool listener_only = false; ///< runs immediate work alone (settings.listener_workers)
+    /// The chunk whose source span the worker's runner holds (its last render), as
+    /// (track id, chunk index); track id -1 = none (fresh, released or replaced worker).
+    std::pair<std::int64_t, std::int64_t> span{-1, -1};
   };
 
   pool_settings settings;

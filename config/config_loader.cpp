@@ -115,6 +115,7 @@ engine_config config_loader::parse_engine(const std::string& text, const std::st
       w->integer("count", cfg.worker_count, 0, 256);
       w->integer("listener_count", cfg.listener_worker_count, 0, 256);
       w->integer("background_nice", cfg.background_nice, 0, 19);
+      w->integer("reserved_for_listeners", cfg.reserved_workers, 0, 256);
       w->integer("max_queued_jobs", cfg.max_queued_jobs, 1, 100000);
       w->number("max_queued_mb", cfg.max_queued_mb, 1, max_budget_mb);
       w->finish();

@@ -134,6 +134,7 @@ struct engine_config {
   int worker_count = 0;       ///< 0 = one per core
   int listener_worker_count = 0; ///< workers for listeners' (immediate) jobs alone
   int background_nice = 0;    ///< niceness of the other workers' threads (0..19)
+  int reserved_workers = 1;   ///< general workers kept free of L2/L3 work for listeners
   int max_queued_jobs = 64;   ///< speculative jobs (l1, l2, l3) queued in the pool at most
   double max_queued_mb = 24;  ///< MB their inputs may occupy (workers.max_queued_mb)
   opus_config opus;

@@ -118,6 +118,8 @@ void write_engine(json_writer& w, const engine_figures& e) {
       .field("shed", p.shed)
       .field("overload_refusals", p.refused)
       .field("job_ms", p.job_ms)
+      .field("renders", p.renders)
+      .field("reused_inputs", p.reused_inputs)
       .end_object();
   }
   if (e.demotion) {

@@ -1,5 +1,6 @@
 #include "load/load_runner.hpp"
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -54,7 +55,8 @@ std::chrono::steady_clock::duration seconds(double s) {
     std::chrono::duration<double>(std::max(0.0, s)));
 }
 
-/// One keep-alive connection; all calls on its strand. One request at a time.
+/// One keep-alive connection; all calls on its strand. One request at a time. A request
+/// on a connection the server closed while idle is sent again once on a new one.
 class http_conn : public std::enable_shared_from_this<http_conn> {
 public:
   using done_fn = std::function<void(http_result)>;
@@ -80,14 +82,10 @@ public:
     }
     req_.prepare_payload();
     stream_.expires_after(seconds(timeout_s_));
+    reused_ = connected_;
     if (connected_)
       return write();
-    stream_.async_connect(endpoint_, [self = shared_from_this()](beast::error_code ec) {
-      if (ec)
-        return self->fail(ec == beast::error::timeout ? "timeout" : "connect");
-      self->connected_ = true;
-      self->write();
-    });
+    connect();
   }
 
   /// Closes the connection.
@@ -99,8 +97,36 @@ public:
   }
 
 private:
+  void connect() {
+    stream_.async_connect(endpoint_, [self = shared_from_this()](beast::error_code ec) {
+      if (ec)
+        return self->fail(ec == beast::error::timeout ? "timeout" : "connect");
+      self->connected_ = true;
+      self->write();
+    });
+  }
+
+  /// A kept-alive connection the server closed while it was idle fails the next request
+  /// before any answer byte arrives: that request goes again once on a new connection, as
+  /// a browser does. Anything else is the request's failure.
+  bool retry_on_new_connection(const beast::error_code& ec) {
+    if (!reused_ || ec == beast::error::timeout || (parser_ && parser_->got_some()))
+      return false;
+    reused_ = false;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+    connected_ = false;
+    buffer_.clear();
+    parser_.reset();
+    connect();
+    return true;
+  }
+
   void write() {
     bhttp::async_write(stream_, req_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec && self->retry_on_new_connection(ec))
+        return;
       if (ec)
         return self->fail(ec == beast::error::timeout ? "timeout" : "write");
       self->parser_.emplace();
@@ -111,6 +137,8 @@ private:
   }
 
   void on_read(beast::error_code ec) {
+    if (ec && retry_on_new_connection(ec))
+      return;
     if (ec)
       return fail(ec == beast::error::timeout ? "timeout" : "read");
     auto res = parser_->release();
@@ -152,6 +180,7 @@ private:
   double timeout_s_;
   std::string token_;
   bool connected_ = false;
+  bool reused_ = false; ///< the request out went on a connection kept alive from before
   beast::flat_buffer buffer_;
   bhttp::request<bhttp::string_body> req_;
   std::optional<bhttp::response_parser<bhttp::string_body>> parser_;
@@ -203,14 +232,17 @@ request_outcome outcome_of(const http_result& r) {
   return request_outcome::http_error;
 }
 
-/// One listener session: a player_model driving one connection.
+/// One listener session: a player_model driving two connections on one strand, one per
+/// request lane.
 class listener : public std::enable_shared_from_this<listener> {
 public:
   listener(run_state& st, int index, double start, double lifetime)
     : st_(st), index_(index), start_(start), lifetime_(lifetime),
-      strand_(asio::make_strand(st.ioc)), timer_(strand_),
-      conn_(std::make_shared<http_conn>(strand_, st.endpoint, st.plan.request_timeout_s,
-                                        st.options.token)) {}
+      strand_(asio::make_strand(st.ioc)), timer_(strand_) {
+    for (auto& c : conns_)
+      c = std::make_shared<http_conn>(strand_, st.endpoint, st.plan.request_timeout_s,
+                                      st.options.token);
+  }
 
   /// Waits for the start time, then plays.
   void start() {
@@ -239,24 +271,33 @@ private:
     pump();
   }
 
+  /// Sends what is due on each lane with nothing out; waits for the next due time while
+  /// a lane is free. At the end, waits for both lanes' answers, then finishes.
   void pump() {
     if (done_)
       return;
     const double now = st_.now();
     end_ = std::min(end_, st_.end.load());
-    if (now >= end_ && !busy_)
-      return finish(now);
-    if (busy_)
-      return;
-    auto req = model_->take_request(now);
-    flush_underruns();
-    if (req) {
-      busy_ = true;
-      auto r = std::make_shared<planned_request>(std::move(*req));
-      conn_->send(r->method, r->target, r->body,
-                  [self = shared_from_this(), r](http_result res) { self->on_result(*r, res); });
-      return;
+    if (now >= end_) {
+      if (!busy_[0] && !busy_[1])
+        finish(now);
+      return; // otherwise the last answer finishes
     }
+    for (auto lane : {request_lane::action, request_lane::background}) {
+      const auto i = static_cast<std::size_t>(lane);
+      if (busy_[i])
+        continue;
+      auto req = model_->take_request(now, lane);
+      if (!req)
+        continue;
+      busy_[i] = true;
+      auto r = std::make_shared<planned_request>(std::move(*req));
+      conns_[i]->send(r->method, r->target, r->body,
+                      [self = shared_from_this(), r](http_result res) { self->on_result(*r, res); });
+    }
+    flush_underruns();
+    if (busy_[0] && busy_[1])
+      return; // an answer pumps again
     const double wake = std::min({model_->next_wakeup(), end_, now + 0.25});
     timer_.expires_after(seconds(wake - now));
     timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
@@ -267,7 +308,7 @@ private:
 
   void on_result(const planned_request& r, const http_result& res) {
     const double now = st_.now();
-    busy_ = false;
+    busy_[static_cast<std::size_t>(r.lane)] = false;
     auto outcome = outcome_of(res);
     const bool chunk = is_chunk_fetch(r.kind);
     std::string what = res.what;
@@ -304,7 +345,8 @@ private:
       flush_underruns();
       st_.metrics.session_delta(-1);
     }
-    conn_->close();
+    for (auto& c : conns_)
+      c->close();
     st_.task_done();
   }
 
@@ -315,9 +357,9 @@ private:
   double end_ = 0;
   strand_t strand_;
   asio::steady_timer timer_;
-  std::shared_ptr<http_conn> conn_;
+  std::array<std::shared_ptr<http_conn>, request_lane_count> conns_; ///< one per lane
   std::optional<player_model> model_;
-  bool busy_ = false;
+  std::array<bool, request_lane_count> busy_{}; ///< per lane: a request is out
   bool done_ = false;
   int underruns_seen_ = 0;
   double stall_seen_ = 0;

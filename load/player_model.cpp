@@ -287,15 +287,37 @@ std::optional<double> player_model::time_pos_reached(double p) const {
   return std::nullopt;
 }
 
-std::optional<player_model::fetch_want> player_model::wanted() const {
+bool player_model::action_owns(int chunk) const {
+  return epoch_kind_ && chunk == epoch_chunk_ && chunk == chunk_at(pos_);
+}
+
+bool player_model::out_on(request_lane lane, std::uint64_t serial, int chunk) const {
+  const auto& l = lanes_[index(lane)];
+  return l.out && l.fetch && l.serial == serial && l.chunk == chunk && l.got == current();
+}
+
+std::optional<player_model::fetch_want> player_model::wanted(request_lane lane) const {
   const auto& tr = tracks_[cur_];
   const version cur = current();
   const int h = chunk_at(pos_);
+  const double retry = lanes_[index(lane)].retry_not_before;
   fetch_want w;
+  if (lane == request_lane::action) {
+    // The chunk at the playhead, due at once since the action, unless already there or
+    // coming in the version wanted on the other lane.
+    if (!action_owns(h) || have_[static_cast<std::size_t>(h)] == cur ||
+        out_on(request_lane::background, track_serial_, h))
+      return std::nullopt;
+    w.chunk = h;
+    w.due = std::max(epoch_time_, retry);
+    w.predicted = w.due;
+    return w;
+  }
   double trigger = 0;
   bool found = false;
   for (int c = h; c < tr.chunks; ++c)
-    if (have_[static_cast<std::size_t>(c)] != cur) {
+    if (have_[static_cast<std::size_t>(c)] != cur && !action_owns(c) &&
+        !out_on(request_lane::action, track_serial_, c)) {
       w.chunk = c;
       trigger = chunk_start(c) - b_.lead_s;
       found = true;
@@ -315,22 +337,21 @@ std::optional<player_model::fetch_want> player_model::wanted() const {
       chunk_start(w.chunk) < pos_ + b_.start_buffer_s)
     reached = state_since_;
   if (reached) {
-    w.due = std::max({*reached, epoch_time_, retry_not_before_});
+    w.due = std::max({*reached, epoch_time_, retry});
     w.predicted = w.due;
   } else {
     w.due = inf;
     w.predicted = state_ == play_state::playing
-                    ? std::max(now_ + (trigger - pos_) / speed_, retry_not_before_)
+                    ? std::max(now_ + (trigger - pos_) / speed_, retry)
                     : inf;
   }
   return w;
 }
 
-double player_model::position_due() const {
-  double due = action_position_due_.value_or(inf);
-  if (state_ != play_state::paused)
-    due = std::min(due, next_position_time_);
-  return due;
+double player_model::position_due(request_lane lane) const {
+  if (lane == request_lane::action)
+    return action_position_due_.value_or(inf);
+  return state_ != play_state::paused ? next_position_time_ : inf;
 }
 
 std::string player_model::position_body() const {
@@ -359,15 +380,17 @@ std::string player_model::fetch_target(std::size_t track, int chunk, bool opus) 
   return buf;
 }
 
-std::optional<planned_request> player_model::take_request(double now) {
+std::optional<planned_request> player_model::take_request(double now, request_lane lane) {
   advance(now);
-  if (in_flight_)
+  auto& l = lanes_[index(lane)];
+  if (l.out)
     return std::nullopt;
-  const double pos_due = position_due();
-  const auto want = wanted();
+  const double pos_due = position_due(lane);
+  const auto want = wanted(lane);
   const double fetch_due = want ? want->due : inf;
   if (fetch_due <= now && fetch_due <= pos_due) {
     planned_request r;
+    r.lane = lane;
     std::uniform_real_distribution<double> u(0, 1);
     r.opus = u(rng_) < b_.opus_ratio;
     r.due = fetch_due;
@@ -385,26 +408,34 @@ std::optional<planned_request> player_model::take_request(double now) {
       r.target = fetch_target(cur_, want->chunk, r.opus);
       r.last_chunk = want->chunk == tracks_[cur_].chunks - 1;
     }
-    if (!want->next_track && epoch_kind_ && want->chunk == epoch_chunk_)
+    if (lane == request_lane::action)
       r.kind = *epoch_kind_;
     else
       r.kind = r.opus ? request_kind::fetch_opus : request_kind::fetch_wav;
-    in_flight_ = true;
+    l.out = true;
+    l.fetch = true;
+    l.serial = r.track_serial;
+    l.chunk = r.chunk;
+    l.got = current();
     return r;
   }
   if (pos_due <= now) {
     planned_request r;
     r.kind = request_kind::position;
+    r.lane = lane;
     r.due = pos_due;
     r.method = "POST";
     r.target = "/api/player/position";
     r.body = position_body();
-    action_position_due_.reset();
-    // Ticks missed while the session was busy fold into this post (the web UI's timer
-    // does not queue posts behind one still out).
-    while (state_ != play_state::paused && next_position_time_ <= now)
-      next_position_time_ += b_.position_interval_s;
-    in_flight_ = true;
+    if (lane == request_lane::action)
+      action_position_due_.reset();
+    else
+      // Ticks missed while the lane was busy fold into this post (the web UI's timer
+      // does not queue posts behind one still out).
+      while (state_ != play_state::paused && next_position_time_ <= now)
+        next_position_time_ += b_.position_interval_s;
+    l.out = true;
+    l.fetch = false;
     return r;
   }
   return std::nullopt;
@@ -413,20 +444,28 @@ std::optional<planned_request> player_model::take_request(double now) {
 void player_model::on_response(const planned_request& request, double now, bool ok,
                                double retry_after_s) {
   advance(now);
-  in_flight_ = false;
+  auto& l = lanes_[index(request.lane)];
+  l.out = false;
+  l.fetch = false;
   if (request.kind == request_kind::position)
     return;
   if (!ok) {
-    retry_not_before_ = now + std::clamp(retry_after_s, 0.25, 5.0);
+    l.retry_not_before = now + std::clamp(retry_after_s, 0.25, 5.0);
     return;
   }
   const version got{request.preset, request.intensity_pct};
+  const version cur = current();
+  // An answer for a version no longer wanted is that version's audio: it may fill a gap
+  // but never replaces audio of the current version.
   if (request.track_serial == track_serial_) {
-    have_[static_cast<std::size_t>(request.chunk)] = got;
-    if (epoch_kind_ && request.chunk == epoch_chunk_ && got == current())
+    auto& have = have_[static_cast<std::size_t>(request.chunk)];
+    if (got == cur || have != cur)
+      have = got;
+    if (epoch_kind_ && request.chunk == epoch_chunk_ && got == cur)
       epoch_kind_.reset();
   } else if (request.track_serial == track_serial_ + 1 && request.chunk == 0) {
-    next_have0_ = got;
+    if (got == cur || next_have0_ != cur)
+      next_have0_ = got;
   }
   if ((state_ == play_state::stalled || state_ == play_state::buffering) && ready_to_play()) {
     end_stall(now);
@@ -436,9 +475,11 @@ void player_model::on_response(const planned_request& request, double now, bool 
 
 double player_model::next_wakeup() const {
   double t = inf;
-  if (!in_flight_) {
-    t = std::min(t, position_due());
-    if (const auto w = wanted())
+  for (auto lane : {request_lane::action, request_lane::background}) {
+    if (lanes_[index(lane)].out)
+      continue;
+    t = std::min(t, position_due(lane));
+    if (const auto w = wanted(lane))
       t = std::min(t, std::isfinite(w->due) ? w->due : w->predicted);
   }
   if (state_ == play_state::paused)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -19,9 +21,20 @@ struct track_ref {
   int chunks = 0;         ///< number of chunks (the last may be short)
 };
 
+/// The two connections of a session; each has at most one request out.
+enum class request_lane {
+  action,     ///< what the listener does: the chunk at the playhead an action (or the start)
+              ///< made due at once, and the position post of an action
+  background, ///< chunks fetched ahead of the playhead, and the periodic position posts
+};
+
+/// Number of request lanes.
+inline constexpr std::size_t request_lane_count = 2;
+
 /// One request a session wants sent, and when it became due.
 struct planned_request {
   request_kind kind = request_kind::position; ///< what it is for
+  request_lane lane = request_lane::background; ///< the lane it goes out on
   double due = 0;          ///< clock seconds at which it was due (latency counts from here)
   std::string method;      ///< "GET" or "POST"
   std::string target;      ///< path and query
@@ -57,12 +70,22 @@ enum class play_state {
 /// before the end of chunk k (or at once when that point is already behind it); after a
 /// preset switch, seek, intensity change or track change, the chunk at the playhead is
 /// due at once. Positions are due every `position_interval_s` of wall time while not
-/// paused and at every action. Only one request is out at a time: a due request waits
-/// for the previous answer, and its due time stays as it was (so a late send is measured
-/// from when it was due). A chunk not received when the playhead reaches it stalls the
-/// playback (an underrun). After a start, seek or track change, and after an underrun,
-/// playback (re)starts once `start_buffer_s` of audio ahead of the playhead (or the rest
-/// of the track) has arrived.
+/// paused and at every action.
+///
+/// Requests go out on two lanes (request_lane), each with at most one request out: the
+/// action lane carries the chunk at the playhead that an action or the start made due at
+/// once and the action's position post; the background lane carries every other chunk
+/// fetch (ahead of the playhead, the next track's first chunk) and the periodic position
+/// posts. A due request waits only for its own lane's previous answer, and its due time
+/// stays as it was (so a late send is measured from when it was due). A chunk out on one
+/// lane in the version wanted is not asked for on the other. An answer for a version no
+/// longer wanted (a prefetch out at a switch) is kept as that version's audio, which plays
+/// on as the old audio does after a switch; the chunk stays wanted in the current version,
+/// and such an answer never replaces audio of the current version.
+///
+/// A chunk not received when the playhead reaches it stalls the playback (an underrun).
+/// After a start, seek or track change, and after an underrun, playback (re)starts once
+/// `start_buffer_s` of audio ahead of the playhead (or the rest of the track) has arrived.
 class player_model {
 public:
   /// `tracks` must not be empty; `weights` (one per track, or empty for uniform) pick
@@ -76,19 +99,20 @@ public:
   /// actions and underruns on the way at their exact times.
   void advance(double now);
 
-  /// Advances to `now` and returns the most overdue request, if one is due and none is
-  /// out; it is then out until on_response().
-  std::optional<planned_request> take_request(double now);
+  /// Advances to `now` and returns the most overdue request of `lane`, if one is due and
+  /// none is out on that lane; it is then out until on_response().
+  std::optional<planned_request> take_request(double now, request_lane lane);
 
-  /// The answer to the request out came at `now`: `ok` when it succeeded (a whole chunk
-  /// received, or a 2xx position); a failed request is due again after `retry_after_s`
-  /// (at least 0.25 s).
+  /// The answer to `request` (out on its lane) came at `now`: `ok` when it succeeded (a
+  /// whole chunk received, or a 2xx position); a failed fetch is due again on its lane
+  /// after `retry_after_s` (at least 0.25 s).
   void on_response(const planned_request& request, double now, bool ok, double retry_after_s = 0);
 
   /// Applies `action` at `now` (advances first).
   void act(player_action action, double now);
 
-  /// Clock time at which something may next become due (+inf when nothing will).
+  /// Clock time at which something may next become due on a lane with nothing out, or the
+  /// playback next changes (+inf when nothing will).
   double next_wakeup() const;
 
   /// Ends the session at `now`: a stall still going is counted up to `now`.
@@ -117,8 +141,8 @@ public:
   int preset() const noexcept { return preset_; }
   /// Current intensity in hundredths.
   int intensity_pct() const noexcept { return intensity_pct_; }
-  /// Whether a request is out.
-  bool busy() const noexcept { return in_flight_; }
+  /// Whether a request is out on `lane`.
+  bool busy(request_lane lane) const noexcept { return lanes_[index(lane)].out; }
   /// The session's id.
   const std::string& session_id() const noexcept { return session_id_; }
 
@@ -152,11 +176,24 @@ private:
     double predicted = 0;    ///< when it will be due if playback goes on
   };
 
+  /// What a lane has out, and when it may fetch again after a failure.
+  struct lane_state {
+    bool out = false;              ///< a request is out
+    bool fetch = false;            ///< it fetches chunk `chunk` of play `serial` in `got`
+    std::uint64_t serial = 0;
+    int chunk = -1;
+    version got;
+    double retry_not_before = 0;   ///< a failed fetch is due again from here
+  };
+
+  static std::size_t index(request_lane l) noexcept { return static_cast<std::size_t>(l); }
   version current() const { return {preset_, intensity_pct_}; }
   double chunk_start(int c) const { return c * chunk_s_; }
-  std::optional<fetch_want> wanted() const;
+  bool action_owns(int chunk) const;
+  bool out_on(request_lane lane, std::uint64_t serial, int chunk) const;
+  std::optional<fetch_want> wanted(request_lane lane) const;
   std::optional<double> time_pos_reached(double p) const;
-  double position_due() const;
+  double position_due(request_lane lane) const;
   void start_epoch(double t, std::optional<request_kind> kind, bool rebuffer);
   bool ready_to_play() const;
   void enter_playing(double t);
@@ -202,8 +239,7 @@ private:
 
   std::optional<double> action_position_due_;
   double next_position_time_;
-  double retry_not_before_ = 0;
-  bool in_flight_ = false;
+  std::array<lane_state, request_lane_count> lanes_{};
 
   int underruns_ = 0;
   double stall_s_ = 0;

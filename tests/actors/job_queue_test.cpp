@@ -211,3 +211,31 @@ BOOST_AUTO_TEST_CASE(an_immediate_duplicate_raises_a_queued_background_job_to_th
   BOOST_TEST(first->id == 1u);
   BOOST_TEST((first->spec.priority == job_priority::immediate));
 }
+
+BOOST_AUTO_TEST_CASE(pop_preferring_takes_the_first_preferred_job_down_to_the_given_priority) {
+  job_queue q;
+  q.push(1, job(job_kind::render, 1, 1, job_priority::l1, 0.9));
+  q.push(2, job(job_kind::render, 2, 7, job_priority::l2, 0.5));
+  q.push(3, job(job_kind::render, 2, 7, job_priority::l3, 0.5)); // joins 2 (same key)
+  q.push(4, job(job_kind::encode, 2, 7, job_priority::l2, 0.9)); // not a render
+  q.push(5, job(job_kind::render, 2, 7, job_priority::background, 0.9)); // joins 2 as well
+  q.push(6, job(job_kind::render, 3, 7, job_priority::background, 0.9));
+  const auto chunk_7_of_2 = [](const job_identity& j) {
+    return j.kind == job_kind::render && j.key.track_id == 2 && j.key.chunk_idx == 7;
+  };
+  const auto chunk_7_of_3 = [](const job_identity& j) { return j.key.track_id == 3; };
+  BOOST_TEST(q.size() == 4u);
+  // Not down to l2: the head, as pop() would.
+  BOOST_TEST(q.pop_preferring(chunk_7_of_2, job_priority::l1)->id == 1u);
+  // The preferred l2 render before the more probable encode.
+  const auto preferred = q.pop_preferring(chunk_7_of_2, job_priority::l3);
+  BOOST_TEST(preferred->id == 2u);
+  BOOST_TEST((preferred->spec.priority == job_priority::l2));
+  // The background job is below `lowest`: the head instead.
+  BOOST_TEST(q.pop_preferring(chunk_7_of_3, job_priority::l3)->id == 4u);
+  BOOST_TEST(q.counts_by_priority()[4] == 1u);
+  BOOST_TEST(q.pop_preferring(chunk_7_of_3, job_priority::background)->id == 6u);
+  BOOST_TEST(q.empty());
+  BOOST_TEST(!q.pop_preferring(chunk_7_of_3, job_priority::background));
+  BOOST_TEST(q.speculative() == 0u);
+}

@@ -114,15 +114,20 @@ BOOST_AUTO_TEST_CASE(a_rendered_chunk_equals_the_chain_rendering_the_same_span) 
       const std::int64_t frames = chunk < 2 ? chunk_frames : 24000; // the last is short
       BOOST_REQUIRE(out.output.data->size() == static_cast<std::size_t>(frames * 4));
 
-      // The same span through the chain by hand: pre-roll before, post-roll after.
+      // The same span through the chain by hand: the runner reads the longest pre-roll
+      // before the chunk and the post-roll after it; the chain takes its own pre-roll from
+      // the end of that.
       dsp::mastering_chain chain(*presets().find("warm"));
       auto src = codec::audio_source::open(file.path);
       const std::int64_t first = chunk * chunk_frames;
       const std::int64_t pre = chain.default_preroll_frames();
       const std::int64_t post = chain.postroll_frames();
-      const auto input = src->read(first - pre, pre + frames + post);
+      const auto [span_first, span_count] = runner.render_span(chunk, 120000, post);
+      BOOST_TEST(span_first == first - 3 * 48000);
+      BOOST_TEST(span_count == 3 * 48000 + frames + post);
+      const auto input = src->read(span_first, span_count);
       dsp::render_request r;
-      r.input = input.data();
+      r.input = input.data() + 2 * (first - pre - span_first);
       r.input_frames = pre + frames + post;
       r.preroll_frames = pre;
       r.output_frames = frames;
@@ -155,6 +160,44 @@ BOOST_AUTO_TEST_CASE(the_same_job_gives_the_same_bytes) {
              job_runner::dither_seed_of(render_job(file.ref(), "punchy", 1, 9).key));
   BOOST_TEST(job_runner::dither_seed_of(spec.key) ==
              job_runner::dither_seed_of(render_job(file.ref(), "punchy", 0).key));
+}
+
+BOOST_AUTO_TEST_CASE(every_preset_and_intensity_of_a_chunk_reuses_the_span_read_once) {
+  track_file file;
+  job_runner runner({}, presets(), chunk_frames);
+  job_runner fresh({}, presets(), chunk_frames); // reads every span anew
+  std::uint64_t reads = 0;
+  for (const std::string preset : {"adaptive", "gentle", "warm", "bright", "punchy"}) {
+    for (std::int32_t tenths : {10, 3}) {
+      const auto spec = render_job(file.ref(), preset, 1, tenths);
+      const auto out = runner.run(spec);
+      fresh.release_buffers();
+      const auto expected = fresh.run(spec);
+      ++reads;
+      BOOST_TEST(out.input_reused == (reads > 1), preset << " at " << tenths);
+      BOOST_TEST(!expected.input_reused);
+      BOOST_TEST(*out.output.data == *expected.output.data, preset << " at " << tenths);
+    }
+  }
+  BOOST_TEST(runner.span_reads() == 1u);
+  BOOST_TEST(fresh.span_reads() == 10u);
+
+  // Another chunk reads its own span; a release forgets the kept one.
+  BOOST_TEST(!runner.run(render_job(file.ref(), "warm", 2)).input_reused);
+  BOOST_TEST(runner.run(render_job(file.ref(), "bright", 2)).input_reused);
+  BOOST_TEST(!runner.run(render_job(file.ref(), "bright", 1)).input_reused);
+  runner.release_buffers();
+  BOOST_TEST(!runner.run(render_job(file.ref(), "gentle", 1)).input_reused);
+  BOOST_TEST(runner.span_reads() == 4u);
+
+  // Another file with the same chunk index is not the kept span.
+  track_file other;
+  source_ref ref = other.ref();
+  BOOST_TEST(!runner.run(render_job(ref, "gentle", 1)).input_reused);
+  // A failed render (unknown chunk) keeps nothing wrong: the next one is still served.
+  BOOST_CHECK_THROW(runner.run(render_job(ref, "gentle", 9)), job_error);
+  BOOST_TEST(runner.run(render_job(ref, "warm", 1)).input_reused);
+  BOOST_TEST(runner.span_reads() == 5u);
 }
 
 BOOST_AUTO_TEST_CASE(a_touched_file_is_source_changed_and_a_missing_one_unreadable) {

@@ -211,6 +211,36 @@ BOOST_FIXTURE_TEST_CASE(identical_render_requests_run_once, auralis::test::actor
   self->send_exit(pool, caf::exit_reason::user_shutdown);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_worker_takes_the_renders_of_the_chunk_whose_span_it_holds_first,
+                        auralis::test::actor_system_fixture) {
+  pool_track track;
+  auto pool = sys->spawn(worker_pool_actor_impl, render_pool());
+  caf::scoped_actor self{*sys};
+  // The worker renders chunk 1 and keeps its span.
+  auto first = ask<job_output>(self, pool, submit_atom::value,
+                               render_job(track.ref(), 2, "warm", 1, job_priority::l1));
+  BOOST_TEST(!first.input_reused);
+  // A long encode holds the worker while three renders queue behind it. Chunk 1's two go
+  // first although chunk 0's is more urgent: they cost the chain alone.
+  self->send(pool, submit_atom::value, encode_job(0, job_priority::l3, 0.1, 720000));
+  self->send(pool, submit_atom::value, render_job(track.ref(), 2, "gentle", 0, job_priority::l1));
+  self->send(pool, submit_atom::value, render_job(track.ref(), 2, "punchy", 1, job_priority::l2));
+  self->send(pool, submit_atom::value, render_job(track.ref(), 2, "bright", 1, job_priority::l3));
+  std::vector<std::string> finished;
+  for (int i = 0; i < 4; ++i)
+    self->receive([&finished](const job_output& o) {
+      finished.push_back(std::string(to_string(o.kind)) + " " + o.key.preset + " " +
+                         std::to_string(o.key.chunk_idx) + (o.input_reused ? " reused" : ""));
+    });
+  BOOST_TEST(finished == (std::vector<std::string>{"encode warm 0", "render punchy 1 reused",
+                                                   "render bright 1 reused", "render gentle 0"}),
+             boost::test_tools::per_element());
+  auto st = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(st.renders == 4u);
+  BOOST_TEST(st.reused_inputs == 2u);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
 BOOST_FIXTURE_TEST_CASE(cancel_drops_exactly_the_queued_jobs_of_a_track,
                         auralis::test::actor_system_fixture) {
   pool_track track;
@@ -694,6 +724,44 @@ BOOST_FIXTURE_TEST_CASE(a_background_job_leaves_a_general_worker_free_for_a_list
     self->receive([&finished](const job_output& o) { finished.push_back(o.key.chunk_idx); });
   BOOST_TEST(finished == (std::vector<std::int64_t>{2, 0, 1}), boost::test_tools::per_element());
   self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(speculative_work_leaves_a_reserved_worker_for_listeners,
+                        auralis::test::actor_system_fixture) {
+  auto settings = slow_worker();
+  settings.workers = 2; // reserved_workers: 1 by default
+  auto pool = sys->spawn(worker_pool_actor_impl, settings);
+  caf::scoped_actor self{*sys};
+  // The l3 blocker takes one worker; the queued l1, l2 and l3 jobs would take the last
+  // idle one: they wait.
+  self->send(pool, submit_atom::value, long_blocker());
+  self->send(pool, submit_atom::value, encode_job(1, job_priority::l3, 0.5, 960));
+  self->send(pool, submit_atom::value, encode_job(2, job_priority::l2, 0.5, 960));
+  self->send(pool, submit_atom::value, encode_job(4, job_priority::l1, 0.0, 960));
+  const auto waiting = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(waiting.busy == 1u);
+  BOOST_TEST(waiting.queued[1] == 1u);
+  BOOST_TEST(waiting.queued[2] == 1u);
+  BOOST_TEST(waiting.queued[3] == 1u);
+  // A listener's job starts at once on the free worker.
+  self->send(pool, submit_atom::value, encode_job(3, job_priority::immediate, 0.0, 960));
+  std::vector<std::int64_t> finished;
+  for (int i = 0; i < 5; ++i)
+    self->receive([&finished](const job_output& o) { finished.push_back(o.key.chunk_idx); });
+  // The others start one at a time after the blocker, most urgent first.
+  BOOST_TEST(finished == (std::vector<std::int64_t>{3, 0, 4, 2, 1}), boost::test_tools::per_element());
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+
+  // Without a reservation both workers take l3 work.
+  settings.reserved_workers = 0;
+  auto open = sys->spawn(worker_pool_actor_impl, settings);
+  self->send(open, submit_atom::value, long_blocker());
+  self->send(open, submit_atom::value, encode_job(1, job_priority::l3, 0.5, 960));
+  const auto both = ask<pool_report>(self, open, stats_atom::value);
+  BOOST_TEST(both.queued[3] == 0u); // started at once on the other worker
+  for (int i = 0; i < 2; ++i)
+    self->receive([](const job_output&) {});
+  self->send_exit(open, caf::exit_reason::user_shutdown);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_running_background_job_never_makes_the_pool_refuse_a_listener,

@@ -42,6 +42,7 @@ BOOST_AUTO_TEST_CASE(shipped_files_load_with_the_documented_defaults) {
   BOOST_TEST(cfg.worker_count == 0);
   BOOST_TEST(cfg.listener_worker_count == 0);
   BOOST_TEST(cfg.background_nice == 0);
+  BOOST_TEST(cfg.reserved_workers == 1);
   BOOST_TEST(cfg.max_queued_jobs == 64);
   BOOST_TEST(cfg.max_queued_mb == 24.0);
   BOOST_TEST(cfg.tiers.demote_queue_mb == 12.0);
@@ -152,6 +153,9 @@ BOOST_AUTO_TEST_CASE(queue_bounds_are_range_checked_with_the_key) {
   expect_key_error(
     [] { config_loader::parse_engine(R"({"workers": {"background_nice": 20}})", "x.json"); },
     "workers.background_nice");
+  expect_key_error(
+    [] { config_loader::parse_engine(R"({"workers": {"reserved_for_listeners": -1}})", "x.json"); },
+    "workers.reserved_for_listeners");
   expect_key_error(
     [] { config_loader::parse_engine(R"({"workers": {"max_queued_jobs": 1.5}})", "x.json"); },
     "workers.max_queued_jobs");

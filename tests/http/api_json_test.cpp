@@ -30,6 +30,8 @@ BOOST_AUTO_TEST_CASE(the_engine_block_reports_queues_memory_and_refusals) {
   pool.shed = 5;
   pool.refused = 3;
   pool.job_ms = 42.5;
+  pool.renders = 40;
+  pool.reused_inputs = 31;
   e.pool = pool;
   auralis::actors::demotion_report d;
   d.waiting = 2;
@@ -60,7 +62,7 @@ BOOST_AUTO_TEST_CASE(the_engine_block_reports_queues_memory_and_refusals) {
     R"("engine":{"rss_mb":150,"rss_shared_mb":20,"job_input_mb":8.64,"queued_job_bytes":5760000,)"
     R"("running_job_bytes":2880000,"pool":{"workers":2,"busy":2,"queued":{"immediate":1,"l1":2,)"
     R"("l2":3,"l3":4,"background":6},"max_queued":64,"max_queued_mb":24,"shed":5,"overload_refusals":3,)"
-    R"("job_ms":42.5},"demotion":{"waiting":2,"in_flight":1,"backlog_bytes":8640000,)"
+    R"("job_ms":42.5,"renders":40,"reused_inputs":31},"demotion":{"waiting":2,"in_flight":1,"backlog_bytes":8640000,)"
     R"("backlog_mb":8.64,"budget_mb":12,"dropped":638,"received":641,"stored":1,"refreshed":2,)"
     R"("failed":0,"invalidated":3},"memory":{"limit_mb":163,"outside_tiers_mb":70.5,"l1_budget_mb":18,)"
     R"("l2_budget_mb":10,"l3_budget_mb":45,"cuts":4},)"
