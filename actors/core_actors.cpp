@@ -7,8 +7,8 @@
 #include <caf/scoped_actor.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/model_store.hpp"
-#include "actors/process_memory.hpp"
+#include "actors/memory/process_memory.hpp"
+#include "actors/predictor/model_store.hpp"
 
 namespace auralis::actors {
 

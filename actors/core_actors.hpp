@@ -8,14 +8,14 @@
 #include <caf/actor_addr.hpp>
 #include <caf/actor_system.hpp>
 
-#include "actors/demotion_actor.hpp"
-#include "actors/memory_governor_actor.hpp"
-#include "actors/engine_event.hpp"
-#include "actors/library_actor.hpp"
-#include "actors/planner_actor.hpp"
-#include "actors/predictor_actor.hpp"
-#include "actors/tier_actor.hpp"
-#include "actors/worker_pool_actor.hpp"
+#include "actors/cache/demotion_actor.hpp"
+#include "actors/cache/tier_actor.hpp"
+#include "actors/common/engine_event.hpp"
+#include "actors/library/library_actor.hpp"
+#include "actors/memory/memory_governor_actor.hpp"
+#include "actors/planner/planner_actor.hpp"
+#include "actors/pool/worker_pool_actor.hpp"
+#include "actors/predictor/predictor_actor.hpp"
 #include "config/engine_config.hpp"
 
 namespace auralis::actors {

@@ -2,17 +2,17 @@
 
 #include <vector>
 
-#include "actors/cache_messages.hpp"
-#include "actors/engine_error.hpp"
-#include "actors/engine_event.hpp"
-#include "actors/planner_messages.hpp"
-#include "actors/jobs.hpp"
-#include "actors/memory_governor_actor.hpp"
-#include "actors/predictor_actor.hpp"
-#include "actors/predictor_messages.hpp"
-#include "actors/tier_actor.hpp"
-#include "actors/track_info.hpp"
-#include "actors/worker_pool_actor.hpp"
+#include "actors/cache/tier_actor.hpp"
+#include "actors/common/cache_messages.hpp"
+#include "actors/common/engine_error.hpp"
+#include "actors/common/engine_event.hpp"
+#include "actors/library/track_info.hpp"
+#include "actors/memory/memory_governor_actor.hpp"
+#include "actors/planner/planner_messages.hpp"
+#include "actors/pool/jobs.hpp"
+#include "actors/pool/worker_pool_actor.hpp"
+#include "actors/predictor/predictor_actor.hpp"
+#include "actors/predictor/predictor_messages.hpp"
 
 namespace auralis::actors {
 

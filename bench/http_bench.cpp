@@ -33,9 +33,9 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include "app/engine.hpp"
 #include "bench/bench.hpp"
 #include "config/config_loader.hpp"
-#include "http/engine.hpp"
 
 namespace auralis::bench {
 

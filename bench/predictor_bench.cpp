@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/predictor.hpp"
+#include "actors/predictor/predictor.hpp"
 #include "bench/bench.hpp"
 #include "config/config_loader.hpp"
 #include "config/json_writer.hpp"

@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "actors/predictor.hpp"
+#include "actors/predictor/predictor.hpp"
 #include "config/config_loader.hpp"
 
 namespace {

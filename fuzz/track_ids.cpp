@@ -21,7 +21,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "actors/track_catalog.hpp"
+#include "actors/library/track_catalog.hpp"
 #include "codec/audio_file_writer.hpp"
 
 namespace {

@@ -8,14 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "actors/cache_messages.hpp"
-#include "actors/memory_governor_actor.hpp"
-#include "actors/planner_messages.hpp"
-#include "actors/process_memory.hpp"
-#include "actors/predictor_messages.hpp"
-#include "actors/tier_actor.hpp"
-#include "actors/track_info.hpp"
-#include "actors/worker_pool_actor.hpp"
+#include "actors/cache/tier_actor.hpp"
+#include "actors/common/cache_messages.hpp"
+#include "actors/library/track_info.hpp"
+#include "actors/memory/memory_governor_actor.hpp"
+#include "actors/memory/process_memory.hpp"
+#include "actors/planner/planner_messages.hpp"
+#include "actors/pool/worker_pool_actor.hpp"
+#include "actors/predictor/predictor_messages.hpp"
 #include "config/json_writer.hpp"
 #include "http/health_report.hpp"
 

@@ -12,8 +12,8 @@
 #include <caf/typed_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/atoms.hpp"
-#include "actors/engine_event.hpp"
+#include "actors/common/atoms.hpp"
+#include "actors/common/engine_event.hpp"
 #include "http/ws_client.hpp"
 
 namespace auralis::http {

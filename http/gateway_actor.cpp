@@ -5,8 +5,8 @@
 #include <caf/detail/type_traits.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/engine_error.hpp"
-#include "actors/process_memory.hpp"
+#include "actors/common/engine_error.hpp"
+#include "actors/memory/process_memory.hpp"
 #include "config/json_writer.hpp"
 #include "http/api_json.hpp"
 #include "http/bad_request.hpp"

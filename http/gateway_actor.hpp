@@ -10,8 +10,8 @@
 #include <caf/typed_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/common/engine_event.hpp"
 #include "actors/core_actors.hpp"
-#include "actors/engine_event.hpp"
 #include "http/ask_deadlines.hpp"
 #include "http/event_hub_actor.hpp"
 #include "http/http_call.hpp"

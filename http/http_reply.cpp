@@ -2,7 +2,7 @@
 
 #include <caf/sec.hpp>
 
-#include "actors/engine_error.hpp"
+#include "actors/common/engine_error.hpp"
 #include "config/json_writer.hpp"
 
 namespace auralis::http {

@@ -7,9 +7,9 @@
 
 #include <simdjson.h>
 
-#include "actors/cache_messages.hpp"
-#include "actors/predictor_messages.hpp"
-#include "actors/session_id.hpp"
+#include "actors/common/cache_messages.hpp"
+#include "actors/common/session_id.hpp"
+#include "actors/predictor/predictor_messages.hpp"
 
 namespace auralis::http {
 

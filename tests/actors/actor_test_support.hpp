@@ -19,9 +19,9 @@
 #include <caf/typed_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/atoms.hpp"
-#include "actors/engine_error.hpp"
-#include "actors/engine_event.hpp"
+#include "actors/common/atoms.hpp"
+#include "actors/common/engine_error.hpp"
+#include "actors/common/engine_event.hpp"
 #include "actors/message_types.hpp"
 #include "actors/scheduler_settings.hpp"
 

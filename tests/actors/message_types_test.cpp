@@ -20,17 +20,17 @@
 #include <caf/sec.hpp>
 #include <caf/send.hpp>
 
-#include "actors/cache_messages.hpp"
-#include "actors/engine_event.hpp"
-#include "actors/jobs.hpp"
-#include "actors/memory_governor_actor.hpp"
-#include "actors/planner_messages.hpp"
-#include "actors/predictor_actor.hpp"
-#include "actors/predictor_messages.hpp"
-#include "actors/tier_actor.hpp"
-#include "actors/track_info.hpp"
-#include "actors/worker_pool_actor.hpp"
-#include "actor_test_support.hpp"
+#include "actors/actor_test_support.hpp"
+#include "actors/cache/tier_actor.hpp"
+#include "actors/common/cache_messages.hpp"
+#include "actors/common/engine_event.hpp"
+#include "actors/library/track_info.hpp"
+#include "actors/memory/memory_governor_actor.hpp"
+#include "actors/planner/planner_messages.hpp"
+#include "actors/pool/jobs.hpp"
+#include "actors/pool/worker_pool_actor.hpp"
+#include "actors/predictor/predictor_actor.hpp"
+#include "actors/predictor/predictor_messages.hpp"
 #include "codec/byte_buffer.hpp"
 
 using namespace auralis::actors;

@@ -11,9 +11,9 @@
 #include "codec/ogg_opus_test_support.hpp"
 #include <simdjson.h>
 
+#include "app/engine.hpp"
 #include "codec/audio_file_writer.hpp"
 #include "config/config_loader.hpp"
-#include "http/engine.hpp"
 #include "http_client.hpp"
 #include "test_support.hpp"
 

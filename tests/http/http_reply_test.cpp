@@ -3,7 +3,7 @@
 
 #include <caf/sec.hpp>
 
-#include "actors/engine_error.hpp"
+#include "actors/common/engine_error.hpp"
 #include "http/http_reply.hpp"
 #include "http/recording_responder.hpp"
 

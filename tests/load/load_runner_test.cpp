@@ -7,9 +7,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <simdjson.h>
 
+#include "app/engine.hpp"
 #include "codec/audio_file_writer.hpp"
 #include "config/config_loader.hpp"
-#include "http/engine.hpp"
 #include "load/load_runner.hpp"
 #include "test_support.hpp"
 

@@ -1,0 +1,999 @@
+#include "actors/planner/planner_actor.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <caf/send.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/cache/tier_requests.hpp"
+#include "actors/common/engine_error.hpp"
+#include "actors/common/session_id.hpp"
+
+namespace auralis::actors {
+
+namespace {
+
+using planner_pointer = planner_actor::stateful_pointer<planner_state>;
+using wall_clock = std::chrono::steady_clock;
+
+constexpr std::size_t latency_samples = 64;
+
+/// One client fetch on its way through the tiers.
+struct fetch_context {
+  fetch_request request;
+  caf::typed_response_promise<fetch_reply> promise;
+  wall_clock::time_point start;
+  bool reloaded = false; ///< its track was reloaded after a render of it failed meanwhile
+  bool held_out = false; ///< counted in planner_state::stream_fetches until answered
+};
+using fetch_ptr = std::shared_ptr<fetch_context>;
+
+double seconds_since_epoch() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+const std::string& session_name(const std::string& id) {
+  static const std::string fallback = "default";
+  return id.empty() ? fallback : id;
+}
+
+const tier_actor& tier_of(planner_pointer self, tier_id t) {
+  auto& s = self->state.settings;
+  switch (t) {
+    case tier_id::l1: return s.l1;
+    case tier_id::l2: return s.l2;
+    case tier_id::l3: break;
+  }
+  return s.l3;
+}
+
+void request_plan(planner_pointer self);
+
+/// Runs `cont` once the track's info and analysis are held (or with the error that
+/// prevented it).
+void with_track(planner_pointer self, std::int64_t track_id,
+                std::function<void(const caf::error&)> cont) {
+  auto& st = self->state;
+  auto& slot = st.tracks[track_id];
+  if (slot.ready) {
+    cont(caf::error{});
+    return;
+  }
+  slot.waiting.push_back(std::move(cont));
+  if (slot.waiting.size() > 1)
+    return; // already loading
+  const auto epoch = st.epoch_of(track_id);
+  auto finish = [self, track_id, epoch](const caf::error& err) {
+    auto& st = self->state;
+    auto it = st.tracks.find(track_id);
+    if (it == st.tracks.end())
+      return;
+    auto waiting = std::move(it->second.waiting);
+    it->second.waiting.clear();
+    if (err || st.epoch_of(track_id) != epoch) {
+      st.tracks.erase(it);
+      const auto e = err ? err
+                         : make_engine_error(engine_errc::cancelled,
+                                             "track " + std::to_string(track_id) +
+                                               " was invalidated while loading");
+      for (auto& w : waiting)
+        w(e);
+      return;
+    }
+    it->second.ready = true;
+    st.failed_tracks.erase(track_id); // loaded afresh: plan it again
+    for (auto& w : waiting)
+      w(caf::error{});
+  };
+  self->request(st.settings.library, st.settings.ask_timeout, caf::get_atom::value, track_id)
+    .then(
+      [self, track_id, finish](track_info& info) {
+        self->request(self->state.settings.library, caf::infinite, analysis_atom::value,
+                      track_id)
+          .then(
+            [self, track_id, finish, info](track_analysis& a) mutable {
+              auto& st = self->state;
+              auto it = st.tracks.find(track_id);
+              if (it != st.tracks.end()) {
+                auto& slot = it->second;
+                st.paths[track_id] = info.abs_path;
+                slot.info = std::move(info);
+                slot.features = std::move(a.chunks);
+                slot.gain_db.clear();
+                for (const auto& [name, chain] : st.chains) {
+                  double lufs = std::nan("");
+                  for (std::size_t i = 0; i < a.presets.size() && i < a.pre_gain_lufs.size(); ++i)
+                    if (a.presets[i] == name)
+                      lufs = a.pre_gain_lufs[i];
+                  slot.gain_db[name] = chain->loudness_gain_db(lufs);
+                }
+              }
+              finish(caf::error{});
+            },
+            [finish](caf::error& err) { finish(err); });
+      },
+      [finish](caf::error& err) { finish(err); });
+}
+
+/// Logs a failed job once per file; a changed or vanished file drops the track's data so
+/// its next use reloads it, and the track is left out of plans until then.
+void note_failure(planner_pointer self, const cache_key& key, const caf::error& err) {
+  auto& st = self->state;
+  const auto code = static_cast<engine_errc>(engine_code_of(err));
+  if (code == engine_errc::cancelled || code == engine_errc::timed_out ||
+      code == engine_errc::overloaded)
+    return;
+  std::string file = "track " + std::to_string(key.track_id);
+  if (auto it = st.paths.find(key.track_id); it != st.paths.end())
+    file = it->second;
+  if (st.logged_files.insert(file).second)
+    spdlog::warn("planner: rendering {} failed ({}): {}", to_string(key), file,
+                 self->system().render(err));
+  if (code == engine_errc::unreadable_file || code == engine_errc::source_changed ||
+      code == engine_errc::unknown_chunk) {
+    st.failed_tracks.insert(key.track_id);
+    if (auto it = st.tracks.find(key.track_id); it != st.tracks.end() && it->second.ready)
+      st.tracks.erase(it);
+  }
+}
+
+/// A render job for `key` at `priority`; the track must be ready.
+job_spec render_spec(planner_pointer self, const cache_key& key, job_priority priority,
+                     double probability) {
+  const auto& slot = self->state.tracks.at(key.track_id);
+  job_spec spec;
+  spec.kind = job_kind::render;
+  spec.key = key;
+  spec.priority = priority;
+  spec.probability = probability;
+  spec.source = source_ref{slot.info.abs_path, slot.info.size, slot.info.mtime_ns,
+                           slot.info.frames};
+  if (auto it = slot.gain_db.find(key.preset); it != slot.gain_db.end())
+    spec.loudness_gain_db = it->second;
+  return spec;
+}
+
+/// Puts `payload` into tier `t`; the reply only matters for logs.
+void put_into(planner_pointer self, tier_id t, const cache_key& key, audio_payload payload,
+              double probability) {
+  self->request(tier_of(self, t), self->state.settings.ask_timeout, caf::put_atom::value, key,
+                std::move(payload), probability)
+    .then(
+      [self, key, t](const put_reply& r) {
+        if (r.status == put_status::too_large)
+          spdlog::warn("planner: {} is too large for {}", to_string(key), tier_label(t));
+        for (const auto& d : r.evicted)
+          if (self->state.wanted.find(d.key))
+            self->state.crowded_out.insert(d.key);
+      },
+      [self, key](const caf::error& err) {
+        spdlog::warn("planner: storing {} failed: {}", to_string(key),
+                     self->system().render(err));
+      });
+}
+
+/// A planner job finished (or failed): forget it and plan again.
+void job_done(planner_pointer self, const cache_key& key) {
+  self->state.in_flight.erase(key);
+  request_plan(self);
+}
+
+/// A planner job failed with `err`. A job the overloaded pool shed is forgotten without
+/// planning again at once (the next position, fetch or finished job plans again): an
+/// immediate round would submit it again only to be shed again.
+void job_failed(planner_pointer self, const cache_key& key, const caf::error& err) {
+  note_failure(self, key, err);
+  if (static_cast<engine_errc>(engine_code_of(err)) == engine_errc::overloaded)
+    self->state.in_flight.erase(key);
+  else
+    job_done(self, key);
+}
+
+/// Encodes PCM of `key` and puts the blob into L3 if it is still wanted there.
+void encode_into_l3(planner_pointer self, const cache_key& key, audio_payload pcm,
+                    std::uint64_t epoch) {
+  job_spec spec;
+  spec.kind = job_kind::encode;
+  spec.key = key;
+  spec.priority = job_priority::l3;
+  spec.probability = 0;
+  if (const auto* w = self->state.wanted.find(key))
+    spec.probability = w->second;
+  spec.input = std::move(pcm);
+  self->request(self->state.settings.pool, caf::infinite, submit_atom::value, std::move(spec))
+    .then(
+      [self, key, epoch](job_output& out) {
+        auto& st = self->state;
+        if (st.epoch_of(key.track_id) == epoch)
+          if (const auto* w = st.wanted.find(key))
+            put_into(self, tier_id::l3, key, std::move(out.output), w->second);
+        job_done(self, key);
+      },
+      [self, key](caf::error& err) { job_failed(self, key, err); });
+}
+
+/// Renders `key` for tier `t` (L3: then encodes it).
+/// Room entries render at l3 priority, behind every rule's job.
+void submit_render(planner_pointer self, const cache_key& key, tier_id t, double probability,
+                   bool room = false) {
+  auto& st = self->state;
+  const auto epoch = st.epoch_of(key.track_id);
+  st.in_flight[key] = planner_state::in_flight_job{t, epoch, room};
+  const auto priority = room || t == tier_id::l3 ? job_priority::l3
+                        : t == tier_id::l2       ? job_priority::l2
+                                                 : job_priority::l1;
+  self->request(st.settings.pool, caf::infinite, submit_atom::value,
+                render_spec(self, key, priority, probability))
+    .then(
+      [self, key, epoch](job_output& out) {
+        auto& st = self->state;
+        const auto* w = st.wanted.find(key);
+        if (st.epoch_of(key.track_id) != epoch || w == nullptr) {
+          job_done(self, key); // nobody wants it any more: it must not push others out
+          return;
+        }
+        if (w->first == tier_id::l3) {
+          encode_into_l3(self, key, std::move(out.output), epoch);
+          return;
+        }
+        put_into(self, w->first, key, std::move(out.output), w->second);
+        job_done(self, key);
+      },
+      [self, key](caf::error& err) { job_failed(self, key, err); });
+}
+
+/// Copies an L3 entry into L1 ahead of its fetch (decoded at L1 priority).
+void submit_promotion(planner_pointer self, const cache_key& key, double probability) {
+  auto& st = self->state;
+  const auto epoch = st.epoch_of(key.track_id);
+  st.in_flight[key] = planner_state::in_flight_job{tier_id::l1, epoch};
+  self->request(st.settings.l3, st.settings.ask_timeout, caf::get_atom::value, key, false)
+    .then(
+      [self, key, epoch, probability](get_reply& g) {
+        if (!g.found) {
+          job_done(self, key);
+          return;
+        }
+        job_spec spec;
+        spec.kind = job_kind::decode;
+        spec.key = key;
+        spec.priority = job_priority::l1;
+        spec.probability = probability;
+        spec.input = std::move(g.payload);
+        self->request(self->state.settings.pool, caf::infinite, submit_atom::value,
+                      std::move(spec))
+          .then(
+            [self, key, epoch](job_output& out) {
+              auto& st = self->state;
+              if (st.epoch_of(key.track_id) == epoch)
+                if (const auto* w = st.wanted.find(key); w && w->first == tier_id::l1)
+                  put_into(self, tier_id::l1, key, std::move(out.output), w->second);
+              job_done(self, key);
+            },
+            [self, key](caf::error& err) { job_failed(self, key, err); });
+      },
+      [self, key](caf::error& err) {
+        self->state.dropped.note("taking " + to_string(key) + " from L3 to decode",
+                                 self->system().render(err));
+        job_done(self, key);
+      });
+}
+
+/// Where each held key is, with its probability there.
+struct held_entry {
+  tier_id tier;
+  double probability;
+};
+
+void apply_plan(planner_pointer self, const std::vector<entry_record>* lists[3]) {
+  auto& st = self->state;
+  const auto& wanted = st.wanted;
+  std::map<cache_key, std::vector<held_entry>> held;
+  for (int t = 0; t < 3; ++t) {
+    probability_update update;
+    for (const auto& r : *lists[t]) {
+      held[r.key].push_back({r.tier, r.probability});
+      const double p = st.builder->held_probability(wanted, r.key);
+      if (std::fabs(p - r.probability) > 1e-9) {
+        update.keys.push_back(r.key);
+        update.probabilities.push_back(p);
+      }
+    }
+    if (!update.keys.empty())
+      self->send(tier_of(self, static_cast<tier_id>(t)), update_atom::value, std::move(update));
+  }
+  auto held_in = [&](const cache_key& k, std::initializer_list<tier_id> tiers) {
+    auto it = held.find(k);
+    if (it == held.end())
+      return false;
+    for (const auto& h : it->second)
+      for (auto t : tiers)
+        if (h.tier == t)
+          return true;
+    return false;
+  };
+  // A key that a fetch wanting the stream is still serving is left to that fetch: on a miss
+  // it renders the key itself, with the stream (which a planner render submitted first, and
+  // joined by the fetch's, would lack), and a fetch that succeeds leaves the chunk held (in
+  // L2, or stored in L1).
+  auto plannable = [&](const cache_key& k) {
+    auto it = st.tracks.find(k.track_id);
+    return it != st.tracks.end() && it->second.ready && !st.failed_tracks.count(k.track_id) &&
+           !st.crowded_out.count(k) && !st.stream_fetches.count(k);
+  };
+  int in_flight[3] = {0, 0, 0};
+  int room_in_flight = 0;
+  for (const auto& [k, job] : st.in_flight) {
+    if (job.room)
+      ++room_in_flight;
+    else
+      ++in_flight[static_cast<int>(job.target)];
+  }
+  // L3 work is submitted only when every L1 and L2 entry is held or on its way (the pool
+  // runs those first anyway).
+  bool hot_satisfied = true;
+  for (const auto& e : wanted.l1) {
+    if (held_in(e.key, {tier_id::l1, tier_id::l2}) || st.in_flight.count(e.key) ||
+        !plannable(e.key))
+      continue;
+    if (held_in(e.key, {tier_id::l3}))
+      submit_promotion(self, e.key, e.probability);
+    else
+      submit_render(self, e.key, tier_id::l1, e.probability);
+  }
+  for (const auto& e : wanted.l2) {
+    if (e.room || held.count(e.key) || st.in_flight.count(e.key) || !plannable(e.key))
+      continue;
+    if (in_flight[1] >= st.settings.l2_jobs_in_flight) {
+      hot_satisfied = false;
+      break;
+    }
+    submit_render(self, e.key, tier_id::l2, e.probability);
+    ++in_flight[1];
+  }
+  if (hot_satisfied) {
+    for (const auto& e : wanted.l3) {
+      if (in_flight[2] >= st.settings.l3_jobs_in_flight)
+        break;
+      if (e.room || held.count(e.key) || st.in_flight.count(e.key) || !plannable(e.key))
+        continue;
+      submit_render(self, e.key, tier_id::l3, e.probability);
+      ++in_flight[2];
+    }
+    // Then the room: likeliest first, L2's before L3's.
+    for (const auto* list : {&wanted.l2, &wanted.l3}) {
+      for (const auto& e : *list) {
+        if (room_in_flight >= st.settings.room_jobs_in_flight)
+          break;
+        if (!e.room || held.count(e.key) || st.in_flight.count(e.key) || !plannable(e.key))
+          continue;
+        submit_render(self, e.key, list == &wanted.l2 ? tier_id::l2 : tier_id::l3,
+                      e.probability, true);
+        ++room_in_flight;
+      }
+    }
+  }
+  // Stale work goes before it starts.
+  self->request(st.settings.pool, st.settings.ask_timeout, prune_atom::value, wanted.keys())
+    .then([](std::uint64_t) {},
+          [self](caf::error& err) {
+            self->state.dropped.note("pruning stale jobs", self->system().render(err));
+          });
+}
+
+/// Has L1 and L2 forget track `track_id`, then the demotion path, then L3, and answers
+/// `rp` with the entries the tiers removed (or the first error). The order matters: every
+/// departure L1 and L2 sent before they forgot the track is in the demotion actor's mailbox
+/// before the invalidation, and every entry the demotion actor sent to L3 before it forgot
+/// the track is in L3's mailbox before L3's, so no stale audio reaches L3 afterwards.
+void invalidate_everywhere(planner_pointer self, std::int64_t track_id,
+                           caf::typed_response_promise<std::uint64_t> rp) {
+  struct tally {
+    std::uint64_t removed = 0;
+    int pending = 2;
+    caf::error err;
+  };
+  auto t = std::make_shared<tally>();
+  const auto timeout = self->state.settings.ask_timeout;
+  auto l3_last = [self, track_id, rp, t, timeout]() mutable {
+    self->request(self->state.settings.l3, timeout, invalidate_atom::value, track_id)
+      .then(
+        [rp, t](std::uint64_t n) mutable {
+          if (t->err)
+            rp.deliver(t->err);
+          else
+            rp.deliver(t->removed + n);
+        },
+        [rp](caf::error& err) mutable { rp.deliver(err); });
+  };
+  auto demotion_next = [self, track_id, t, timeout, l3_last]() mutable {
+    if (!self->state.settings.demotion) {
+      l3_last();
+      return;
+    }
+    self->request(self->state.settings.demotion, timeout, invalidate_atom::value, track_id)
+      .then([l3_last](std::uint64_t) mutable { l3_last(); },
+            [self, track_id, l3_last](caf::error& err) mutable {
+              self->state.dropped.note("telling the demotion path of track " +
+                                         std::to_string(track_id) + "'s invalidation",
+                                       self->system().render(err));
+              l3_last();
+            });
+  };
+  for (auto tier : {tier_id::l1, tier_id::l2}) {
+    auto done = [t, demotion_next]() mutable {
+      if (--t->pending == 0)
+        demotion_next();
+    };
+    self->request(tier_of(self, tier), timeout, invalidate_atom::value, track_id)
+      .then([t, done](std::uint64_t n) mutable { t->removed += n, done(); },
+            [t, done](caf::error& err) mutable { t->err = err, done(); });
+  }
+}
+
+void finish_round(planner_pointer self) {
+  auto& st = self->state;
+  st.planning = false;
+  if (st.replan) {
+    st.replan = false;
+    request_plan(self);
+  }
+}
+
+/// One planning round: the wanted set, what the tiers hold, then updates and jobs.
+void run_plan(planner_pointer self) {
+  auto& st = self->state;
+  const auto now = st.now();
+  const auto idle = std::chrono::duration_cast<wall_clock::duration>(
+    std::chrono::duration<double>(st.settings.session_idle_timeout_s));
+  std::vector<planned_session> sessions;
+  for (auto it = st.sessions.begin(); it != st.sessions.end();) {
+    if (now - it->second.last_seen > idle) {
+      it = st.sessions.erase(it);
+      continue;
+    }
+    const auto& v = it->second.view;
+    auto ready = [&](std::int64_t track_id) {
+      auto t = st.tracks.find(track_id);
+      return t != st.tracks.end() && t->second.ready && !st.failed_tracks.count(track_id);
+    };
+    if (ready(v.track_id)) {
+      sessions.push_back(v);
+      const auto next = it->second.next_track_id;
+      sessions.back().next_track_id = next > 0 && ready(next) ? next : 0;
+    }
+    ++it;
+  }
+  st.wanted = st.builder->plan(sessions);
+  using records = std::vector<entry_record>;
+  ask_each_tier<records>(
+    self, {st.settings.l1, st.settings.l2, st.settings.l3}, st.settings.ask_timeout,
+    [self](std::array<records, 3>& lists) {
+      const std::vector<entry_record>* all[3] = {&lists[0], &lists[1], &lists[2]};
+      apply_plan(self, all);
+      finish_round(self);
+    },
+    [self](caf::error& err) {
+      spdlog::warn("planner: a tier did not list its entries: {}", self->system().render(err));
+      finish_round(self);
+    },
+    list_atom::value);
+}
+
+void request_plan(planner_pointer self) {
+  auto& st = self->state;
+  if (st.planning) {
+    st.replan = true;
+    return;
+  }
+  st.planning = true;
+  run_plan(self);
+}
+
+/// Loads the track a session goes on to (its analysis, once) so that its first chunks can
+/// be planned before the current track ends; re-plans when it is ready.
+void prepare_next_track(planner_pointer self, std::int64_t track_id) {
+  if (track_id <= 0)
+    return;
+  if (auto it = self->state.tracks.find(track_id); it != self->state.tracks.end() && it->second.ready)
+    return;
+  with_track(self, track_id, [self, track_id](const caf::error& err) {
+    if (err)
+      spdlog::debug("planner: next track {} cannot be prepared: {}", track_id,
+                    self->system().render(err));
+    else
+      request_plan(self);
+  });
+}
+
+/// Asks the predictor for a session's predictions and branch scenarios and re-plans.
+/// Counted in planner_state::refreshing from the call until the session is updated (or
+/// the chain failed).
+void refresh_session(planner_pointer self, const std::string& session_id,
+                     std::int64_t track_id, std::int64_t next_track_id) {
+  ++self->state.refreshing;
+  with_track(self, track_id, [self, session_id, track_id, next_track_id](const caf::error& err) {
+    auto& st = self->state;
+    if (err) {
+      spdlog::warn("planner: session {} plays track {}, which cannot be used: {}", session_id,
+                   track_id, self->system().render(err));
+      st.sessions.erase(session_id);
+      --st.refreshing;
+      return;
+    }
+    const auto& slot = st.tracks.at(track_id);
+    auto features = slot.features;
+    auto chunks = slot.info.chunks;
+    auto ask = [session_id, features](std::int64_t chunk_idx) {
+      prediction_request r;
+      r.session_id = session_id;
+      const auto next = static_cast<std::size_t>(std::max<std::int64_t>(0, chunk_idx + 1));
+      if (next < features.size()) {
+        r.has_features = true;
+        r.features = features[next];
+      }
+      return r;
+    };
+    auto it = st.sessions.find(session_id);
+    const auto hint = it != st.sessions.end() ? it->second.view.chunk_idx : 0;
+    self->request(st.settings.predictor, st.settings.ask_timeout, predict_atom::value, ask(hint))
+      .then(
+        [self, session_id, ask, chunks, next_track_id](prediction_reply& pr) {
+          auto req = ask(pr.chunk_idx);
+          self->request(self->state.settings.predictor, self->state.settings.ask_timeout,
+                        branches_atom::value, req)
+            .then(
+              [self, session_id, chunks, pr, next_track_id](branch_plan& bp) {
+                auto& st = self->state;
+                auto& slot = st.sessions[session_id];
+                slot.next_track_id = next_track_id;
+                auto& v = slot.view;
+                // A position in the chunk before the one fetched last, while the player
+                // has fetched ahead, leaves the session where the fetch put it.
+                const bool ahead = v.track_id == bp.track_id && v.playhead_chunk >= 0 &&
+                                   v.playhead_chunk == bp.chunk_idx &&
+                                   v.chunk_idx == bp.chunk_idx + 1;
+                const auto chunk_idx = ahead ? v.chunk_idx : bp.chunk_idx;
+                const bool moved = v.track_id != bp.track_id || v.chunk_idx != chunk_idx ||
+                                   v.preset != bp.current_preset ||
+                                   v.intensity_tenths != intensity_to_tenths(bp.intensity);
+                v.session_id = session_id;
+                v.track_id = bp.track_id;
+                v.chunks = chunks;
+                v.chunk_idx = chunk_idx;
+                if (!ahead)
+                  v.playhead_chunk = -1;
+                v.preset = bp.current_preset;
+                v.intensity_tenths = intensity_to_tenths(bp.intensity);
+                v.mode = bp.mode;
+                v.predictions = pr.predictions;
+                v.scenarios = std::move(bp.scenarios);
+                slot.last_seen = st.now();
+                if (moved)
+                  st.crowded_out.clear(); // a session moved: plan everything afresh
+                --st.refreshing;
+                request_plan(self);
+                prepare_next_track(self, next_track_id);
+              },
+              [self](caf::error& err) {
+                --self->state.refreshing;
+                self->state.dropped.note("a session's branches", self->system().render(err));
+              });
+        },
+        [self](caf::error& err) {
+          --self->state.refreshing;
+          self->state.dropped.note("a session's predictions", self->system().render(err));
+        });
+  });
+}
+
+void record_latency(planner_pointer self, fetch_source source, double ms) {
+  auto& w = self->state.latency[static_cast<int>(source)].samples;
+  w.push_back(ms);
+  while (w.size() > latency_samples)
+    w.pop_front();
+}
+
+/// The fetch is being answered: its key is no longer held out of the plans.
+void fetch_answered(planner_pointer self, fetch_context& ctx) {
+  if (!ctx.held_out)
+    return;
+  ctx.held_out = false;
+  auto& pending = self->state.stream_fetches;
+  if (auto it = pending.find(ctx.request.key); it != pending.end() && --it->second == 0)
+    pending.erase(it);
+}
+
+/// Answers the fetch with `err`.
+void fail_fetch(planner_pointer self, const fetch_ptr& ctx, const caf::error& err) {
+  fetch_answered(self, *ctx);
+  ctx->promise.deliver(err);
+}
+
+/// Answers the fetch with `pcm` and, when the fetch wants it, `stream` (the Ogg Opus file
+/// of `pcm` its render made; empty when there is none).
+void reply_fetch(planner_pointer self, const fetch_ptr& ctx, fetch_source source,
+                 audio_payload pcm, audio_payload stream = {}) {
+  fetch_answered(self, *ctx);
+  fetch_reply r;
+  r.key = ctx->request.key;
+  r.source = source;
+  r.frames = pcm.data ? static_cast<std::int64_t>(pcm.data->size() / 4) : 0;
+  r.pcm = std::move(pcm);
+  if (ctx->request.want_stream)
+    r.stream = std::move(stream);
+  r.service_ms =
+    std::chrono::duration<double, std::milli>(wall_clock::now() - ctx->start).count();
+  record_latency(self, source, r.service_ms);
+  ctx->promise.deliver(std::move(r));
+}
+
+double fetched_probability(planner_pointer self, const cache_key& key) {
+  if (const auto* w = self->state.wanted.find(key))
+    return std::max(w->second, 0.5);
+  return 1.0;
+}
+
+/// A full miss: render now, store in L1, answer. A fetch that wants the stream has the
+/// render encode it too (job_spec::with_stream); should the pool join it to a render of the
+/// key started without the stream, the reply has none.
+void render_for_fetch(planner_pointer self, const fetch_ptr& ctx) {
+  const auto& key = ctx->request.key;
+  auto& st = self->state;
+  auto it = st.tracks.find(key.track_id);
+  if ((it == st.tracks.end() || !it->second.ready) && st.failed_tracks.count(key.track_id) &&
+      !ctx->reloaded) {
+    // Another render of the track failed during the lookup and dropped its data: reload it
+    // once, so that this fetch answers the track's own error (or renders, should the file
+    // be back) rather than a cancellation.
+    ctx->reloaded = true;
+    with_track(self, key.track_id, [self, ctx](const caf::error& err) {
+      if (err)
+        fail_fetch(self, ctx, err);
+      else
+        render_for_fetch(self, ctx);
+    });
+    return;
+  }
+  if (it == st.tracks.end() || !it->second.ready) {
+    fail_fetch(self, ctx,
+               make_engine_error(engine_errc::cancelled, "track " + std::to_string(key.track_id) +
+                                                           " was invalidated during the fetch"));
+    return;
+  }
+  const auto epoch = st.epoch_of(key.track_id);
+  auto spec = render_spec(self, key, job_priority::immediate, 1.0);
+  spec.with_stream = ctx->request.want_stream;
+  self->request(st.settings.pool, caf::infinite, submit_atom::value, std::move(spec))
+    .then(
+      [self, ctx, epoch](job_output& out) {
+        const auto& key = ctx->request.key;
+        if (self->state.epoch_of(key.track_id) == epoch)
+          put_into(self, tier_id::l1, key, out.output, fetched_probability(self, key));
+        self->state.failed_tracks.erase(key.track_id);
+        reply_fetch(self, ctx, fetch_source::miss, std::move(out.output),
+                    std::move(out.stream));
+      },
+      [self, ctx](caf::error& err) {
+        note_failure(self, ctx->request.key, err);
+        fail_fetch(self, ctx, err);
+      });
+}
+
+/// Serves an L3 entry: decode at immediate priority, promote into L1, answer.
+void serve_from_l3(planner_pointer self, const fetch_ptr& ctx, audio_payload blob) {
+  const auto& key = ctx->request.key;
+  job_spec spec;
+  spec.kind = job_kind::decode;
+  spec.key = key;
+  spec.priority = job_priority::immediate;
+  spec.probability = 1.0;
+  spec.input = std::move(blob);
+  const auto epoch = self->state.epoch_of(key.track_id);
+  self->request(self->state.settings.pool, caf::infinite, submit_atom::value, std::move(spec))
+    .then(
+      [self, ctx, epoch](job_output& out) {
+        const auto& key = ctx->request.key;
+        if (self->state.epoch_of(key.track_id) == epoch)
+          put_into(self, tier_id::l1, key, out.output, fetched_probability(self, key));
+        reply_fetch(self, ctx, fetch_source::l3, std::move(out.output));
+      },
+      [self, ctx](caf::error& err) {
+        spdlog::warn("planner: decoding {} from L3 failed: {}", to_string(ctx->request.key),
+                     self->system().render(err));
+        fail_fetch(self, ctx, err);
+      });
+}
+
+/// Looks in tier `index` (0 = L1, 1 = L2, 2 = L3) and on; 3 = nothing held it.
+/// `miss_counted`: a client get already found nothing (its miss is the fetch's one count).
+void lookup(planner_pointer self, const fetch_ptr& ctx, int index, bool miss_counted) {
+  auto& st = self->state;
+  const auto timeout = st.settings.ask_timeout;
+  const auto& key = ctx->request.key;
+  auto fail = [self, ctx](caf::error& err) { fail_fetch(self, ctx, err); };
+  if (index == 3) {
+    if (miss_counted) {
+      render_for_fetch(self, ctx);
+      return;
+    }
+    // Count the fetch's one miss on L1; should the chunk have arrived meanwhile, it is a hit.
+    self->request(st.settings.l1, timeout, caf::get_atom::value, key, true)
+      .then(
+        [self, ctx](get_reply& g) {
+          if (g.found)
+            reply_fetch(self, ctx, fetch_source::l1, std::move(g.payload));
+          else
+            render_for_fetch(self, ctx);
+        },
+        fail);
+    return;
+  }
+  const auto t = static_cast<tier_id>(index);
+  self->request(tier_of(self, t), timeout, peek_atom::value, key)
+    .then(
+      [self, ctx, index, miss_counted, t, timeout, fail](const peek_reply& p) {
+        if (!p.found) {
+          lookup(self, ctx, index + 1, miss_counted);
+          return;
+        }
+        self->request(tier_of(self, t), timeout, caf::get_atom::value, ctx->request.key, true)
+          .then(
+            [self, ctx, index, t](get_reply& g) {
+              if (!g.found) {
+                lookup(self, ctx, index + 1, true); // left between peek and get
+                return;
+              }
+              if (t == tier_id::l3)
+                serve_from_l3(self, ctx, std::move(g.payload));
+              else
+                reply_fetch(self, ctx, t == tier_id::l1 ? fetch_source::l1 : fetch_source::l2,
+                            std::move(g.payload));
+            },
+            fail);
+      },
+      fail);
+}
+
+/// The fetch tells where its session is: the session moves to the fetched chunk. True
+/// when that changed what the plan is made from (a new session, another track, chunk,
+/// preset or intensity); a fetch of the chunk the session is already at only marks it seen.
+bool note_fetch(planner_pointer self, const fetch_request& req) {
+  auto& st = self->state;
+  const auto& key = req.key;
+  const auto& id = session_name(req.session_id);
+  const bool known = st.sessions.count(id) > 0;
+  auto& slot = st.sessions[id];
+  auto& v = slot.view;
+  slot.last_seen = st.now();
+  if (known && v.track_id == key.track_id && v.chunk_idx == key.chunk_idx &&
+      v.preset == key.preset && v.intensity_tenths == key.intensity_tenths)
+    return false;
+  v.session_id = id;
+  if (v.track_id != key.track_id || v.preset != key.preset) {
+    v.predictions.erase(std::remove_if(v.predictions.begin(), v.predictions.end(),
+                                       [&](const preset_probability& p) {
+                                         return p.preset == key.preset;
+                                       }),
+                        v.predictions.end());
+    if (v.track_id != key.track_id) {
+      v.predictions.clear();
+      v.scenarios.clear();
+    }
+  }
+  // The next chunk of the same rendition is the player fetching ahead: the listener still
+  // hears the chunk the session was at.
+  const bool ahead = known && v.track_id == key.track_id && v.preset == key.preset &&
+                     v.intensity_tenths == key.intensity_tenths &&
+                     key.chunk_idx == v.chunk_idx + 1;
+  v.playhead_chunk = ahead ? v.chunk_idx : -1;
+  v.track_id = key.track_id;
+  v.chunks = st.tracks.at(key.track_id).info.chunks;
+  v.chunk_idx = key.chunk_idx;
+  v.preset = key.preset;
+  v.intensity_tenths = key.intensity_tenths;
+  return true;
+}
+
+} // namespace
+
+double planner_state::latency_window::median() const {
+  if (samples.empty())
+    return 0;
+  std::vector<double> v(samples.begin(), samples.end());
+  const auto mid = v.size() / 2;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
+  if (v.size() % 2 == 1)
+    return v[mid];
+  const double upper = v[mid];
+  const double lower = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid));
+  return (lower + upper) / 2;
+}
+
+planner_state::time_point planner_state::now() const {
+  return settings.clock ? settings.clock() : std::chrono::steady_clock::now();
+}
+
+std::uint64_t planner_state::epoch_of(std::int64_t track_id) const {
+  auto it = epochs.find(track_id);
+  return it == epochs.end() ? 0 : it->second;
+}
+
+planner_settings planner_settings::from(const config::engine_config& cfg) {
+  planner_settings s;
+  s.plan = wanted_set_settings::from(cfg);
+  s.presets = cfg.presets.all();
+  s.l2_jobs_in_flight = std::max(1, cfg.planner.l2_jobs_per_round);
+  s.l3_jobs_in_flight = cfg.planner.l3_jobs_per_round;
+  s.room_jobs_in_flight = std::max(0, cfg.planner.room_jobs_per_round);
+  s.session_idle_timeout_s = cfg.predictor.session_idle_timeout_s;
+  return s;
+}
+
+planner_actor::behavior_type
+planner_actor_impl(planner_actor::stateful_pointer<planner_state> self,
+                   planner_settings settings) {
+  auto& st = self->state;
+  for (const auto& p : settings.presets)
+    st.chains[p.name] = std::make_unique<dsp::mastering_chain>(p);
+  if (settings.plan.presets.empty())
+    for (const auto& p : settings.presets)
+      settings.plan.presets.push_back(p.name);
+  st.builder = std::make_unique<wanted_set_builder>(settings.plan);
+  st.settings = std::move(settings);
+  if (st.settings.predictor)
+    self
+      ->request(st.settings.predictor, st.settings.ask_timeout, subscribe_atom::value,
+                caf::actor_cast<mode_listener>(self))
+      .then([](std::uint64_t) {},
+            [self](caf::error& err) {
+              spdlog::warn("planner: cannot subscribe to mode changes: {}",
+                           self->system().render(err));
+            });
+
+  return {
+    [self](position_atom, const position_update& u) -> caf::typed_response_promise<position_reply> {
+      auto rp = self->make_response_promise<position_reply>();
+      self->request(self->state.settings.predictor, self->state.settings.ask_timeout,
+                    position_atom::value, u)
+        .then(
+          [self, rp, track_id = u.track_id, next = u.next_track_id](position_reply& r) mutable {
+            if (r.accepted)
+              refresh_session(self, r.session_id, track_id, next);
+            rp.deliver(std::move(r));
+          },
+          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
+    },
+    [self](fetch_atom, const fetch_request& req) -> caf::typed_response_promise<fetch_reply> {
+      auto& st = self->state;
+      auto ctx = std::make_shared<fetch_context>();
+      ctx->request = req;
+      ctx->promise = self->make_response_promise<fetch_reply>();
+      ctx->start = wall_clock::now();
+      const auto& key = req.key;
+      if (!valid_session_id(req.session_id)) {
+        ctx->promise.deliver(make_engine_error(
+          engine_errc::invalid_argument,
+          "session_id must be at most " + std::to_string(max_session_id_bytes) +
+            " bytes without control characters"));
+      } else if (!st.chains.count(key.preset)) {
+        ctx->promise.deliver(
+          make_engine_error(engine_errc::unknown_preset, "no preset named '" + key.preset + "'"));
+      } else if (key.intensity_tenths < 0 || key.intensity_tenths > 10) {
+        ctx->promise.deliver(
+          make_engine_error(engine_errc::invalid_argument, "intensity must be within 0..1"));
+      } else if (key.chunk_idx < 0) {
+        ctx->promise.deliver(
+          make_engine_error(engine_errc::unknown_chunk, "chunk index must be >= 0"));
+      } else {
+        // A failed track's data may be stale: reload it for this fetch. Once it loads, its
+        // sessions are planned again even when the fetch does not move one.
+        const bool retried = st.failed_tracks.count(key.track_id) > 0;
+        if (retried)
+          if (auto it = st.tracks.find(key.track_id);
+              it != st.tracks.end() && it->second.ready)
+            st.tracks.erase(it);
+        with_track(self, key.track_id, [self, ctx, retried](const caf::error& err) {
+          if (err) {
+            ctx->promise.deliver(err);
+            return;
+          }
+          const auto& key = ctx->request.key;
+          const auto chunks = self->state.tracks.at(key.track_id).info.chunks;
+          if (key.chunk_idx >= chunks) {
+            ctx->promise.deliver(make_engine_error(
+              engine_errc::unknown_chunk, "track " + std::to_string(key.track_id) + " has " +
+                                            std::to_string(chunks) + " chunks"));
+            return;
+          }
+          const bool moved = note_fetch(self, ctx->request);
+          if (ctx->request.want_stream) {
+            ++self->state.stream_fetches[key]; // the plan leaves the key to this fetch
+            ctx->held_out = true;
+          }
+          lookup(self, ctx, 0, false);
+          if (moved)
+            self->state.crowded_out.clear(); // a session moved: plan everything afresh
+          if (moved || retried)
+            request_plan(self);
+        });
+      }
+      return ctx->promise;
+    },
+    [self](latency_atom) {
+      const auto& l = self->state.latency;
+      tier_latency r;
+      r.l1_ms = l[0].median();
+      r.l2_ms = l[1].median();
+      r.l3_ms = l[2].median();
+      r.miss_ms = l[3].median();
+      r.l1_samples = l[0].samples.size();
+      r.l2_samples = l[1].samples.size();
+      r.l3_samples = l[2].samples.size();
+      r.miss_samples = l[3].samples.size();
+      return r;
+    },
+    [self](stats_atom) {
+      const auto& st = self->state;
+      planner_report r;
+      r.sessions = st.sessions.size();
+      r.in_flight = st.in_flight.size();
+      for (const auto& [id, slot] : st.tracks)
+        r.loading += slot.ready ? 0 : 1;
+      for (const auto& [key, count] : st.stream_fetches)
+        r.stream_fetches += count;
+      r.planning = st.planning || st.replan;
+      r.refreshing = st.refreshing;
+      return r;
+    },
+    [self](invalidate_atom, std::int64_t track_id) -> caf::typed_response_promise<std::uint64_t> {
+      auto& st = self->state;
+      ++st.epochs[track_id];
+      if (auto it = st.tracks.find(track_id); it != st.tracks.end() && it->second.ready)
+        st.tracks.erase(it);
+      st.failed_tracks.erase(track_id);
+      for (auto it = st.sessions.begin(); it != st.sessions.end();)
+        it = it->second.view.track_id == track_id ? st.sessions.erase(it) : std::next(it);
+      for (auto it = st.in_flight.begin(); it != st.in_flight.end();)
+        it = it->first.track_id == track_id ? st.in_flight.erase(it) : std::next(it);
+      self->request(st.settings.pool, st.settings.ask_timeout, cancel_atom::value, track_id)
+        .then([](std::uint64_t) {},
+              [self, track_id](caf::error& err) {
+                self->state.dropped.note("cancelling the jobs of track " +
+                                           std::to_string(track_id),
+                                         self->system().render(err));
+              });
+      auto rp = self->make_response_promise<std::uint64_t>();
+      invalidate_everywhere(self, track_id, rp);
+      request_plan(self);
+      return rp;
+    },
+    [self](mode_atom, const mode_change& m) {
+      auto& st = self->state;
+      if (st.settings.events) {
+        engine_event e;
+        e.kind = event_kind::mode_changed;
+        e.timestamp = seconds_since_epoch();
+        e.session_id = m.session_id;
+        e.mode = to_string(m.to);
+        self->send(st.settings.events, event_atom::value, std::move(e));
+      }
+      if (auto it = st.sessions.find(m.session_id); it != st.sessions.end()) {
+        it->second.view.mode = m.to;
+        request_plan(self);
+      }
+    },
+    [self](budget_atom, std::uint64_t l1, std::uint64_t l2, std::uint64_t l3) {
+      auto& st = self->state;
+      if (st.builder->set_budgets(l1, l2, l3)) {
+        st.crowded_out.clear(); // what did not fit may fit now
+        request_plan(self);
+      }
+    },
+  };
+}
+
+} // namespace auralis::actors
