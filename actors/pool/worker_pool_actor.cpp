@@ -320,10 +320,12 @@ bool split_decode(pool_pointer self, queued_job& q) {
   return true;
 }
 
-/// Whether idle worker `slot` may start a background job: with listener workers, or a
-/// single general worker, always; else only when another general worker stays idle.
-bool may_start_background(const pool_state& st, std::size_t slot) {
-  if (st.settings.listener_workers > 0)
+/// Whether idle worker `slot` may start work that must leave `keep` other general workers
+/// idle: always with listener workers (they serve listeners), with keep 0, or with no more
+/// general workers than `keep` (the work would never run); else only when at least `keep`
+/// other general workers are idle.
+bool leaves_idle(const pool_state& st, std::size_t slot, std::size_t keep) {
+  if (st.settings.listener_workers > 0 || keep == 0)
     return true;
   std::size_t general = 0, idle = 0;
   for (std::size_t i = 0; i < st.workers.size(); ++i) {
@@ -332,23 +334,19 @@ bool may_start_background(const pool_state& st, std::size_t slot) {
     ++general;
     idle += st.workers[i].job == 0 && i != slot ? 1 : 0;
   }
-  return general <= 1 || idle > 0;
+  return general <= keep || idle >= keep;
 }
 
-/// Whether idle worker `slot` may start a job of priority l1, l2 or l3: with listener workers,
-/// no reservation, or no more general workers than reserved, always; else only when at
-/// least settings.reserved_workers other general workers stay idle.
+/// Whether idle worker `slot` may start a background job: when another general worker
+/// stays idle (see leaves_idle).
+bool may_start_background(const pool_state& st, std::size_t slot) {
+  return leaves_idle(st, slot, 1);
+}
+
+/// Whether idle worker `slot` may start a job of priority l1, l2 or l3: when
+/// settings.reserved_workers other general workers stay idle (see leaves_idle).
 bool may_start_speculative(const pool_state& st, std::size_t slot) {
-  if (st.settings.listener_workers > 0 || st.settings.reserved_workers == 0)
-    return true;
-  std::size_t general = 0, idle = 0;
-  for (std::size_t i = 0; i < st.workers.size(); ++i) {
-    if (st.workers[i].listener_only)
-      continue;
-    ++general;
-    idle += st.workers[i].job == 0 && i != slot ? 1 : 0;
-  }
-  return general <= st.settings.reserved_workers || idle >= st.settings.reserved_workers;
+  return leaves_idle(st, slot, st.settings.reserved_workers);
 }
 
 /// Starts the most urgent work on idle worker `slot`: a part of a split job, or else the
