@@ -113,10 +113,7 @@ private:
     if (!reused_ || ec == beast::error::timeout || (parser_ && parser_->got_some()))
       return false;
     reused_ = false;
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
-    connected_ = false;
+    close();
     buffer_.clear();
     parser_.reset();
     connect();

@@ -85,6 +85,7 @@ codec::audio_source& job_runner::source_for(const source_ref& source) {
     throw job_error(engine_errc::source_changed,
                     source.path + ": the file changed since it was listed");
   if (!source_ || source_->path() != source.path || source_signature_ != signature) {
+    span_ = {};      // the kept span was read from the source being closed
     source_.reset(); // its buffers go before the next file's are made
     source_ = codec::audio_source::open(source.path);
     source_signature_ = signature;
@@ -127,8 +128,7 @@ audio_payload job_runner::render(const job_spec& spec, bool& reused) {
   const std::int64_t skip = (first - preroll) - span_first;
   if (skip < 0 || skip + preroll + frames + postroll > span_count)
     throw std::logic_error("job_runner: a preset's pre-roll is longer than the render span");
-  reused = span_.read && span_.path == spec.source.path && span_.signature == source_signature_ &&
-           span_.first == span_first && span_.count >= span_count;
+  reused = span_.count > 0 && span_.first == span_first && span_.count >= span_count;
   if (!reused) {
     span_ = {};
     input_.resize(static_cast<std::size_t>(2 * span_count));
@@ -139,7 +139,7 @@ audio_payload job_runner::render(const job_spec& spec, bool& reused) {
       throw;
     }
     ++span_reads_;
-    span_ = span_id{true, spec.source.path, source_signature_, span_first, span_count};
+    span_ = span_id{span_first, span_count};
   }
 
   dsp::render_request request;

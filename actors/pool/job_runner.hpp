@@ -117,11 +117,9 @@ private:
   std::unique_ptr<codec::audio_source> source_;   ///< last read source file, open
   codec::file_signature source_signature_;        ///< its signature when opened
   std::vector<float> input_;                      ///< render input span, reused
-  /// What input_ holds: the span of the last render's chunk, valid only when `read`.
+  /// What input_ holds: frames [first, first + count) of the open source_, read by the
+  /// last render (count 0: nothing; forgotten whenever source_ is closed or reopened).
   struct span_id {
-    bool read = false;
-    std::string path;
-    codec::file_signature signature;
     std::int64_t first = 0;
     std::int64_t count = 0;
   } span_;
