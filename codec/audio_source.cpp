@@ -127,20 +127,8 @@ private:
     decoded_.resize(static_cast<std::size_t>(decode_block * sfi.channels));
   }
 
-  void read_source(std::int64_t first, std::int64_t count, float* dst) override {
-    const std::int64_t begin = std::clamp<std::int64_t>(first, 0, info_.source_frames);
-    const std::int64_t end = std::clamp<std::int64_t>(first + count, begin, info_.source_frames);
-    std::fill(dst, dst + 2 * (begin - first), 0.f);
-    std::int64_t got = 0;
-    if (begin < end) {
-      move_to(begin);
-      got = decode(end - begin, dst + 2 * (begin - first));
-    }
-    std::fill(dst + 2 * (begin - first + got), dst + 2 * count, 0.f);
-  }
-
   /// Puts libsndfile's read position at source frame `target` (0 <= target < frames).
-  void move_to(std::int64_t target) {
+  void move_to(std::int64_t target) override {
     if (position_ == target)
       return;
     if (position_ >= 0 && position_ < target && target - position_ <= forward_decode_limit_) {
@@ -173,7 +161,7 @@ private:
 
   /// Decodes up to `frames` frames from the current position into stereo at `dst`;
   /// returns how many there were (fewer only when the data ends early).
-  std::int64_t decode(std::int64_t frames, float* dst) {
+  std::int64_t decode(std::int64_t frames, float* dst) override {
     std::int64_t done = 0;
     while (done < frames) {
       const std::int64_t want = std::min(frames - done, decode_block);
@@ -241,6 +229,19 @@ void audio_source::read(std::int64_t first, std::int64_t count, float* dst) {
   else
     resampler_->render(begin, end - begin, at,
                        [this](std::int64_t a, std::int64_t n, float* p) { read_source(a, n, p); });
+}
+
+void audio_source::read_source(std::int64_t first, std::int64_t count, float* dst) {
+  const std::int64_t frames = info().source_frames;
+  const std::int64_t begin = std::clamp<std::int64_t>(first, 0, frames);
+  const std::int64_t end = std::clamp<std::int64_t>(first + count, begin, frames);
+  std::fill(dst, dst + 2 * (begin - first), 0.f);
+  std::int64_t got = 0;
+  if (begin < end) {
+    move_to(begin);
+    got = decode(end - begin, dst + 2 * (begin - first));
+  }
+  std::fill(dst + 2 * (begin - first + got), dst + 2 * count, 0.f);
 }
 
 void audio_source::set_timeline(audio_info& info) {

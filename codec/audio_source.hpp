@@ -123,9 +123,14 @@ public:
   void read(std::int64_t first, std::int64_t count, float* dst);
 
 protected:
-  /// Writes stereo source frames [first, first + count) at the source rate to `dst`
-  /// (2 * count floats), zeros outside the file. Throws codec_error (decode_failed).
-  virtual void read_source(std::int64_t first, std::int64_t count, float* dst) = 0;
+  /// Puts the decoder at source frame `target` (0 <= target < source_frames). Throws
+  /// codec_error (decode_failed) when it cannot get there.
+  virtual void move_to(std::int64_t target) = 0;
+
+  /// Decodes up to `frames` frames from the decoder's position as stereo into `dst`
+  /// (2 * frames floats); returns how many there were (fewer only when the data ends
+  /// early). Throws codec_error (decode_failed).
+  virtual std::int64_t decode(std::int64_t frames, float* dst) = 0;
 
   /// Completes `info` from its source_rate and source_frames: frames and duration_s on
   /// the 48 kHz timeline, and the resampler when the source rate is not 48 kHz. For a
@@ -134,6 +139,10 @@ protected:
   void set_timeline(audio_info& info);
 
 private:
+  /// Writes stereo source frames [first, first + count) at the source rate to `dst`
+  /// (2 * count floats), zeros outside the file. Throws codec_error (decode_failed).
+  void read_source(std::int64_t first, std::int64_t count, float* dst);
+
   std::optional<span_resampler> resampler_; ///< none at 48 kHz
 };
 

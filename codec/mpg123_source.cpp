@@ -150,20 +150,6 @@ void mpg123_source::init(std::string format) {
   set_timeline(info_);
 }
 
-/// Writes stereo source frames [first, first + count) to `dst` (2 * count floats), zeros
-/// outside the file.
-void mpg123_source::read_source(std::int64_t first, std::int64_t count, float* dst) {
-  const std::int64_t begin = std::clamp<std::int64_t>(first, 0, info_.source_frames);
-  const std::int64_t end = std::clamp<std::int64_t>(first + count, begin, info_.source_frames);
-  std::fill(dst, dst + 2 * (begin - first), 0.f);
-  std::int64_t got = 0;
-  if (begin < end) {
-    move_to(begin);
-    got = decode(end - begin, dst + 2 * (begin - first));
-  }
-  std::fill(dst + 2 * (begin - first + got), dst + 2 * count, 0.f);
-}
-
 /// Puts the decoder at source frame `target` (0 <= target).
 void mpg123_source::move_to(std::int64_t target) {
   if (position_ == target)

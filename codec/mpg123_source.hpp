@@ -63,11 +63,10 @@ public:
 
 private:
   void init(std::string format);
-  void read_source(std::int64_t first, std::int64_t count, float* dst) override;
-  void move_to(std::int64_t target);
+  void move_to(std::int64_t target) override;
   void reopen();
   void skip(std::int64_t frames);
-  std::int64_t decode(std::int64_t frames, float* dst);
+  std::int64_t decode(std::int64_t frames, float* dst) override;
   std::int64_t read_block(float* dst, std::int64_t frames);
   [[noreturn]] void fail(codec_errc code, const std::string& what);
 

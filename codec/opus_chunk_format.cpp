@@ -4,6 +4,7 @@
 #include <string>
 
 #include "codec/codec_error.hpp"
+#include "codec/container_header.hpp"
 #include "codec/crc32.hpp"
 #include "codec/little_endian.hpp"
 
@@ -28,14 +29,7 @@ std::uint32_t blob_crc(const unsigned char* data, std::size_t size) noexcept {
 } // namespace
 
 opus_chunk_format opus_chunk_format::parse(const unsigned char* data, std::size_t size) {
-  if (size < header_bytes)
-    corrupt("truncated header (" + std::to_string(size) + " of " +
-            std::to_string(header_bytes) + " bytes)");
-  if (std::memcmp(data, magic, sizeof magic) != 0)
-    corrupt("bad magic");
-  const std::uint32_t version = load_u16(data + 4);
-  if (version != format_version)
-    corrupt("unknown version " + std::to_string(version));
+  check_container_header(data, size, header_bytes, magic, format_version, "opus chunk blob");
   if (data[6] != channels)
     corrupt("channel count " + std::to_string(data[6]) + " is not 2");
   if (data[7] != 0)

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "codec/codec_error.hpp"
+#include "codec/container_header.hpp"
 #include "codec/crc32.hpp"
 #include "codec/little_endian.hpp"
 
@@ -42,14 +43,7 @@ opus_segmented_format opus_segmented_format::parse(const unsigned char* data, st
     const opus_chunk_format bare = opus_chunk_format::parse(data, size);
     return opus_segmented_format(data, size, bare.frame_count(), 1, true);
   }
-  if (size < header_bytes)
-    corrupt("truncated header (" + std::to_string(size) + " of " +
-            std::to_string(header_bytes) + " bytes)");
-  if (std::memcmp(data, magic, sizeof magic) != 0)
-    corrupt("bad magic");
-  const std::uint32_t version = load_u16(data + 4);
-  if (version != format_version)
-    corrupt("unknown version " + std::to_string(version));
+  check_container_header(data, size, header_bytes, magic, format_version, "opus segmented chunk");
   const std::uint32_t segments = load_u16(data + 6);
   if (segments == 0 || segments > max_segments)
     corrupt("segment count " + std::to_string(segments) + " is outside 1.." +

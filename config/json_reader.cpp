@@ -129,14 +129,21 @@ std::optional<simdjson::dom::element> json_reader::find(const char* key, presenc
   return el;
 }
 
-bool json_reader::number(const char* key, double& out, double lo, double hi, presence p) {
+std::optional<double> json_reader::find_number(const char* key, presence p, const char* what) {
   auto el = find(key, p);
   if (!el)
-    return false;
+    return std::nullopt;
   auto v = as_number(*el);
   if (!v)
     throw json_field_error(path_of(key),
-                           std::string("must be a number, not ") + json_type_name(*el));
+                           std::string("must be ") + what + ", not " + json_type_name(*el));
+  return v;
+}
+
+bool json_reader::number(const char* key, double& out, double lo, double hi, presence p) {
+  auto v = find_number(key, p, "a number");
+  if (!v)
+    return false;
   if (!std::isfinite(*v) || *v < lo || *v > hi)
     throw json_field_error(path_of(key), "must be a number in " + range_text(lo, hi));
   out = *v;
@@ -145,13 +152,9 @@ bool json_reader::number(const char* key, double& out, double lo, double hi, pre
 
 bool json_reader::integer(const char* key, std::int64_t& out, std::int64_t lo, std::int64_t hi,
                           presence p) {
-  auto el = find(key, p);
-  if (!el)
-    return false;
-  auto v = as_number(*el);
+  auto v = find_number(key, p, "a whole number");
   if (!v)
-    throw json_field_error(path_of(key),
-                           std::string("must be a whole number, not ") + json_type_name(*el));
+    return false;
   if (!std::isfinite(*v) || std::floor(*v) != *v)
     throw json_field_error(path_of(key), "must be a whole number");
   if (*v < static_cast<double>(lo) || *v > static_cast<double>(hi))

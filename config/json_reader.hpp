@@ -152,6 +152,10 @@ private:
   std::optional<simdjson::dom::element> find(const char* key, presence p,
                                              bool container = false);
 
+  /// The numeric value of `key`, or nullopt when absent (throws when required); throws
+  /// "must be <what>, not <type>" when it is not a number.
+  std::optional<double> find_number(const char* key, presence p, const char* what);
+
   simdjson::dom::object object_;
   std::string path_;
   std::set<std::string> claimed_;

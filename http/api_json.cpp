@@ -306,4 +306,28 @@ std::string success_json(const std::string& message) {
   return w.end_object().take();
 }
 
+std::string cleared_json(const std::string& message, std::uint64_t removed) {
+  json_writer w;
+  w.begin_object().field("status", "success").field("message", message);
+  return w.field("removed_entries", removed).end_object().take();
+}
+
+std::string track_removed_json(const actors::track_info& t, std::uint64_t removed) {
+  json_writer w;
+  w.begin_object().field("status", "success").key("track");
+  write_track(w, t);
+  return w.field("removed_entries", removed).end_object().take();
+}
+
+std::string learning_json(bool on) {
+  json_writer w;
+  return w.begin_object().field("status", "success").field("learning", on).end_object().take();
+}
+
+std::string forgotten_json(std::uint64_t forgotten) {
+  json_writer w;
+  w.begin_object().field("status", "success").field("message", "Learned model forgotten");
+  return w.field("forgotten_transitions", forgotten).end_object().take();
+}
+
 } // namespace auralis::http

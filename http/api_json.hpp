@@ -112,4 +112,16 @@ std::string model_json(const actors::model_snapshot& m);
 /// {"status": "success", "message": message}.
 std::string success_json(const std::string& message);
 
+/// {"status": "success", "message": message, "removed_entries": removed}: a cache clear.
+std::string cleared_json(const std::string& message, std::uint64_t removed);
+
+/// DELETE /api/library/tracks/{id}: status, track (as write_track), removed_entries.
+std::string track_removed_json(const actors::track_info& t, std::uint64_t removed);
+
+/// POST /api/predictor/learning: {"status": "success", "learning": on}.
+std::string learning_json(bool on);
+
+/// POST /api/predictor/forget: status, message, forgotten_transitions.
+std::string forgotten_json(std::uint64_t forgotten);
+
 } // namespace auralis::http

@@ -5,9 +5,9 @@
 #include <caf/detail/type_traits.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/cache/tier_requests.hpp"
 #include "actors/common/engine_error.hpp"
 #include "actors/memory/process_memory.hpp"
-#include "config/json_writer.hpp"
 #include "http/api_json.hpp"
 #include "http/bad_request.hpp"
 #include "http/chunk_encoding.hpp"
@@ -116,43 +116,16 @@ void publish(gateway_pointer self, engine_event e) {
   self->send(self->state.peers.events, actors::event_atom::value, std::move(e));
 }
 
-actors::tier_actor tier_of(gateway_pointer self, tier_id t) {
-  const auto& c = self->state.peers.core;
-  return t == tier_id::l1 ? c.l1 : t == tier_id::l2 ? c.l2 : c.l3;
-}
-
-/// The three tiers, in order.
-std::array<actors::tier_actor, 3> tiers_of(gateway_pointer self) {
-  const auto& c = self->state.peers.core;
-  return {c.l1, c.l2, c.l3};
-}
-
-/// Asks L1, then L2, then L3 (each after the previous answer, so a clear or a listing
-/// sees the tiers in order; each within the request timeout) and calls `done` with the
-/// three answers in tier order; the first error is answered on `r`.
+/// actors::ask_each_tier on behalf of `r`: each tier is asked as `ask` does, so the first
+/// error or missed deadline is answered on `r` and `done` is not called.
 template <class Reply, class Done, class... Ts>
 void ask_each_tier(gateway_pointer self, const responder_ptr& r, Done done, Ts... xs) {
-  auto replies = std::make_shared<std::array<Reply, 3>>();
-  const auto tiers = tiers_of(self);
-  ask(
-    self, r, tiers[0],
-    [=](Reply& a) {
-      (*replies)[0] = std::move(a);
-      ask(
-        self, r, tiers[1],
-        [=](Reply& b) {
-          (*replies)[1] = std::move(b);
-          ask(
-            self, r, tiers[2],
-            [=](Reply& c) {
-              (*replies)[2] = std::move(c);
-              done(*replies);
-            },
-            xs...);
-        },
-        xs...);
+  actors::ask_each_tier<Reply>(
+    actors::tiers_of(self->state.peers.core),
+    [self, r](const actors::tier_actor& tier, auto on_reply, auto... ys) {
+      ask(self, r, tier, std::move(on_reply), ys...);
     },
-    xs...);
+    std::move(done), xs...);
 }
 
 /// Asks L1, L2 and L3 for their reports (one after the other) and calls `done` with all
@@ -268,16 +241,6 @@ void cache_contents(gateway_pointer self, const responder_ptr& r) {
     actors::list_atom::value);
 }
 
-std::string cleared_json(const std::string& message, std::uint64_t removed) {
-  config::json_writer w;
-  w.begin_object()
-    .field("status", "success")
-    .field("message", message)
-    .field("removed_entries", removed)
-    .end_object();
-  return w.take();
-}
-
 void cache_clear(gateway_pointer self, const responder_ptr& r) {
   ask_each_tier<std::uint64_t>(
     self, r,
@@ -294,7 +257,7 @@ void cache_clear_tier(gateway_pointer self, const http_call& call) {
   const tier_id t = request_parser::parse_tier(param(call, "tier"));
   const auto& r = call.responder;
   ask(
-    self, r, tier_of(self, t),
+    self, r, actors::tier_of(self->state.peers.core, t),
     [self, r, t](std::uint64_t n) {
       engine_event e;
       e.kind = event_kind::cache_tier_cleared;
@@ -347,7 +310,7 @@ void answer_check(gateway_pointer self, const responder_ptr& r, check_result c) 
 void peek_from(gateway_pointer self, const responder_ptr& r, check_result c, tier_id t) {
   const auto key = c.key;
   ask(
-    self, r, tier_of(self, t),
+    self, r, actors::tier_of(self->state.peers.core, t),
     [self, r, c, t](const actors::peek_reply& p) mutable {
       if (p.found) {
         c.tier = t;
@@ -510,11 +473,7 @@ void library_delete(gateway_pointer self, const http_call& call) {
           e.kind = event_kind::track_removed;
           e.track_id = t.id;
           publish(self, e);
-          config::json_writer w;
-          w.begin_object().field("status", "success").key("track");
-          write_track(w, t);
-          w.field("removed_entries", removed).end_object();
-          reply_json(*r, 200, w.take());
+          reply_json(*r, 200, track_removed_json(t, removed));
         },
         actors::invalidate_atom::value, id);
     },
@@ -537,9 +496,7 @@ void predictor_learning(gateway_pointer self, const http_call& call) {
   ask(
     self, r, self->state.peers.core.predictor,
     [r](bool now_on) {
-      config::json_writer w;
-      w.begin_object().field("status", "success").field("learning", now_on).end_object();
-      reply_json(*r, 200, w.take());
+      reply_json(*r, 200, learning_json(now_on));
     },
     actors::learning_atom::value, on);
 }
@@ -550,13 +507,7 @@ void predictor_forget(gateway_pointer self, const http_call& call) {
   ask(
     self, r, self->state.peers.core.predictor,
     [r](std::uint64_t forgotten) {
-      config::json_writer w;
-      w.begin_object()
-        .field("status", "success")
-        .field("message", "Learned model forgotten")
-        .field("forgotten_transitions", forgotten)
-        .end_object();
-      reply_json(*r, 200, w.take());
+      reply_json(*r, 200, forgotten_json(forgotten));
     },
     actors::forget_atom::value);
 }
@@ -592,9 +543,7 @@ void dispatch(gateway_pointer self, http_call& call) {
     std::vector<http_header> headers;
     if (e.status() == 401)
       headers.emplace_back("WWW-Authenticate", "Bearer");
-    config::json_writer w;
-    w.begin_object().field("detail", std::string(e.what())).end_object();
-    r->send(e.status(), "application/json", w.take(), headers);
+    r->send(e.status(), "application/json", detail_json(e.what()), headers);
   } catch (const std::exception& e) {
     spdlog::error("http: {} {}: {}", call.request.method, call.request.target, e.what());
     reply_detail(*r, 500, "internal error");

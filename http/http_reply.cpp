@@ -9,18 +9,21 @@ namespace auralis::http {
 
 using actors::engine_errc;
 
+std::string detail_json(const std::string& detail) {
+  config::json_writer w;
+  return w.begin_object().field("detail", detail).end_object().take();
+}
+
 void reply_json(http_responder& r, int status, std::string json) {
   r.send(status, "application/json", std::move(json), {});
 }
 
 void reply_detail(http_responder& r, int status, const std::string& detail,
                   std::uint32_t retry_after_s) {
-  config::json_writer w;
-  w.begin_object().field("detail", detail).end_object();
   std::vector<http_header> headers;
   if (status == 503)
     headers.emplace_back("Retry-After", std::to_string(retry_after_s < 1 ? 1u : retry_after_s));
-  r.send(status, "application/json", w.take(), headers);
+  r.send(status, "application/json", detail_json(detail), headers);
 }
 
 int status_for(const caf::error& err) {

@@ -9,6 +9,9 @@
 
 namespace auralis::http {
 
+/// {"detail": detail}: the body of every error answer.
+std::string detail_json(const std::string& detail);
+
 /// Answers `status` with a JSON body.
 void reply_json(http_responder& r, int status, std::string json);
 

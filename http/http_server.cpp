@@ -18,9 +18,9 @@
 #include <restinio/websocket/websocket.hpp>
 #include <spdlog/spdlog.h>
 
-#include "config/json_writer.hpp"
 #include "http/connection_limiter.hpp"
 #include "http/handle_gate.hpp"
+#include "http/http_reply.hpp"
 #include "http/routes.hpp"
 
 namespace auralis::http {
@@ -303,12 +303,6 @@ private:
   std::uint64_t id_;
   std::shared_ptr<handle_gate> gate_;
 };
-
-std::string detail_json(const std::string& detail) {
-  config::json_writer w;
-  w.begin_object().field("detail", detail).end_object();
-  return w.take();
-}
 
 /// Answers `status` with `detail` at once (and closes the connection after it when
 /// `close`).

@@ -9,47 +9,11 @@
 #include "actors/cache/tier_requests.hpp"
 #include "actors/common/engine_error.hpp"
 #include "actors/common/session_id.hpp"
+#include "actors/planner/fetch_path.hpp"
 
 namespace auralis::actors {
 
-namespace {
-
-using planner_pointer = planner_actor::stateful_pointer<planner_state>;
-using wall_clock = std::chrono::steady_clock;
-
-constexpr std::size_t latency_samples = 64;
-
-/// One client fetch on its way through the tiers.
-struct fetch_context {
-  fetch_request request;
-  caf::typed_response_promise<fetch_reply> promise;
-  wall_clock::time_point start;
-  bool reloaded = false; ///< its track was reloaded after a render of it failed meanwhile
-  bool held_out = false; ///< counted in planner_state::stream_fetches until answered
-};
-using fetch_ptr = std::shared_ptr<fetch_context>;
-
-double seconds_since_epoch() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
-
-const std::string& session_name(const std::string& id) {
-  static const std::string fallback = "default";
-  return id.empty() ? fallback : id;
-}
-
-const tier_actor& tier_of(planner_pointer self, tier_id t) {
-  auto& s = self->state.settings;
-  switch (t) {
-    case tier_id::l1: return s.l1;
-    case tier_id::l2: return s.l2;
-    case tier_id::l3: break;
-  }
-  return s.l3;
-}
-
-void request_plan(planner_pointer self);
+namespace planner_detail {
 
 /// Runs `cont` once the track's info and analysis are held (or with the error that
 /// prevented it).
@@ -158,7 +122,8 @@ job_spec render_spec(planner_pointer self, const cache_key& key, job_priority pr
 /// Puts `payload` into tier `t`; the reply only matters for logs.
 void put_into(planner_pointer self, tier_id t, const cache_key& key, audio_payload payload,
               double probability) {
-  self->request(tier_of(self, t), self->state.settings.ask_timeout, caf::put_atom::value, key,
+  const auto& st = self->state;
+  self->request(tier_of(st.settings, t), st.settings.ask_timeout, caf::put_atom::value, key,
                 std::move(payload), probability)
     .then(
       [self, key, t](const put_reply& r) {
@@ -173,6 +138,24 @@ void put_into(planner_pointer self, tier_id t, const cache_key& key, audio_paylo
                      self->system().render(err));
       });
 }
+
+} // namespace planner_detail
+
+namespace {
+
+using namespace planner_detail;
+
+double seconds_since_epoch() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+const std::string& session_name(const std::string& id) {
+  static const std::string fallback = "default";
+  return id.empty() ? fallback : id;
+}
+
+void request_plan(planner_pointer self);
 
 /// A planner job finished (or failed): forget it and plan again.
 void job_done(planner_pointer self, const cache_key& key) {
@@ -220,7 +203,7 @@ void submit_render(planner_pointer self, const cache_key& key, tier_id t, double
                    bool room = false) {
   auto& st = self->state;
   const auto epoch = st.epoch_of(key.track_id);
-  st.in_flight[key] = planner_state::in_flight_job{t, epoch, room};
+  st.in_flight[key] = pending_job{t, epoch, room};
   const auto priority = room || t == tier_id::l3 ? job_priority::l3
                         : t == tier_id::l2       ? job_priority::l2
                                                  : job_priority::l1;
@@ -248,7 +231,7 @@ void submit_render(planner_pointer self, const cache_key& key, tier_id t, double
 void submit_promotion(planner_pointer self, const cache_key& key, double probability) {
   auto& st = self->state;
   const auto epoch = st.epoch_of(key.track_id);
-  st.in_flight[key] = planner_state::in_flight_job{tier_id::l1, epoch};
+  st.in_flight[key] = pending_job{tier_id::l1, epoch};
   self->request(st.settings.l3, st.settings.ask_timeout, caf::get_atom::value, key, false)
     .then(
       [self, key, epoch, probability](get_reply& g) {
@@ -281,102 +264,34 @@ void submit_promotion(planner_pointer self, const cache_key& key, double probabi
       });
 }
 
-/// Where each held key is, with its probability there.
-struct held_entry {
-  tier_id tier;
-  double probability;
-};
-
-void apply_plan(planner_pointer self, const std::vector<entry_record>* lists[3]) {
+/// Sends the tiers the probability updates of select_jobs over their listings `held`,
+/// submits the jobs it selects, and has the pool drop queued jobs nobody wants any more.
+void apply_plan(planner_pointer self, const std::array<std::vector<entry_record>, 3>& held) {
   auto& st = self->state;
-  const auto& wanted = st.wanted;
-  std::map<cache_key, std::vector<held_entry>> held;
-  for (int t = 0; t < 3; ++t) {
-    probability_update update;
-    for (const auto& r : *lists[t]) {
-      held[r.key].push_back({r.tier, r.probability});
-      const double p = st.builder->held_probability(wanted, r.key);
-      if (std::fabs(p - r.probability) > 1e-9) {
-        update.keys.push_back(r.key);
-        update.probabilities.push_back(p);
-      }
-    }
-    if (!update.keys.empty())
-      self->send(tier_of(self, static_cast<tier_id>(t)), update_atom::value, std::move(update));
-  }
-  auto held_in = [&](const cache_key& k, std::initializer_list<tier_id> tiers) {
-    auto it = held.find(k);
-    if (it == held.end())
-      return false;
-    for (const auto& h : it->second)
-      for (auto t : tiers)
-        if (h.tier == t)
-          return true;
-    return false;
-  };
   // A key that a fetch wanting the stream is still serving is left to that fetch: on a miss
   // it renders the key itself, with the stream (which a planner render submitted first, and
   // joined by the fetch's, would lack), and a fetch that succeeds leaves the chunk held (in
   // L2, or stored in L1).
-  auto plannable = [&](const cache_key& k) {
+  auto plannable = [&st](const cache_key& k) {
     auto it = st.tracks.find(k.track_id);
     return it != st.tracks.end() && it->second.ready && !st.failed_tracks.count(k.track_id) &&
            !st.crowded_out.count(k) && !st.stream_fetches.count(k);
   };
-  int in_flight[3] = {0, 0, 0};
-  int room_in_flight = 0;
-  for (const auto& [k, job] : st.in_flight) {
-    if (job.room)
-      ++room_in_flight;
+  const job_caps caps{st.settings.l2_jobs_in_flight, st.settings.l3_jobs_in_flight,
+                      st.settings.room_jobs_in_flight};
+  auto selection = select_jobs(st.wanted, *st.builder, held, st.in_flight, plannable, caps);
+  for (std::size_t t = 0; t < 3; ++t)
+    if (!selection.updates[t].keys.empty())
+      self->send(tier_of(st.settings, static_cast<tier_id>(t)), update_atom::value,
+                 std::move(selection.updates[t]));
+  for (const auto& job : selection.jobs) {
+    if (job.action == job_action::promote)
+      submit_promotion(self, job.key, job.probability);
     else
-      ++in_flight[static_cast<int>(job.target)];
-  }
-  // L3 work is submitted only when every L1 and L2 entry is held or on its way (the pool
-  // runs those first anyway).
-  bool hot_satisfied = true;
-  for (const auto& e : wanted.l1) {
-    if (held_in(e.key, {tier_id::l1, tier_id::l2}) || st.in_flight.count(e.key) ||
-        !plannable(e.key))
-      continue;
-    if (held_in(e.key, {tier_id::l3}))
-      submit_promotion(self, e.key, e.probability);
-    else
-      submit_render(self, e.key, tier_id::l1, e.probability);
-  }
-  for (const auto& e : wanted.l2) {
-    if (e.room || held.count(e.key) || st.in_flight.count(e.key) || !plannable(e.key))
-      continue;
-    if (in_flight[1] >= st.settings.l2_jobs_in_flight) {
-      hot_satisfied = false;
-      break;
-    }
-    submit_render(self, e.key, tier_id::l2, e.probability);
-    ++in_flight[1];
-  }
-  if (hot_satisfied) {
-    for (const auto& e : wanted.l3) {
-      if (in_flight[2] >= st.settings.l3_jobs_in_flight)
-        break;
-      if (e.room || held.count(e.key) || st.in_flight.count(e.key) || !plannable(e.key))
-        continue;
-      submit_render(self, e.key, tier_id::l3, e.probability);
-      ++in_flight[2];
-    }
-    // Then the room: likeliest first, L2's before L3's.
-    for (const auto* list : {&wanted.l2, &wanted.l3}) {
-      for (const auto& e : *list) {
-        if (room_in_flight >= st.settings.room_jobs_in_flight)
-          break;
-        if (!e.room || held.count(e.key) || st.in_flight.count(e.key) || !plannable(e.key))
-          continue;
-        submit_render(self, e.key, list == &wanted.l2 ? tier_id::l2 : tier_id::l3,
-                      e.probability, true);
-        ++room_in_flight;
-      }
-    }
+      submit_render(self, job.key, job.target, job.probability, job.room);
   }
   // Stale work goes before it starts.
-  self->request(st.settings.pool, st.settings.ask_timeout, prune_atom::value, wanted.keys())
+  self->request(st.settings.pool, st.settings.ask_timeout, prune_atom::value, st.wanted.keys())
     .then([](std::uint64_t) {},
           [self](caf::error& err) {
             self->state.dropped.note("pruning stale jobs", self->system().render(err));
@@ -427,7 +342,7 @@ void invalidate_everywhere(planner_pointer self, std::int64_t track_id,
       if (--t->pending == 0)
         demotion_next();
     };
-    self->request(tier_of(self, tier), timeout, invalidate_atom::value, track_id)
+    self->request(tier_of(self->state.settings, tier), timeout, invalidate_atom::value, track_id)
       .then([t, done](std::uint64_t n) mutable { t->removed += n, done(); },
             [t, done](caf::error& err) mutable { t->err = err, done(); });
   }
@@ -469,10 +384,9 @@ void run_plan(planner_pointer self) {
   st.wanted = st.builder->plan(sessions);
   using records = std::vector<entry_record>;
   ask_each_tier<records>(
-    self, {st.settings.l1, st.settings.l2, st.settings.l3}, st.settings.ask_timeout,
+    self, tiers_of(st.settings), st.settings.ask_timeout,
     [self](std::array<records, 3>& lists) {
-      const std::vector<entry_record>* all[3] = {&lists[0], &lists[1], &lists[2]};
-      apply_plan(self, all);
+      apply_plan(self, lists);
       finish_round(self);
     },
     [self](caf::error& err) {
@@ -587,174 +501,6 @@ void refresh_session(planner_pointer self, const std::string& session_id,
           self->state.dropped.note("a session's predictions", self->system().render(err));
         });
   });
-}
-
-void record_latency(planner_pointer self, fetch_source source, double ms) {
-  auto& w = self->state.latency[static_cast<int>(source)].samples;
-  w.push_back(ms);
-  while (w.size() > latency_samples)
-    w.pop_front();
-}
-
-/// The fetch is being answered: its key is no longer held out of the plans.
-void fetch_answered(planner_pointer self, fetch_context& ctx) {
-  if (!ctx.held_out)
-    return;
-  ctx.held_out = false;
-  auto& pending = self->state.stream_fetches;
-  if (auto it = pending.find(ctx.request.key); it != pending.end() && --it->second == 0)
-    pending.erase(it);
-}
-
-/// Answers the fetch with `err`.
-void fail_fetch(planner_pointer self, const fetch_ptr& ctx, const caf::error& err) {
-  fetch_answered(self, *ctx);
-  ctx->promise.deliver(err);
-}
-
-/// Answers the fetch with `pcm` and, when the fetch wants it, `stream` (the Ogg Opus file
-/// of `pcm` its render made; empty when there is none).
-void reply_fetch(planner_pointer self, const fetch_ptr& ctx, fetch_source source,
-                 audio_payload pcm, audio_payload stream = {}) {
-  fetch_answered(self, *ctx);
-  fetch_reply r;
-  r.key = ctx->request.key;
-  r.source = source;
-  r.frames = pcm.data ? static_cast<std::int64_t>(pcm.data->size() / 4) : 0;
-  r.pcm = std::move(pcm);
-  if (ctx->request.want_stream)
-    r.stream = std::move(stream);
-  r.service_ms =
-    std::chrono::duration<double, std::milli>(wall_clock::now() - ctx->start).count();
-  record_latency(self, source, r.service_ms);
-  ctx->promise.deliver(std::move(r));
-}
-
-double fetched_probability(planner_pointer self, const cache_key& key) {
-  if (const auto* w = self->state.wanted.find(key))
-    return std::max(w->second, 0.5);
-  return 1.0;
-}
-
-/// A full miss: render now, store in L1, answer. A fetch that wants the stream has the
-/// render encode it too (job_spec::with_stream); should the pool join it to a render of the
-/// key started without the stream, the reply has none.
-void render_for_fetch(planner_pointer self, const fetch_ptr& ctx) {
-  const auto& key = ctx->request.key;
-  auto& st = self->state;
-  auto it = st.tracks.find(key.track_id);
-  if ((it == st.tracks.end() || !it->second.ready) && st.failed_tracks.count(key.track_id) &&
-      !ctx->reloaded) {
-    // Another render of the track failed during the lookup and dropped its data: reload it
-    // once, so that this fetch answers the track's own error (or renders, should the file
-    // be back) rather than a cancellation.
-    ctx->reloaded = true;
-    with_track(self, key.track_id, [self, ctx](const caf::error& err) {
-      if (err)
-        fail_fetch(self, ctx, err);
-      else
-        render_for_fetch(self, ctx);
-    });
-    return;
-  }
-  if (it == st.tracks.end() || !it->second.ready) {
-    fail_fetch(self, ctx,
-               make_engine_error(engine_errc::cancelled, "track " + std::to_string(key.track_id) +
-                                                           " was invalidated during the fetch"));
-    return;
-  }
-  const auto epoch = st.epoch_of(key.track_id);
-  auto spec = render_spec(self, key, job_priority::immediate, 1.0);
-  spec.with_stream = ctx->request.want_stream;
-  self->request(st.settings.pool, caf::infinite, submit_atom::value, std::move(spec))
-    .then(
-      [self, ctx, epoch](job_output& out) {
-        const auto& key = ctx->request.key;
-        if (self->state.epoch_of(key.track_id) == epoch)
-          put_into(self, tier_id::l1, key, out.output, fetched_probability(self, key));
-        self->state.failed_tracks.erase(key.track_id);
-        reply_fetch(self, ctx, fetch_source::miss, std::move(out.output),
-                    std::move(out.stream));
-      },
-      [self, ctx](caf::error& err) {
-        note_failure(self, ctx->request.key, err);
-        fail_fetch(self, ctx, err);
-      });
-}
-
-/// Serves an L3 entry: decode at immediate priority, promote into L1, answer.
-void serve_from_l3(planner_pointer self, const fetch_ptr& ctx, audio_payload blob) {
-  const auto& key = ctx->request.key;
-  job_spec spec;
-  spec.kind = job_kind::decode;
-  spec.key = key;
-  spec.priority = job_priority::immediate;
-  spec.probability = 1.0;
-  spec.input = std::move(blob);
-  const auto epoch = self->state.epoch_of(key.track_id);
-  self->request(self->state.settings.pool, caf::infinite, submit_atom::value, std::move(spec))
-    .then(
-      [self, ctx, epoch](job_output& out) {
-        const auto& key = ctx->request.key;
-        if (self->state.epoch_of(key.track_id) == epoch)
-          put_into(self, tier_id::l1, key, out.output, fetched_probability(self, key));
-        reply_fetch(self, ctx, fetch_source::l3, std::move(out.output));
-      },
-      [self, ctx](caf::error& err) {
-        spdlog::warn("planner: decoding {} from L3 failed: {}", to_string(ctx->request.key),
-                     self->system().render(err));
-        fail_fetch(self, ctx, err);
-      });
-}
-
-/// Looks in tier `index` (0 = L1, 1 = L2, 2 = L3) and on; 3 = nothing held it.
-/// `miss_counted`: a client get already found nothing (its miss is the fetch's one count).
-void lookup(planner_pointer self, const fetch_ptr& ctx, int index, bool miss_counted) {
-  auto& st = self->state;
-  const auto timeout = st.settings.ask_timeout;
-  const auto& key = ctx->request.key;
-  auto fail = [self, ctx](caf::error& err) { fail_fetch(self, ctx, err); };
-  if (index == 3) {
-    if (miss_counted) {
-      render_for_fetch(self, ctx);
-      return;
-    }
-    // Count the fetch's one miss on L1; should the chunk have arrived meanwhile, it is a hit.
-    self->request(st.settings.l1, timeout, caf::get_atom::value, key, true)
-      .then(
-        [self, ctx](get_reply& g) {
-          if (g.found)
-            reply_fetch(self, ctx, fetch_source::l1, std::move(g.payload));
-          else
-            render_for_fetch(self, ctx);
-        },
-        fail);
-    return;
-  }
-  const auto t = static_cast<tier_id>(index);
-  self->request(tier_of(self, t), timeout, peek_atom::value, key)
-    .then(
-      [self, ctx, index, miss_counted, t, timeout, fail](const peek_reply& p) {
-        if (!p.found) {
-          lookup(self, ctx, index + 1, miss_counted);
-          return;
-        }
-        self->request(tier_of(self, t), timeout, caf::get_atom::value, ctx->request.key, true)
-          .then(
-            [self, ctx, index, t](get_reply& g) {
-              if (!g.found) {
-                lookup(self, ctx, index + 1, true); // left between peek and get
-                return;
-              }
-              if (t == tier_id::l3)
-                serve_from_l3(self, ctx, std::move(g.payload));
-              else
-                reply_fetch(self, ctx, t == tier_id::l1 ? fetch_source::l1 : fetch_source::l2,
-                            std::move(g.payload));
-            },
-            fail);
-      },
-      fail);
 }
 
 /// The fetch tells where its session is: the session moves to the fetched chunk. True
@@ -914,7 +660,7 @@ planner_actor_impl(planner_actor::stateful_pointer<planner_state> self,
             ++self->state.stream_fetches[key]; // the plan leaves the key to this fetch
             ctx->held_out = true;
           }
-          lookup(self, ctx, 0, false);
+          serve_fetch(self, ctx);
           if (moved)
             self->state.crowded_out.clear(); // a session moved: plan everything afresh
           if (moved || retried)

@@ -20,6 +20,7 @@
 #include "actors/common/failure_log.hpp"
 #include "actors/library/library_actor.hpp"
 #include "actors/library/track_info.hpp"
+#include "actors/planner/job_selection.hpp"
 #include "actors/planner/planner_messages.hpp"
 #include "actors/planner/wanted_set_builder.hpp"
 #include "actors/pool/jobs.hpp"
@@ -108,12 +109,6 @@ struct planner_state {
     std::vector<std::function<void(const caf::error&)>> waiting; ///< until ready
   };
 
-  /// A planner job on its way into a tier.
-  struct in_flight_job {
-    tier_id target = tier_id::l1;
-    std::uint64_t epoch = 0; ///< the track's epoch when submitted
-    bool room = false;       ///< a room entry (counted apart from the tier's own jobs)
-  };
 
   /// A moving window of service times.
   struct latency_window {
@@ -130,7 +125,7 @@ struct planner_state {
   std::set<std::int64_t> failed_tracks;         ///< not planned until fetched again
   std::set<std::string> logged_files;           ///< files whose failure was logged
   std::map<std::int64_t, std::string> paths;    ///< file of each track loaded so far
-  std::map<cache_key, in_flight_job> in_flight;
+  std::map<cache_key, pending_job> in_flight; ///< planner jobs not back yet
   /// Wanted keys that a put of another wanted key evicted: the tier holds fewer entries
   /// than the plan counted on (an L3 blob larger than estimated, a client fetch's chunk).
   /// They are not planned again until a session moves, so that two wanted entries never
