@@ -273,9 +273,8 @@ void apply_plan(planner_pointer self, const std::array<std::vector<entry_record>
   // joined by the fetch's, would lack), and a fetch that succeeds leaves the chunk held (in
   // L2, or stored in L1).
   auto plannable = [&st](const cache_key& k) {
-    auto it = st.tracks.find(k.track_id);
-    return it != st.tracks.end() && it->second.ready && !st.failed_tracks.count(k.track_id) &&
-           !st.crowded_out.count(k) && !st.stream_fetches.count(k);
+    return st.track_plannable(k.track_id) && !st.crowded_out.count(k) &&
+           !st.stream_fetches.count(k);
   };
   const job_caps caps{st.settings.l2_jobs_in_flight, st.settings.l3_jobs_in_flight,
                       st.settings.room_jobs_in_flight};
@@ -370,14 +369,10 @@ void run_plan(planner_pointer self) {
       continue;
     }
     const auto& v = it->second.view;
-    auto ready = [&](std::int64_t track_id) {
-      auto t = st.tracks.find(track_id);
-      return t != st.tracks.end() && t->second.ready && !st.failed_tracks.count(track_id);
-    };
-    if (ready(v.track_id)) {
+    if (st.track_plannable(v.track_id)) {
       sessions.push_back(v);
       const auto next = it->second.next_track_id;
-      sessions.back().next_track_id = next > 0 && ready(next) ? next : 0;
+      sessions.back().next_track_id = next > 0 && st.track_plannable(next) ? next : 0;
     }
     ++it;
   }
@@ -565,6 +560,11 @@ planner_state::time_point planner_state::now() const {
 std::uint64_t planner_state::epoch_of(std::int64_t track_id) const {
   auto it = epochs.find(track_id);
   return it == epochs.end() ? 0 : it->second;
+}
+
+bool planner_state::track_plannable(std::int64_t track_id) const {
+  auto it = tracks.find(track_id);
+  return it != tracks.end() && it->second.ready && !failed_tracks.count(track_id);
 }
 
 planner_settings planner_settings::from(const config::engine_config& cfg) {

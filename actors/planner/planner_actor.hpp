@@ -150,6 +150,9 @@ struct planner_state {
 
   /// The track's epoch (0 until first invalidated).
   std::uint64_t epoch_of(std::int64_t track_id) const;
+
+  /// True when track `track_id` is loaded and no job of it failed since: plans may use it.
+  bool track_plannable(std::int64_t track_id) const;
 };
 
 /// Behaviour of the planner: subscribes to the predictor's mode changes, then answers the
