@@ -44,7 +44,7 @@ opus_chunk_encoder::opus_chunk_encoder(const opus_options& options) : options_(o
     encode_failed("lookahead " + std::to_string(lookahead) + " does not fit the blob",
                   OPUS_INTERNAL_ERROR);
   lookahead_ = lookahead;
-  warmup_ = std::max(0, 2 * opus_chunk_format::frame_size - lookahead_);
+  warmup_ = 2 * opus_chunk_format::frame_size;
 }
 
 opus_chunk_encoder::opus_chunk_encoder(opus_chunk_encoder&&) noexcept = default;
@@ -105,8 +105,27 @@ std::vector<unsigned char> opus_chunk_encoder::encode_segment(const std::int16_t
   // Enough for the configured bitrate with VBR headroom; grows if a segment needs more.
   packets_.reserve(packet_count * static_cast<std::size_t>(options_.bitrate_bps / 400 + 64));
 
+  // The packets on either side of a join are coded without inter-frame prediction
+  // (OPUS_SET_PREDICTION_DISABLED: intra-coded band energies, no pitch pre-filter), so that
+  // a decoder passing from this segment's packets to the next one's (remux_to_ogg_opus)
+  // carries no state that the next segment's encoder did not have: the last warm-up
+  // packet and the first packet of the segment's own frames, and the packet that ends at
+  // the segment's last frame when more of the chunk follows.
+  const std::size_t join_in = warmup > 0 ? warmup / frame_size : packet_count;
+  const std::size_t join_out =
+    first + count < frames && (warmup + count) % frame_size == 0 && warmup + count > 0
+      ? (warmup + count) / frame_size - 1
+      : packet_count;
+  bool predicting = true;
   unsigned char packet[opus_chunk_format::max_packet_bytes];
   for (std::size_t i = 0; i < packet_count; ++i) {
+    const bool at_join = i + 1 == join_in || i == join_in || i == join_out;
+    if (at_join == predicting) {
+      if ((rc = opus_encoder_ctl(state_.get(), OPUS_SET_PREDICTION_DISABLED(at_join ? 1 : 0))) !=
+          OPUS_OK)
+        encode_failed("cannot switch inter-frame prediction", rc);
+      predicting = !at_join;
+    }
     const std::size_t at = origin + i * frame_size;
     const std::int16_t* input = nullptr;
     if (at + frame_size <= frames) {
@@ -125,6 +144,8 @@ std::vector<unsigned char> opus_chunk_encoder::encode_segment(const std::int16_t
     lengths_.push_back(static_cast<std::uint16_t>(bytes));
     packets_.insert(packets_.end(), packet, packet + bytes);
   }
+  if (!predicting && (rc = opus_encoder_ctl(state_.get(), OPUS_SET_PREDICTION_DISABLED(0))) != OPUS_OK)
+    encode_failed("cannot switch inter-frame prediction", rc);
   return opus_chunk_format::assemble(static_cast<std::uint32_t>(count),
                                      static_cast<std::uint16_t>(pre_skip), lengths_.data(),
                                      lengths_.size(), packets_.data(), packets_.size());

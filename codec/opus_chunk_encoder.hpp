@@ -55,8 +55,9 @@ public:
   int lookahead() const noexcept { return lookahead_; }
 
   /// PCM frames (per channel) a segment other than the first is started before its own
-  /// first frame: 2 * 960 - lookahead() (1608 with libopus 1.3.1), so that the warm-up
-  /// and the lookahead together are two whole packets, decoded and dropped.
+  /// first frame: two whole packets (1920), decoded and dropped with the lookahead. Whole
+  /// packets keep every segment on the first segment's packet grid, so that the segments'
+  /// packets also join into one Ogg Opus stream (remux_to_ogg_opus).
   int warmup() const noexcept { return warmup_; }
 
   /// Encodes `frames` frames of interleaved stereo PCM at `interleaved` (2 * frames

@@ -3,7 +3,6 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "codec/ogg_opus_writer.hpp"
 #include "config/json_writer.hpp"
 
 namespace auralis::http {
@@ -57,18 +56,6 @@ std::vector<http_header> chunk_headers(const char* tier, std::int64_t chunk_idx,
           {"X-Chunk-Index", std::to_string(chunk_idx)},
           {"X-Chunk-Duration", duration.take()},
           {"Cache-Control", "no-store"}};
-}
-
-std::vector<std::uint8_t> ogg_opus_of(const codec::byte_buffer& pcm, std::int64_t frames,
-                                      const codec::opus_options& options) {
-  if (frames < 0 || pcm.size() < static_cast<std::uint64_t>(frames) * block_align)
-    throw std::invalid_argument("opus stream: " + std::to_string(pcm.size()) +
-                                " bytes hold fewer than " + std::to_string(frames) + " frames");
-  std::vector<std::int16_t> samples(static_cast<std::size_t>(frames) * channels);
-  for (std::size_t i = 0; i < samples.size(); ++i)
-    samples[i] = static_cast<std::int16_t>(static_cast<std::uint16_t>(pcm[2 * i]) |
-                                           (static_cast<std::uint16_t>(pcm[2 * i + 1]) << 8));
-  return codec::write_ogg_opus(samples.data(), static_cast<std::size_t>(frames), options);
 }
 
 } // namespace auralis::http

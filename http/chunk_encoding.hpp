@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "codec/opus_options.hpp"
 #include "http/http_call.hpp"
 
 namespace auralis::http {
@@ -20,11 +19,5 @@ std::string wav_header_for(std::uint64_t data_bytes);
 /// X-Chunk-Duration (seconds, frames / 48000) and Cache-Control: no-store.
 std::vector<http_header> chunk_headers(const char* tier, std::int64_t chunk_idx,
                                        std::int64_t frames);
-
-/// Encodes interleaved 16-bit stereo 48 kHz PCM bytes (little-endian, `frames` frames)
-/// into an Ogg Opus file. Throws codec_error as codec::write_ogg_opus, and
-/// std::invalid_argument when `pcm` holds fewer than 4 * frames bytes.
-std::vector<std::uint8_t> ogg_opus_of(const codec::byte_buffer& pcm, std::int64_t frames,
-                                      const codec::opus_options& options);
 
 } // namespace auralis::http

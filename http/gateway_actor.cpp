@@ -426,13 +426,13 @@ void audio_stream(gateway_pointer self, const http_call& call) {
         answer_wav(r, f, std::move(headers));
         return;
       }
-      if (f.frames <= 0 || !f.pcm.data) {
-        reply_detail(*r, 503, "the engine returned an empty chunk");
+      if (f.frames > 0 && f.stream.data && !f.stream.data->empty()) {
+        // Encoded by the render itself, or an L3 entry's own packets: no second job.
+        r->send_parts(200, "audio/ogg", std::string(), f.stream.data, headers);
         return;
       }
-      if (f.stream.data && !f.stream.data->empty()) {
-        // Encoded by the render itself: no second job.
-        r->send_parts(200, "audio/ogg", std::string(), f.stream.data, headers);
+      if (f.frames <= 0 || !f.pcm.data) {
+        reply_detail(*r, 503, "the engine returned an empty chunk");
         return;
       }
       encode_opus_answer(self, r, f, std::move(headers));

@@ -6,7 +6,7 @@ set -euo pipefail
 auralis_packages=(
   build-essential cmake ninja-build pkg-config
   libcaf-dev libcaf-doc librestinio-dev libsimdjson-dev
-  libopus-dev libopusenc-dev libopusfile-dev
+  libopus-dev libopusfile-dev libogg-dev
   libboost-dev libboost-test-dev libboost-system-dev
   libsndfile1-dev libmpg123-dev libsoxr-dev libebur128-dev libsqlite3-dev
   libspdlog-dev libcli11-dev libfmt-dev libhttp-parser-dev

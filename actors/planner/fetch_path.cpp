@@ -6,6 +6,9 @@
 
 #include "actors/cache/tier_requests.hpp"
 #include "actors/common/engine_error.hpp"
+#include "codec/codec_error.hpp"
+#include "codec/ogg_opus_remux.hpp"
+#include "codec/opus_segmented_format.hpp"
 
 namespace auralis::actors::planner_detail {
 
@@ -35,14 +38,17 @@ void fail_fetch(planner_pointer self, const fetch_ptr& ctx, const caf::error& er
 }
 
 /// Answers the fetch with `pcm` and, when the fetch wants it, `stream` (the Ogg Opus file
-/// of `pcm` its render made; empty when there is none).
+/// of the chunk; empty when there is none). `frames`: the chunk's frames when `pcm` is
+/// empty (a stream made without decoding), else -1 (taken from `pcm`).
 void reply_fetch(planner_pointer self, const fetch_ptr& ctx, fetch_source source,
-                 audio_payload pcm, audio_payload stream = {}) {
+                 audio_payload pcm, audio_payload stream = {}, std::int64_t frames = -1) {
   fetch_answered(self, *ctx);
   fetch_reply r;
   r.key = ctx->request.key;
   r.source = source;
-  r.frames = pcm.data ? static_cast<std::int64_t>(pcm.data->size() / 4) : 0;
+  if (frames < 0)
+    frames = pcm.data ? static_cast<std::int64_t>(pcm.data->size() / 4) : 0;
+  r.frames = frames;
   r.pcm = std::move(pcm);
   if (ctx->request.want_stream)
     r.stream = std::move(stream);
@@ -104,8 +110,59 @@ void render_for_fetch(planner_pointer self, const fetch_ptr& ctx) {
       });
 }
 
-/// Serves an L3 entry: decode at immediate priority, promote into L1, answer.
+/// Promotes an L3 entry whose fetch was answered without its PCM: a decode at L1 priority
+/// that nobody waits for, put into L1 as an immediate one is (unless the track was
+/// invalidated meanwhile).
+void promote_from_l3(planner_pointer self, const cache_key& key, audio_payload blob) {
+  job_spec spec;
+  spec.kind = job_kind::decode;
+  spec.key = key;
+  spec.priority = job_priority::l1;
+  spec.probability = fetched_probability(self, key);
+  spec.input = std::move(blob);
+  const auto epoch = self->state.epoch_of(key.track_id);
+  self->request(self->state.settings.pool, caf::infinite, submit_atom::value, std::move(spec))
+    .then(
+      [self, key, epoch](job_output& out) {
+        if (self->state.epoch_of(key.track_id) == epoch)
+          put_into(self, tier_id::l1, key, out.output, fetched_probability(self, key));
+      },
+      [self, key](caf::error& err) {
+        // Refused or shed under load, or cancelled with its track: the entry stays in L3.
+        spdlog::debug("planner: promoting {} from L3 after its stream failed: {}",
+                      to_string(key), self->system().render(err));
+      });
+}
+
+/// Answers an L3 hit that wants the stream with an Ogg Opus file of the entry's own packets
+/// (codec::remux_to_ogg_opus, about a millisecond for a 15 s chunk: no decode and no new
+/// encode while the listener waits) and no PCM, then promotes the entry. False, with
+/// nothing answered, when the entry cannot be remuxed (corrupt, or not on one packet grid):
+/// the caller decodes it as any L3 hit, which reports a corrupt entry as such.
+bool serve_stream_from_l3(planner_pointer self, const fetch_ptr& ctx, const audio_payload& blob) {
+  if (!blob.data)
+    return false;
+  audio_payload file;
+  std::int64_t frames = 0;
+  try {
+    const auto container = codec::opus_segmented_format::parse(*blob.data);
+    frames = container.frame_count();
+    file.data = codec::byte_buffer::adopt(codec::remux_to_ogg_opus(container));
+  } catch (const codec::codec_error& e) {
+    spdlog::debug("planner: {} from L3 is decoded for its stream: {}",
+                  to_string(ctx->request.key), e.what());
+    return false;
+  }
+  reply_fetch(self, ctx, fetch_source::l3, {}, std::move(file), frames);
+  promote_from_l3(self, ctx->request.key, blob);
+  return true;
+}
+
+/// Serves an L3 entry: decode at immediate priority, promote into L1, answer (a fetch that
+/// wants the stream: see serve_stream_from_l3).
 void serve_from_l3(planner_pointer self, const fetch_ptr& ctx, audio_payload blob) {
+  if (ctx->request.want_stream && serve_stream_from_l3(self, ctx, blob))
+    return;
   const auto& key = ctx->request.key;
   job_spec spec;
   spec.kind = job_kind::decode;

@@ -50,12 +50,14 @@ typename Inspector::result_type inspect(Inspector& f, fetch_request& x) {
 struct fetch_reply {
   cache_key key;
   fetch_source source = fetch_source::miss;
-  audio_payload pcm;        ///< interleaved 16-bit 48 kHz stereo
-  std::int64_t frames = 0;  ///< pcm frames (the last chunk of a track may be short)
-  /// The Ogg Opus file of `pcm`, made by the render right after it, when the request
-  /// wanted the stream and the chunk was a miss whose render made it. Empty otherwise (a
-  /// tier served it, or the fetch joined a render started without the stream): the caller
-  /// encodes `pcm` itself.
+  /// Interleaved 16-bit 48 kHz stereo; empty only when `stream` was made from an L3 entry
+  /// without decoding it.
+  audio_payload pcm;
+  std::int64_t frames = 0;  ///< the chunk's frames (the last chunk of a track may be short)
+  /// The chunk as an Ogg Opus file, when the request wanted the stream and either the
+  /// chunk was a miss whose render made it or L3 held it (its packets in an Ogg stream).
+  /// Empty otherwise (L1 or L2 served it, or the fetch joined a render started without
+  /// the stream): the caller encodes `pcm` itself.
   audio_payload stream;
   double service_ms = 0;    ///< wall time from request to reply inside the engine
 };

@@ -43,7 +43,7 @@ std::uint64_t fnv1a(std::uint64_t h, const void* data, std::size_t n) noexcept {
 
 job_runner::job_runner(const codec::opus_options& opus, config::preset_set presets,
                        std::int64_t chunk_frames)
-  : opus_(opus), encoder_(opus), presets_(std::move(presets)), chunk_frames_(chunk_frames) {
+  : encoder_(opus), presets_(std::move(presets)), chunk_frames_(chunk_frames) {
   if (chunk_frames_ <= 0)
     throw std::invalid_argument("job_runner: chunk_frames must be > 0");
 }
@@ -276,7 +276,7 @@ job_output job_runner::run(const job_spec& spec) {
         // A render has at least one frame (the chunk index was checked against the file).
         const auto& pcm = *out.output.data;
         out.stream.data = codec::byte_buffer::adopt(codec::write_ogg_opus(
-          reinterpret_cast<const std::int16_t*>(pcm.data()), pcm.size() / 4, opus_));
+          encoder_, reinterpret_cast<const std::int16_t*>(pcm.data()), pcm.size() / 4));
       }
       break;
     case job_kind::analyse:
@@ -288,7 +288,7 @@ job_output job_runner::run(const job_spec& spec) {
         throw codec::codec_error(codec::codec_errc::invalid_argument,
                                  "PCM payload is empty or not whole stereo 16-bit frames");
       out.output.data = codec::byte_buffer::adopt(codec::write_ogg_opus(
-        reinterpret_cast<const std::int16_t*>(pcm.data()), pcm.size() / 4, opus_));
+        encoder_, reinterpret_cast<const std::int16_t*>(pcm.data()), pcm.size() / 4));
       break;
     }
   }

@@ -42,8 +42,9 @@ namespace auralis::actors {
 ///   job_output::loudness; with a single part also the integrated loudness itself in
 ///   job_output::analysis (a part of several leaves that to the join of all).
 /// - stream: 16-bit PCM payload -> an Ogg Opus file with the runner's opus options
-///   (codec::write_ogg_opus), for a listener who asked for format=opus; an empty payload
-///   is invalid_argument.
+///   (codec::write_ogg_opus: the packets of the L3 entry an encode job would make, so the
+///   file is the one an L3 hit of the same chunk answers), for a listener who asked for
+///   format=opus; an empty payload is invalid_argument.
 ///
 /// Render and analyse first compare the file's size and mtime with spec.source and fail
 /// with engine_errc::source_changed on a mismatch. The runner keeps the last preset's
@@ -107,7 +108,6 @@ private:
   audio_payload render(const job_spec& spec, bool& reused);
   track_analysis analyse(const job_spec& spec, analysis_loudness& loudness);
 
-  codec::opus_options opus_;
   codec::opus_chunk_encoder encoder_;
   codec::opus_chunk_decoder decoder_;
   config::preset_set presets_;

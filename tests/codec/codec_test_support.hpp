@@ -61,6 +61,38 @@ inline std::vector<std::int16_t> music_like_pcm16(std::int64_t frames, unsigned 
   return out;
 }
 
+/// Like music_like_pcm16 without its noise floor: two tones per channel under a slow
+/// tremolo, so that the codec's error is small and a click at a join would stand out.
+inline std::vector<std::int16_t> tonal_pcm16(std::int64_t frames) {
+  std::vector<std::int16_t> out(static_cast<std::size_t>(frames) * 2);
+  const double two_pi = 6.283185307179586;
+  for (std::int64_t i = 0; i < frames; ++i) {
+    const double t = static_cast<double>(i) / 48000.0;
+    const double trem = 0.75 + 0.25 * std::sin(two_pi * 0.5 * t);
+    const double l = 0.25 * std::sin(two_pi * 220.0 * t) + 0.15 * std::sin(two_pi * 1330.0 * t);
+    const double r = 0.25 * std::sin(two_pi * 221.5 * t) + 0.15 * std::sin(two_pi * 2750.0 * t);
+    out[2 * static_cast<std::size_t>(i)] = static_cast<std::int16_t>(std::lround(trem * l * 32767));
+    out[2 * static_cast<std::size_t>(i) + 1] =
+      static_cast<std::int16_t>(std::lround(trem * r * 32767));
+  }
+  return out;
+}
+
+/// RMS error of `out` against `pcm` over each run of `window` frames.
+inline std::vector<double> window_errors(const std::vector<std::int16_t>& pcm,
+                                         const std::vector<std::int16_t>& out, std::size_t window) {
+  std::vector<double> errors;
+  for (std::size_t first = 0; first + window <= pcm.size() / 2; first += window) {
+    double sum = 0;
+    for (std::size_t i = 2 * first; i < 2 * (first + window); ++i) {
+      const double d = static_cast<double>(pcm[i]) - out[i];
+      sum += d * d;
+    }
+    errors.push_back(std::sqrt(sum / (2.0 * window)));
+  }
+  return errors;
+}
+
 /// Normalised correlation of two equally long interleaved buffers at lag 0 (1 = same
 /// shape, 0 = unrelated); 0 when either is silent or the sizes differ.
 inline double correlation(const std::vector<std::int16_t>& a, const std::vector<std::int16_t>& b) {

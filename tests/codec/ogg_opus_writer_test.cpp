@@ -8,13 +8,19 @@
 
 #include <opus/opusfile.h>
 
+#include "codec/ogg_opus_remux.hpp"
 #include "codec/ogg_opus_writer.hpp"
+#include "codec/opus_chunk_encoder.hpp"
 #include "codec/opus_options.hpp"
+#include "codec/opus_segmented_format.hpp"
 
 #include "codec_test_support.hpp"
 
 using auralis::codec::codec_errc;
+using auralis::codec::opus_chunk_encoder;
 using auralis::codec::opus_options;
+using auralis::codec::opus_segmented_format;
+using auralis::codec::remux_to_ogg_opus;
 using auralis::codec::write_ogg_opus;
 using auralis::test::best_lag;
 using auralis::test::correlation;
@@ -96,6 +102,15 @@ BOOST_AUTO_TEST_CASE(the_same_input_gives_the_same_bytes) {
   // The bitrate option reaches the encoder.
   BOOST_TEST(write_ogg_opus(pcm, opus_options{64000, 10}).size() <
              write_ogg_opus(pcm, opus_options{}).size());
+}
+
+BOOST_AUTO_TEST_CASE(a_fresh_encode_and_the_answer_from_an_l3_entry_are_the_same_file) {
+  const auto pcm = music_like_pcm16(200000, 8);
+  opus_chunk_encoder encoder;
+  const auto entry = encoder.encode(pcm); // what L3 holds for this PCM
+  BOOST_TEST(write_ogg_opus(encoder, pcm.data(), 200000) ==
+             remux_to_ogg_opus(opus_segmented_format::parse(entry)));
+  BOOST_TEST(write_ogg_opus(pcm, opus_options{}) == write_ogg_opus(encoder, pcm.data(), 200000));
 }
 
 BOOST_AUTO_TEST_CASE(bad_arguments_are_rejected) {

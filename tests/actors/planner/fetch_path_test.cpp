@@ -184,6 +184,51 @@ BOOST_FIXTURE_TEST_CASE(an_l3_entry_is_decoded_and_promoted_into_l1, engine_fixt
   BOOST_TEST(lat.l2_ms == 0);
 }
 
+BOOST_FIXTURE_TEST_CASE(an_opus_fetch_of_an_l3_entry_gets_its_packets_and_promotes_it_after, engine_fixture) {
+  cfg.planner.room_jobs_per_round = 0; // gentle 1 is held only where the test puts it
+  start({6});
+  caf::scoped_actor self{*sys};
+  const auto id = tracks(self).at(0).id;
+  auto pcm = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
+                                    fetch_of("a", id, "adaptive", 0));
+  job_spec enc;
+  enc.kind = job_kind::encode;
+  enc.key = cache_key{id, "gentle", 10, 1};
+  enc.priority = job_priority::immediate;
+  enc.input = pcm.pcm;
+  auto blob = test::ask<job_output>(self, core.pool, submit_atom::value, enc);
+  const cache_key key{id, "gentle", 10, 1};
+  test::ask<put_reply>(self, core.l3, caf::put_atom::value, key, blob.output, 0.3);
+  const auto before = settle(self);
+  // The answer is the entry's own packets in an Ogg stream: no PCM, no job waited for.
+  auto f = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
+                                  opus_fetch_of("b", id, "gentle", 1));
+  BOOST_TEST((f.source == fetch_source::l3));
+  BOOST_TEST(f.frames == pcm.frames);
+  BOOST_TEST(!f.pcm.data);
+  BOOST_REQUIRE(f.stream.data);
+  BOOST_TEST(decoded_frames(*f.stream.data) == pcm.frames);
+  BOOST_TEST(report(self, core.l3).hits == 1u);
+  // Then the entry is promoted, as every L3 hit is: one decode, nobody waiting for it.
+  BOOST_TEST(test::eventually(
+    [&] { return test::ask<peek_reply>(self, core.l1, peek_atom::value, key).found; }));
+  const auto pool = settle(self);
+  BOOST_TEST(pool.completed - before.completed == 1u);
+  BOOST_TEST(pool.failed == 0u);
+  const auto lat = test::ask<tier_latency>(self, core.planner, latency_atom::value);
+  BOOST_TEST(lat.l3_samples == 1u);
+  // A corrupt entry is not remuxed: its fetch decodes it, which reports it as corrupt.
+  const cache_key bad{id, "warm", 10, 1};
+  std::vector<std::uint8_t> broken(blob.output.data->data(),
+                                   blob.output.data->data() + blob.output.data->size());
+  broken.back() ^= 0x40; // a packet byte of the last segment: only its own CRC sees it
+  test::ask<put_reply>(self, core.l3, caf::put_atom::value, bad,
+                       audio_payload{codec::byte_buffer::adopt(std::move(broken))}, 0.3);
+  const auto err = test::ask_error<fetch_reply>(self, core.planner, fetch_atom::value,
+                                                opus_fetch_of("b", id, "warm", 1));
+  BOOST_TEST(engine_code_of(err) == static_cast<std::uint8_t>(engine_errc::corrupt_entry));
+}
+
 BOOST_FIXTURE_TEST_CASE(a_deleted_file_fails_its_fetch_and_the_engine_keeps_serving, engine_fixture) {
   cfg.planner.room_jobs_per_round = 0; // bright 1 is not rendered before the fetch asks
   start({9, 9});
