@@ -110,28 +110,40 @@ void render_for_fetch(planner_pointer self, const fetch_ptr& ctx) {
       });
 }
 
-/// Promotes an L3 entry whose fetch was answered without its PCM: a decode at L1 priority
-/// that nobody waits for, put into L1 as an immediate one is (unless the track was
-/// invalidated meanwhile).
-void promote_from_l3(planner_pointer self, const cache_key& key, audio_payload blob) {
+/// Decodes the L3 entry `blob` of `key` on the pool at `priority` and puts the PCM into
+/// L1 (unless the track was invalidated meanwhile), then calls `done(pcm)`; or
+/// `failed(err)`.
+template <class Done, class Failed>
+void decode_into_l1(planner_pointer self, const cache_key& key, audio_payload blob,
+                    job_priority priority, double probability, Done done, Failed failed) {
   job_spec spec;
   spec.kind = job_kind::decode;
   spec.key = key;
-  spec.priority = job_priority::l1;
-  spec.probability = fetched_probability(self, key);
+  spec.priority = priority;
+  spec.probability = probability;
   spec.input = std::move(blob);
   const auto epoch = self->state.epoch_of(key.track_id);
   self->request(self->state.settings.pool, caf::infinite, submit_atom::value, std::move(spec))
     .then(
-      [self, key, epoch](job_output& out) {
+      [self, key, epoch, done](job_output& out) {
         if (self->state.epoch_of(key.track_id) == epoch)
           put_into(self, tier_id::l1, key, out.output, fetched_probability(self, key));
+        done(std::move(out.output));
       },
-      [self, key](caf::error& err) {
-        // Refused or shed under load, or cancelled with its track: the entry stays in L3.
-        spdlog::debug("planner: promoting {} from L3 after its stream failed: {}",
-                      to_string(key), self->system().render(err));
-      });
+      failed);
+}
+
+/// Promotes an L3 entry whose fetch was answered without its PCM: a decode at L1 priority
+/// that nobody waits for.
+void promote_from_l3(planner_pointer self, const cache_key& key, audio_payload blob) {
+  decode_into_l1(
+    self, key, std::move(blob), job_priority::l1, fetched_probability(self, key),
+    [](const audio_payload&) {},
+    [self, key](caf::error& err) {
+      // Refused or shed under load, or cancelled with its track: the entry stays in L3.
+      spdlog::debug("planner: promoting {} from L3 after its stream failed: {}",
+                    to_string(key), self->system().render(err));
+    });
 }
 
 /// Answers an L3 hit that wants the stream with an Ogg Opus file of the entry's own packets
@@ -163,27 +175,14 @@ bool serve_stream_from_l3(planner_pointer self, const fetch_ptr& ctx, const audi
 void serve_from_l3(planner_pointer self, const fetch_ptr& ctx, audio_payload blob) {
   if (ctx->request.want_stream && serve_stream_from_l3(self, ctx, blob))
     return;
-  const auto& key = ctx->request.key;
-  job_spec spec;
-  spec.kind = job_kind::decode;
-  spec.key = key;
-  spec.priority = job_priority::immediate;
-  spec.probability = 1.0;
-  spec.input = std::move(blob);
-  const auto epoch = self->state.epoch_of(key.track_id);
-  self->request(self->state.settings.pool, caf::infinite, submit_atom::value, std::move(spec))
-    .then(
-      [self, ctx, epoch](job_output& out) {
-        const auto& key = ctx->request.key;
-        if (self->state.epoch_of(key.track_id) == epoch)
-          put_into(self, tier_id::l1, key, out.output, fetched_probability(self, key));
-        reply_fetch(self, ctx, fetch_source::l3, std::move(out.output));
-      },
-      [self, ctx](caf::error& err) {
-        spdlog::warn("planner: decoding {} from L3 failed: {}", to_string(ctx->request.key),
-                     self->system().render(err));
-        fail_fetch(self, ctx, err);
-      });
+  decode_into_l1(
+    self, ctx->request.key, std::move(blob), job_priority::immediate, 1.0,
+    [self, ctx](audio_payload pcm) { reply_fetch(self, ctx, fetch_source::l3, std::move(pcm)); },
+    [self, ctx](caf::error& err) {
+      spdlog::warn("planner: decoding {} from L3 failed: {}", to_string(ctx->request.key),
+                   self->system().render(err));
+      fail_fetch(self, ctx, err);
+    });
 }
 
 /// Looks in tier `index` (0 = L1, 1 = L2, 2 = L3) and on; 3 = nothing held it.

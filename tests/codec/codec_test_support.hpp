@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "codec/codec_error.hpp"
+#include "codec/opus_segmented_format.hpp"
 #include "test_support.hpp"
 
 namespace auralis::test {
@@ -128,6 +129,37 @@ inline int best_lag(const std::vector<std::int16_t>& a, const std::vector<std::i
   }
   return best;
 }
+
+/// Checks the joins of `out`, the decode of the container `chunk` made from `pcm`: within
+/// 40 ms on either side of each join, both channels are in step with the input (lag 0) and
+/// alike (correlation >= 0.99); and in 2.5 ms windows, the loudest error within 10 ms of a
+/// join is no louder than the 99th percentile of the error over the whole chunk (no click).
+inline void check_joins(const std::vector<std::int16_t>& pcm, const std::vector<std::int16_t>& out,
+                        const codec::opus_segmented_format& chunk) {
+  constexpr std::size_t window = 120;
+  const auto errors = window_errors(pcm, out, window);
+  auto sorted = errors;
+  std::sort(sorted.begin(), sorted.end());
+  const double p99 = sorted[sorted.size() * 99 / 100];
+  for (std::uint32_t k = 1; k < chunk.segment_count(); ++k) {
+    const std::size_t join = chunk.segment_at(k).first_frame;
+    BOOST_TEST_CONTEXT("join " << k << " at frame " << join) {
+      const auto from = static_cast<std::ptrdiff_t>(2 * (join - 1920));
+      const auto to = static_cast<std::ptrdiff_t>(2 * (join + 1920));
+      const std::vector<std::int16_t> a(pcm.begin() + from, pcm.begin() + to);
+      const std::vector<std::int16_t> b(out.begin() + from, out.begin() + to);
+      BOOST_TEST(best_lag(a, b, 48) == 0);
+      BOOST_TEST(correlation(a, b) >= 0.99);
+      double near = 0;
+      for (std::size_t w = (join - 480) / window; w < (join + 480) / window; ++w)
+        near = std::max(near, errors[w]);
+      BOOST_TEST_MESSAGE("join " << k << ": error " << near << " near it, p99 " << p99
+                                 << " over the chunk");
+      BOOST_TEST(near <= p99);
+    }
+  }
+}
+
 
 /// A whole MPEG file decoded straight through from its start by libmpg123 (float,
 /// gapless, quiet), independent of codec::mpg123_source.

@@ -24,11 +24,11 @@ using auralis::codec::opus_chunk_format;
 using auralis::codec::opus_options;
 using auralis::codec::opus_segmented_format;
 using auralis::test::best_lag;
+using auralis::test::check_joins;
 using auralis::test::correlation;
 using auralis::test::expect_codec_error;
 using auralis::test::music_like_pcm16;
 using auralis::test::tonal_pcm16;
-using auralis::test::window_errors;
 
 namespace {
 
@@ -286,31 +286,7 @@ BOOST_AUTO_TEST_CASE(the_joins_have_their_peak_at_lag_0_and_no_click) {
   const auto out = d.decode(blob);
   BOOST_REQUIRE(out.size() == pcm.size());
   BOOST_TEST(correlation(pcm, out) >= 0.99);
-  // 2.5 ms windows: the loudest error within 10 ms of a join is no louder than the 99th
-  // percentile of the error over the whole chunk.
-  constexpr std::size_t window = 120;
-  const auto errors = window_errors(pcm, out, window);
-  auto sorted = errors;
-  std::sort(sorted.begin(), sorted.end());
-  const double p99 = sorted[sorted.size() * 99 / 100];
-  for (std::uint32_t k = 1; k < chunk.segment_count(); ++k) {
-    const std::size_t join = chunk.segment_at(k).first_frame;
-    BOOST_TEST_CONTEXT("join " << k << " at frame " << join) {
-      // 40 ms on either side, both channels: in step with the input, and alike.
-      const auto from = static_cast<std::ptrdiff_t>(2 * (join - 1920));
-      const auto to = static_cast<std::ptrdiff_t>(2 * (join + 1920));
-      const std::vector<std::int16_t> a(pcm.begin() + from, pcm.begin() + to);
-      const std::vector<std::int16_t> b(out.begin() + from, out.begin() + to);
-      BOOST_TEST(best_lag(a, b, 48) == 0);
-      BOOST_TEST(correlation(a, b) >= 0.99);
-      double near = 0;
-      for (std::size_t w = (join - 480) / window; w < (join + 480) / window; ++w)
-        near = std::max(near, errors[w]);
-      BOOST_TEST_MESSAGE("join " << k << ": error " << near << " near it, p99 " << p99
-                                 << " over the chunk");
-      BOOST_TEST(near <= p99);
-    }
-  }
+  check_joins(pcm, out, chunk);
 }
 
 BOOST_AUTO_TEST_CASE(any_frame_count_comes_back_unchanged_in_any_number_of_segments) {

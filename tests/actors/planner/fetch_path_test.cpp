@@ -11,6 +11,26 @@ using namespace std::chrono_literals;
 // The planner's fetch path (fetch_path.hpp): hits, L3 promotion, misses rendered, the
 // stream of an Opus fetch, failures, and the latency recorded per source.
 
+namespace {
+
+/// Fetches chunk 0 of track `id` (adaptive: a miss, rendered), encodes its PCM as an L3
+/// entry and puts that into L3 under `key` (probability 0.3). Returns the fetch and the entry.
+std::pair<fetch_reply, audio_payload> put_l3_entry(caf::scoped_actor& self, const core_actors& core,
+                                                   std::int64_t id, const cache_key& key) {
+  auto pcm = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
+                                    fetch_of("a", id, "adaptive", 0));
+  job_spec enc;
+  enc.kind = job_kind::encode;
+  enc.key = key;
+  enc.priority = job_priority::immediate;
+  enc.input = pcm.pcm;
+  auto blob = test::ask<job_output>(self, core.pool, submit_atom::value, enc);
+  test::ask<put_reply>(self, core.l3, caf::put_atom::value, key, blob.output, 0.3);
+  return {std::move(pcm), std::move(blob.output)};
+}
+
+} // namespace
+
 BOOST_FIXTURE_TEST_CASE(a_miss_renders_into_l1_and_the_next_fetch_is_an_l1_hit, engine_fixture) {
   start({10});
   caf::scoped_actor self{*sys};
@@ -153,16 +173,8 @@ BOOST_FIXTURE_TEST_CASE(an_l3_entry_is_decoded_and_promoted_into_l1, engine_fixt
   start({6});
   caf::scoped_actor self{*sys};
   const auto id = tracks(self).at(0).id;
-  auto pcm = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
-                                    fetch_of("a", id, "adaptive", 0));
-  job_spec enc;
-  enc.kind = job_kind::encode;
-  enc.key = cache_key{id, "gentle", 10, 1};
-  enc.priority = job_priority::immediate;
-  enc.input = pcm.pcm;
-  auto blob = test::ask<job_output>(self, core.pool, submit_atom::value, enc);
   const cache_key key{id, "gentle", 10, 1};
-  test::ask<put_reply>(self, core.l3, caf::put_atom::value, key, blob.output, 0.3);
+  const auto [pcm, blob] = put_l3_entry(self, core, id, key);
   BOOST_TEST(!test::ask<peek_reply>(self, core.l1, peek_atom::value, key).found);
   auto f = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
                                   fetch_of("b", id, "gentle", 1));
@@ -189,16 +201,8 @@ BOOST_FIXTURE_TEST_CASE(an_opus_fetch_of_an_l3_entry_gets_its_packets_and_promot
   start({6});
   caf::scoped_actor self{*sys};
   const auto id = tracks(self).at(0).id;
-  auto pcm = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
-                                    fetch_of("a", id, "adaptive", 0));
-  job_spec enc;
-  enc.kind = job_kind::encode;
-  enc.key = cache_key{id, "gentle", 10, 1};
-  enc.priority = job_priority::immediate;
-  enc.input = pcm.pcm;
-  auto blob = test::ask<job_output>(self, core.pool, submit_atom::value, enc);
   const cache_key key{id, "gentle", 10, 1};
-  test::ask<put_reply>(self, core.l3, caf::put_atom::value, key, blob.output, 0.3);
+  const auto [pcm, blob] = put_l3_entry(self, core, id, key);
   const auto before = settle(self);
   // The answer is the entry's own packets in an Ogg stream: no PCM, no job waited for.
   auto f = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
@@ -219,8 +223,8 @@ BOOST_FIXTURE_TEST_CASE(an_opus_fetch_of_an_l3_entry_gets_its_packets_and_promot
   BOOST_TEST(lat.l3_samples == 1u);
   // A corrupt entry is not remuxed: its fetch decodes it, which reports it as corrupt.
   const cache_key bad{id, "warm", 10, 1};
-  std::vector<std::uint8_t> broken(blob.output.data->data(),
-                                   blob.output.data->data() + blob.output.data->size());
+  std::vector<std::uint8_t> broken(blob.data->data(),
+                                   blob.data->data() + blob.data->size());
   broken.back() ^= 0x40; // a packet byte of the last segment: only its own CRC sees it
   test::ask<put_reply>(self, core.l3, caf::put_atom::value, bad,
                        audio_payload{codec::byte_buffer::adopt(std::move(broken))}, 0.3);
