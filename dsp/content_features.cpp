@@ -75,8 +75,8 @@ chunk_features content_features::compute(const float* in, std::int64_t frames, i
   for (; i + 4 <= frames; i += 4) {
     const v4sf a = simd::sanitise(simd::load(in + 2 * i));
     const v4sf b = simd::sanitise(simd::load(in + 2 * i + 4));
-    simd::store(m + i, (__builtin_shuffle(a, b, v4si{0, 2, 4, 6}) +
-                        __builtin_shuffle(a, b, v4si{1, 3, 5, 7})) *
+    simd::store(m + i, (__builtin_shufflevector(a, b, 0, 2, 4, 6) +
+                        __builtin_shufflevector(a, b, 1, 3, 5, 7)) *
                          0.5f);
   }
   for (; i < frames; ++i)

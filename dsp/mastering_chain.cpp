@@ -117,8 +117,8 @@ void block_gains(const float* gain, const float* limit, std::int64_t jb, std::in
     float* out = dst + 2 * block * (j - jb);
     for (int q = 0; q < 4; ++q) {
       const v4sf v = (g0 + dg * ramp[q]) * (l0 + dl * ramp[q]);
-      simd::store(out + 8 * q, __builtin_shuffle(v, v4si{0, 0, 1, 1}));
-      simd::store(out + 8 * q + 4, __builtin_shuffle(v, v4si{2, 2, 3, 3}));
+      simd::store(out + 8 * q, __builtin_shufflevector(v, v, 0, 0, 1, 1));
+      simd::store(out + 8 * q + 4, __builtin_shufflevector(v, v, 2, 2, 3, 3));
     }
   }
 }

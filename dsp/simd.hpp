@@ -62,12 +62,12 @@ inline void store(float* p, v4sf v) noexcept { std::memcpy(p, &v, sizeof v); }
 
 /// Lanes {a0, a1, b0, b1}: the first stereo frame of `a` and of `b`.
 inline v4sf low_halves(v4sf a, v4sf b) noexcept {
-  return __builtin_shuffle(a, b, v4si{0, 1, 4, 5});
+  return __builtin_shufflevector(a, b, 0, 1, 4, 5);
 }
 
 /// Lanes {a2, a3, b2, b3}: the second stereo frame of `a` and of `b`.
 inline v4sf high_halves(v4sf a, v4sf b) noexcept {
-  return __builtin_shuffle(a, b, v4si{2, 3, 6, 7});
+  return __builtin_shufflevector(a, b, 2, 3, 6, 7);
 }
 
 /// |v| lane by lane (clears the sign bits).

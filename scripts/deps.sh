@@ -13,9 +13,10 @@ auralis_packages=(
   espeak-ng lame sox curl
 )
 
-# Only for scripts/fuzz: clang, its libFuzzer and sanitizer runtimes, and llvm-symbolizer
+# For scripts/test and scripts/fuzz: clang (which compiles the CAF-heavy sanitizer build in
+# about half the time g++ takes), its sanitizer runtimes and libFuzzer, and llvm-symbolizer
 # (llvm-14) for the stacks of their reports.
-auralis_fuzz_packages=(clang libclang-rt-14-dev llvm-14)
+auralis_clang_packages=(clang libclang-rt-14-dev llvm-14)
 
 # auralis_install_missing [PACKAGE...]: installs those of the packages (default: the
 # engine's, auralis_packages) that are not installed yet.
@@ -38,7 +39,19 @@ auralis_install_missing() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# The engine's packages plus the fuzzing tools (auralis_fuzz_packages).
-auralis_install_fuzz_tools() {
-  auralis_install_missing "${auralis_packages[@]}" "${auralis_fuzz_packages[@]}"
+# The engine's packages plus clang and its tools (auralis_clang_packages).
+auralis_install_clang_tools() {
+  auralis_install_missing "${auralis_packages[@]}" "${auralis_clang_packages[@]}"
+}
+
+# Points the sanitizers' reports at llvm-symbolizer (file:line in their stacks).
+auralis_use_llvm_symbolizer() {
+  local s
+  for s in llvm-symbolizer llvm-symbolizer-14; do
+    if command -v "$s" >/dev/null; then
+      export ASAN_SYMBOLIZER_PATH
+      ASAN_SYMBOLIZER_PATH=$(command -v "$s")
+      return 0
+    fi
+  done
 }

@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -51,22 +50,9 @@ private:
 };
 
 /// Interleaved stereo music-like test signal: two detuned tones with a slow tremolo plus a
-/// little seeded noise, `frames` frames at `rate` Hz, peak about 0.5.
-inline std::vector<float> music_like(std::int64_t frames, int rate, unsigned seed = 1) {
-  std::vector<float> out(static_cast<std::size_t>(frames) * 2);
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> noise(0.f, 0.01f);
-  const double two_pi = 6.283185307179586;
-  for (std::int64_t i = 0; i < frames; ++i) {
-    const double t = static_cast<double>(i) / rate;
-    const double trem = 0.75 + 0.25 * std::sin(two_pi * 0.5 * t);
-    const double l = 0.25 * std::sin(two_pi * 220.0 * t) + 0.15 * std::sin(two_pi * 1330.0 * t);
-    const double r = 0.25 * std::sin(two_pi * 221.5 * t) + 0.15 * std::sin(two_pi * 2750.0 * t);
-    out[2 * i] = static_cast<float>(trem * l) + noise(rng);
-    out[2 * i + 1] = static_cast<float>(trem * r) + noise(rng);
-  }
-  return out;
-}
+/// little seeded noise, `frames` frames at `rate` Hz, peak about 0.5. Compiled once with the
+/// audio code's optimisation (test_support.cpp): unoptimised, the noise costs seconds.
+std::vector<float> music_like(std::int64_t frames, int rate, unsigned seed = 1);
 
 /// Peak absolute difference of two equally long buffers, in dBFS (-inf as -400).
 inline double peak_diff_db(const std::vector<float>& a, const std::vector<float>& b) {

@@ -8,10 +8,10 @@
 # fails somewhere. Boost.Test is not in it: each test defines BOOST_TEST_MODULE before
 # including it, and the header's content depends on that.
 set(auralis_pch_default OFF)
-if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND NOT AURALIS_TSAN AND NOT AURALIS_FUZZ)
+if(CMAKE_CXX_COMPILER_ID MATCHES "^(GNU|Clang)$" AND NOT AURALIS_TSAN AND NOT AURALIS_FUZZ)
   set(auralis_pch_default ON)
 endif()
-option(AURALIS_PCH "Precompile the CAF/spdlog/simdjson headers (g++)" ${auralis_pch_default})
+option(AURALIS_PCH "Precompile the CAF/spdlog/simdjson headers (g++, clang)" ${auralis_pch_default})
 set(AURALIS_CAF_PCH_HEADERS
   <algorithm> <chrono> <cstdint> <filesystem> <functional> <map> <memory> <optional>
   <string> <vector> <caf/all.hpp> <spdlog/spdlog.h> <simdjson.h>)

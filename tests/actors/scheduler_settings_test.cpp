@@ -13,7 +13,7 @@ using namespace auralis::actors;
 
 namespace {
 
-std::size_t setting(const caf::actor_system_config& cfg, const char* name) {
+std::size_t setting(const caf::actor_system_config& cfg, caf::string_view name) {
   return caf::get_or(cfg, name, std::size_t{999});
 }
 
