@@ -165,11 +165,9 @@ private:
     std::int64_t done = 0;
     while (done < frames) {
       const std::int64_t want = std::min(frames - done, decode_block);
-      float* stereo = dst + 2 * done;
-      const bool direct = info_.channels == 2;
-      const std::int64_t got = read_block(direct ? stereo : decoded_.data(), want);
-      if (!direct)
-        downmix_->apply(decoded_.data(), got, stereo);
+      const std::int64_t got = read_as_stereo(
+        *downmix_, [this](float* d, std::int64_t n) { return read_block(d, n); }, want,
+        dst + 2 * done, decoded_.data());
       done += got;
       if (got < want)
         break;

@@ -50,4 +50,19 @@ private:
   std::vector<float> right_; ///< per-channel gains into the right output
 };
 
+/// Reads up to `frames` frames of a downmix.channels()-channel source as stereo into
+/// `stereo` (2 * `frames` floats) through `read(float* dst, std::int64_t frames)`, which
+/// returns the frames it read: straight into `stereo` for a stereo source, else into
+/// `scratch` (room for `frames` source frames) and through the downmix. Returns the frames
+/// read.
+template <class Read>
+std::int64_t read_as_stereo(const stereo_downmix& downmix, Read&& read, std::int64_t frames,
+                            float* stereo, float* scratch) {
+  if (downmix.channels() == 2)
+    return read(stereo, frames);
+  const std::int64_t got = read(scratch, frames);
+  downmix.apply(scratch, got, stereo);
+  return got;
+}
+
 } // namespace auralis::codec
