@@ -146,28 +146,66 @@ void promote_from_l3(planner_pointer self, const cache_key& key, audio_payload b
     });
 }
 
-/// Answers an L3 hit that wants the stream with an Ogg Opus file of the entry's own packets
-/// (codec::remux_to_ogg_opus, about a millisecond for a 15 s chunk: no decode and no new
-/// encode while the listener waits) and no PCM, then promotes the entry. False, with
-/// nothing answered, when the entry cannot be remuxed (corrupt, or not on one packet grid):
-/// the caller decodes it as any L3 hit, which reports a corrupt entry as such.
-bool serve_stream_from_l3(planner_pointer self, const fetch_ptr& ctx, const audio_payload& blob) {
+/// The Ogg Opus file of L3 entry `blob` (codec::remux_to_ogg_opus: the entry's own packets,
+/// about a millisecond for a 15 s chunk, no decode and no new encode) and its frame count;
+/// an empty payload when the entry cannot be remuxed (corrupt, or not on one packet grid).
+std::pair<audio_payload, std::int64_t> ogg_stream_of(const cache_key& key,
+                                                      const audio_payload& blob) {
   if (!blob.data)
-    return false;
-  audio_payload file;
-  std::int64_t frames = 0;
+    return {};
   try {
     const auto container = codec::opus_segmented_format::parse(*blob.data);
-    frames = container.frame_count();
-    file.data = codec::byte_buffer::adopt(codec::remux_to_ogg_opus(container));
+    return {audio_payload{codec::byte_buffer::adopt(codec::remux_to_ogg_opus(container))},
+            static_cast<std::int64_t>(container.frame_count())};
   } catch (const codec::codec_error& e) {
-    spdlog::debug("planner: {} from L3 is decoded for its stream: {}",
-                  to_string(ctx->request.key), e.what());
-    return false;
+    spdlog::debug("planner: no Ogg Opus stream of {} from L3: {}", to_string(key), e.what());
+    return {};
   }
+}
+
+/// Answers an L3 hit that wants the stream with the entry's own packets (ogg_stream_of) and
+/// no PCM, then promotes the entry. False, with nothing answered, when the entry cannot be
+/// remuxed: the caller decodes it as any L3 hit, which reports a corrupt entry as such.
+bool serve_stream_from_l3(planner_pointer self, const fetch_ptr& ctx, const audio_payload& blob) {
+  auto [file, frames] = ogg_stream_of(ctx->request.key, blob);
+  if (!file.data)
+    return false;
   reply_fetch(self, ctx, fetch_source::l3, {}, std::move(file), frames);
   promote_from_l3(self, ctx->request.key, blob);
   return true;
+}
+
+/// Answers an L1 or L2 hit (`source`) with its PCM. A fetch that wants the stream also gets
+/// the Ogg Opus file of the chunk's L3 copy when L3 holds one of as many frames (the
+/// packets an encode of this PCM makes, or those it was decoded from): a millisecond where
+/// the gateway's encode of the PCM takes 100-150 ms. Without one the gateway encodes.
+void serve_from_pcm_tier(planner_pointer self, const fetch_ptr& ctx, fetch_source source,
+                         audio_payload pcm) {
+  if (!ctx->request.want_stream) {
+    reply_fetch(self, ctx, source, std::move(pcm));
+    return;
+  }
+  auto& st = self->state;
+  auto shared_pcm = std::make_shared<audio_payload>(std::move(pcm));
+  self->request(st.settings.l3, st.settings.ask_timeout, caf::get_atom::value,
+                ctx->request.key, false)
+    .then(
+      [self, ctx, source, shared_pcm](get_reply& g) {
+        const auto frames =
+          shared_pcm->data ? static_cast<std::int64_t>(shared_pcm->data->size() / 4) : 0;
+        audio_payload stream;
+        if (g.found) {
+          auto [file, copy_frames] = ogg_stream_of(ctx->request.key, g.payload);
+          if (copy_frames == frames)
+            stream = std::move(file);
+        }
+        reply_fetch(self, ctx, source, std::move(*shared_pcm), std::move(stream));
+      },
+      [self, ctx, source, shared_pcm](caf::error& err) {
+        self->state.dropped.note("looking for the L3 copy of " + to_string(ctx->request.key),
+                                 self->system().render(err));
+        reply_fetch(self, ctx, source, std::move(*shared_pcm));
+      });
 }
 
 /// Serves an L3 entry: decode at immediate priority, promote into L1, answer (a fetch that
@@ -228,8 +266,9 @@ void lookup(planner_pointer self, const fetch_ptr& ctx, int index, bool miss_cou
               if (t == tier_id::l3)
                 serve_from_l3(self, ctx, std::move(g.payload));
               else
-                reply_fetch(self, ctx, t == tier_id::l1 ? fetch_source::l1 : fetch_source::l2,
-                            std::move(g.payload));
+                serve_from_pcm_tier(self, ctx,
+                                    t == tier_id::l1 ? fetch_source::l1 : fetch_source::l2,
+                                    std::move(g.payload));
             },
             fail);
       },

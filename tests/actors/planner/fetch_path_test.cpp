@@ -1,7 +1,11 @@
 #define BOOST_TEST_MODULE fetch_path
 #include <boost/test/unit_test.hpp>
 
+#include <cstring>
+
 #include "actors/planner/planner_test_fixture.hpp"
+#include "codec/ogg_opus_remux.hpp"
+#include "codec/opus_segmented_format.hpp"
 
 using namespace auralis;
 using namespace auralis::actors;
@@ -231,6 +235,37 @@ BOOST_FIXTURE_TEST_CASE(an_opus_fetch_of_an_l3_entry_gets_its_packets_and_promot
   const auto err = test::ask_error<fetch_reply>(self, core.planner, fetch_atom::value,
                                                 opus_fetch_of("b", id, "warm", 1));
   BOOST_TEST(engine_code_of(err) == static_cast<std::uint8_t>(engine_errc::corrupt_entry));
+}
+
+BOOST_FIXTURE_TEST_CASE(an_opus_fetch_of_an_l1_hit_gets_the_packets_of_its_l3_copy, engine_fixture) {
+  cfg.planner.room_jobs_per_round = 0;
+  start({6});
+  caf::scoped_actor self{*sys};
+  const auto id = tracks(self).at(0).id;
+  // Adaptive 0 is rendered into L1 and its encode put into L3 under the same key.
+  const cache_key key{id, "adaptive", 10, 0};
+  const auto [pcm, blob] = put_l3_entry(self, core, id, key);
+  const auto before = settle(self);
+  auto f = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
+                                  opus_fetch_of("b", id, "adaptive", 0));
+  BOOST_TEST((f.source == fetch_source::l1));
+  BOOST_TEST(f.frames == pcm.frames);
+  BOOST_REQUIRE(f.stream.data);
+  // The stream is the L3 copy's packets, and no job ran for it.
+  const auto expected =
+    codec::remux_to_ogg_opus(codec::opus_segmented_format::parse(*blob.data));
+  BOOST_TEST(f.stream.data->size() == expected.size());
+  BOOST_TEST(std::memcmp(f.stream.data->data(), expected.data(), expected.size()) == 0);
+  BOOST_TEST(settle(self).completed == before.completed);
+  // Looking at the copy counts no L3 hit: the fetch was L1's.
+  BOOST_TEST(report(self, core.l3).hits == 0u);
+  // Without an L3 copy the L1 hit comes without a stream (the gateway encodes its PCM).
+  BOOST_TEST(test::ask<bool>(self, core.l3, caf::delete_atom::value, key));
+  auto g = test::ask<fetch_reply>(self, core.planner, fetch_atom::value,
+                                  opus_fetch_of("b", id, "adaptive", 0));
+  BOOST_TEST((g.source == fetch_source::l1));
+  BOOST_TEST(g.pcm.data);
+  BOOST_TEST(!g.stream.data);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_deleted_file_fails_its_fetch_and_the_engine_keeps_serving, engine_fixture) {
