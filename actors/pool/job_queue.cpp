@@ -63,12 +63,20 @@ std::optional<queued_job> job_queue::pop() {
 }
 
 std::optional<queued_job>
-job_queue::pop_preferring(const std::function<bool(const job_identity&)>& prefer,
-                          job_priority lowest) {
+job_queue::pop_first(const std::function<bool(const job_identity&)>& wanted,
+                     job_priority lowest) {
   for (auto it = by_order_.begin();
        it != by_order_.end() && std::get<0>(it->first) <= static_cast<std::uint8_t>(lowest); ++it)
-    if (prefer(it->second))
+    if (wanted(it->second))
       return take(it);
+  return std::nullopt;
+}
+
+std::optional<queued_job>
+job_queue::pop_preferring(const std::function<bool(const job_identity&)>& prefer,
+                          job_priority lowest) {
+  if (auto q = pop_first(prefer, lowest))
+    return q;
   return pop();
 }
 

@@ -39,8 +39,12 @@ public:
   std::optional<queued_job> pop();
 
   /// Removes and returns the first job in pop order, among those of priority `lowest` or
-  /// more urgent, for which `prefer` is true; when none is, the same as pop() (so it never
-  /// returns nullopt on a non-empty queue). For the pool: a worker takes a job its kept
+  /// more urgent, for which `wanted` is true; nullopt (nothing removed) when none is.
+  std::optional<queued_job> pop_first(const std::function<bool(const job_identity&)>& wanted,
+                                      job_priority lowest);
+
+  /// pop_first(prefer, lowest), or pop() when that finds none (so it never returns nullopt
+  /// on a non-empty queue). For the pool: a worker takes a job its kept
   /// state makes cheaper (job_runner's render span) before other jobs of those priorities.
   std::optional<queued_job> pop_preferring(const std::function<bool(const job_identity&)>& prefer,
                                            job_priority lowest);

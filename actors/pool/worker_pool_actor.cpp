@@ -366,20 +366,26 @@ bool start_next(pool_pointer self, std::size_t slot) {
       return false;
     if (top == job_priority::background && !may_start_background(st, slot))
       return false;
-    if (top != job_priority::immediate && top != job_priority::background &&
-        !may_start_speculative(st, slot))
-      return false;
-    // A render of the chunk this worker holds the span of costs the chain alone.
+    // A render of the chunk this worker holds the span of costs the chain alone (a few ms).
     const auto span = st.workers[slot].span;
-    const auto lowest = top == job_priority::immediate ? job_priority::immediate : job_priority::l3;
-    auto q = span.first < 0 || top == job_priority::background
-               ? st.queue.pop()
-               : st.queue.pop_preferring(
-                   [span](const job_identity& j) {
-                     return j.kind == job_kind::render && j.key.track_id == span.first &&
-                            j.key.chunk_idx == span.second;
-                   },
-                   lowest);
+    auto reuses_span = [span](const job_identity& j) {
+      return j.kind == job_kind::render && j.key.track_id == span.first &&
+             j.key.chunk_idx == span.second;
+    };
+    std::optional<queued_job> q;
+    if (top != job_priority::immediate && top != job_priority::background &&
+        !may_start_speculative(st, slot)) {
+      // The reservation keeps long speculative work off the last idle workers; a render
+      // that reuses this worker's span is too short to keep a listener waiting, so it runs.
+      if (span.first < 0 || !(q = st.queue.pop_first(reuses_span, job_priority::l3)))
+        return false;
+    } else {
+      const auto lowest =
+        top == job_priority::immediate ? job_priority::immediate : job_priority::l3;
+      q = span.first < 0 || top == job_priority::background
+            ? st.queue.pop()
+            : st.queue.pop_preferring(reuses_span, lowest);
+    }
     if (!q)
       return false;
     auto it = st.jobs.find(q->id);

@@ -239,3 +239,21 @@ BOOST_AUTO_TEST_CASE(pop_preferring_takes_the_first_preferred_job_down_to_the_gi
   BOOST_TEST(!q.pop_preferring(chunk_7_of_3, job_priority::background));
   BOOST_TEST(q.speculative() == 0u);
 }
+
+BOOST_AUTO_TEST_CASE(pop_first_takes_only_a_wanted_job_down_to_the_given_priority) {
+  job_queue q;
+  q.push(1, job(job_kind::render, 1, 1, job_priority::l1, 0.9));
+  q.push(2, job(job_kind::render, 2, 7, job_priority::l3, 0.5));
+  q.push(3, job(job_kind::render, 3, 7, job_priority::background, 0.9));
+  const auto chunk_7_of_2 = [](const job_identity& j) { return j.key.track_id == 2; };
+  const auto chunk_7_of_3 = [](const job_identity& j) { return j.key.track_id == 3; };
+  // None wanted down to l2: nothing is taken.
+  BOOST_TEST(!q.pop_first(chunk_7_of_2, job_priority::l2));
+  BOOST_TEST(q.size() == 3u);
+  BOOST_TEST(q.pop_first(chunk_7_of_2, job_priority::l3)->id == 2u);
+  // Below `lowest` counts as not there.
+  BOOST_TEST(!q.pop_first(chunk_7_of_3, job_priority::l3));
+  BOOST_TEST(q.pop_first(chunk_7_of_3, job_priority::background)->id == 3u);
+  BOOST_TEST(q.size() == 1u);
+  BOOST_TEST(q.speculative() == 1u);
+}

@@ -764,6 +764,36 @@ BOOST_FIXTURE_TEST_CASE(speculative_work_leaves_a_reserved_worker_for_listeners,
   self->send_exit(open, caf::exit_reason::user_shutdown);
 }
 
+BOOST_FIXTURE_TEST_CASE(the_reservation_lets_a_worker_render_the_chunk_whose_span_it_holds,
+                        auralis::test::actor_system_fixture) {
+  pool_track track;
+  auto settings = render_pool();
+  settings.workers = 2; // reserved_workers: 1 by default
+  settings.opus.complexity = 10;
+  auto pool = sys->spawn(worker_pool_actor_impl, settings);
+  caf::scoped_actor self{*sys};
+  // The blocker takes one worker; a listener's render of chunk 1 the other, which then
+  // holds chunk 1's span.
+  self->send(pool, submit_atom::value, long_blocker());
+  auto first = ask<job_output>(self, pool, submit_atom::value,
+                               render_job(track.ref(), 2, "warm", 1, job_priority::immediate));
+  BOOST_TEST(!first.input_reused);
+  // While the blocker runs, the reservation keeps l2 work off the last idle worker, but
+  // not a render of the chunk that worker holds the span of: it costs the chain alone.
+  self->send(pool, submit_atom::value, render_job(track.ref(), 2, "gentle", 0, job_priority::l2));
+  self->send(pool, submit_atom::value, render_job(track.ref(), 2, "punchy", 1, job_priority::l2));
+  std::vector<std::string> finished;
+  for (int i = 0; i < 3; ++i)
+    self->receive([&finished](const job_output& o) {
+      finished.push_back(std::string(to_string(o.kind)) + " " + o.key.preset + " " +
+                         std::to_string(o.key.chunk_idx) + (o.input_reused ? " reused" : ""));
+    });
+  BOOST_TEST(finished == (std::vector<std::string>{"render punchy 1 reused", "encode warm 0",
+                                                   "render gentle 0"}),
+             boost::test_tools::per_element());
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
 BOOST_FIXTURE_TEST_CASE(a_running_background_job_never_makes_the_pool_refuse_a_listener,
                         auralis::test::actor_system_fixture) {
   auto settings = slow_worker();
