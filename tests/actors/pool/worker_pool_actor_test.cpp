@@ -181,6 +181,18 @@ job_spec render_job(const source_ref& src, std::int64_t track, const std::string
 
 std::uint8_t code(engine_errc e) { return static_cast<std::uint8_t>(e); }
 
+/// The next `n` job outputs `self` receives, in order, as "<kind> <preset> <chunk>", with
+/// " reused" when a render reused its worker's span.
+std::vector<std::string> finished_jobs(caf::scoped_actor& self, int n) {
+  std::vector<std::string> finished;
+  for (int i = 0; i < n; ++i)
+    self->receive([&finished](const job_output& o) {
+      finished.push_back(std::string(to_string(o.kind)) + " " + o.key.preset + " " +
+                         std::to_string(o.key.chunk_idx) + (o.input_reused ? " reused" : ""));
+    });
+  return finished;
+}
+
 } // namespace
 
 BOOST_FIXTURE_TEST_CASE(identical_render_requests_run_once, auralis::test::actor_system_fixture) {
@@ -226,12 +238,7 @@ BOOST_FIXTURE_TEST_CASE(a_worker_takes_the_renders_of_the_chunk_whose_span_it_ho
   self->send(pool, submit_atom::value, render_job(track.ref(), 2, "gentle", 0, job_priority::l1));
   self->send(pool, submit_atom::value, render_job(track.ref(), 2, "punchy", 1, job_priority::l2));
   self->send(pool, submit_atom::value, render_job(track.ref(), 2, "bright", 1, job_priority::l3));
-  std::vector<std::string> finished;
-  for (int i = 0; i < 4; ++i)
-    self->receive([&finished](const job_output& o) {
-      finished.push_back(std::string(to_string(o.kind)) + " " + o.key.preset + " " +
-                         std::to_string(o.key.chunk_idx) + (o.input_reused ? " reused" : ""));
-    });
+  const auto finished = finished_jobs(self, 4);
   BOOST_TEST(finished == (std::vector<std::string>{"encode warm 0", "render punchy 1 reused",
                                                    "render bright 1 reused", "render gentle 0"}),
              boost::test_tools::per_element());
@@ -782,12 +789,7 @@ BOOST_FIXTURE_TEST_CASE(the_reservation_lets_a_worker_render_the_chunk_whose_spa
   // not a render of the chunk that worker holds the span of: it costs the chain alone.
   self->send(pool, submit_atom::value, render_job(track.ref(), 2, "gentle", 0, job_priority::l2));
   self->send(pool, submit_atom::value, render_job(track.ref(), 2, "punchy", 1, job_priority::l2));
-  std::vector<std::string> finished;
-  for (int i = 0; i < 3; ++i)
-    self->receive([&finished](const job_output& o) {
-      finished.push_back(std::string(to_string(o.kind)) + " " + o.key.preset + " " +
-                         std::to_string(o.key.chunk_idx) + (o.input_reused ? " reused" : ""));
-    });
+  const auto finished = finished_jobs(self, 3);
   BOOST_TEST(finished == (std::vector<std::string>{"render punchy 1 reused", "encode warm 0",
                                                    "render gentle 0"}),
              boost::test_tools::per_element());
