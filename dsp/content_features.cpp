@@ -11,7 +11,6 @@ namespace auralis::dsp {
 namespace {
 
 using simd::v4sf;
-using simd::v4si;
 
 constexpr double pi = 3.141592653589793;
 

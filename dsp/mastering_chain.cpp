@@ -23,7 +23,6 @@ namespace auralis::dsp {
 namespace {
 
 using simd::v4sf;
-using simd::v4si;
 
 constexpr std::int64_t block = compressor::block_frames;
 static_assert(compressor::block_frames == limiter::block_frames,

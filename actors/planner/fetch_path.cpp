@@ -37,6 +37,11 @@ void fail_fetch(planner_pointer self, const fetch_ptr& ctx, const caf::error& er
   ctx->promise.deliver(err);
 }
 
+/// Frames of 16-bit stereo PCM `pcm` holds (0 when empty).
+std::int64_t pcm_frames(const audio_payload& pcm) {
+  return pcm.data ? static_cast<std::int64_t>(pcm.data->size() / 4) : 0;
+}
+
 /// Answers the fetch with `pcm` and, when the fetch wants it, `stream` (the Ogg Opus file
 /// of the chunk; empty when there is none). `frames`: the chunk's frames when `pcm` is
 /// empty (a stream made without decoding), else -1 (taken from `pcm`).
@@ -46,9 +51,7 @@ void reply_fetch(planner_pointer self, const fetch_ptr& ctx, fetch_source source
   fetch_reply r;
   r.key = ctx->request.key;
   r.source = source;
-  if (frames < 0)
-    frames = pcm.data ? static_cast<std::int64_t>(pcm.data->size() / 4) : 0;
-  r.frames = frames;
+  r.frames = frames < 0 ? pcm_frames(pcm) : frames;
   r.pcm = std::move(pcm);
   if (ctx->request.want_stream)
     r.stream = std::move(stream);
@@ -185,26 +188,24 @@ void serve_from_pcm_tier(planner_pointer self, const fetch_ptr& ctx, fetch_sourc
     reply_fetch(self, ctx, source, std::move(pcm));
     return;
   }
+  // Both handlers share the PCM buffer (an audio_payload copy is a reference).
   auto& st = self->state;
-  auto shared_pcm = std::make_shared<audio_payload>(std::move(pcm));
   self->request(st.settings.l3, st.settings.ask_timeout, caf::get_atom::value,
                 ctx->request.key, false)
     .then(
-      [self, ctx, source, shared_pcm](get_reply& g) {
-        const auto frames =
-          shared_pcm->data ? static_cast<std::int64_t>(shared_pcm->data->size() / 4) : 0;
+      [self, ctx, source, pcm](get_reply& g) {
         audio_payload stream;
         if (g.found) {
           auto [file, copy_frames] = ogg_stream_of(ctx->request.key, g.payload);
-          if (copy_frames == frames)
+          if (copy_frames == pcm_frames(pcm))
             stream = std::move(file);
         }
-        reply_fetch(self, ctx, source, std::move(*shared_pcm), std::move(stream));
+        reply_fetch(self, ctx, source, pcm, std::move(stream));
       },
-      [self, ctx, source, shared_pcm](caf::error& err) {
+      [self, ctx, source, pcm](caf::error& err) {
         self->state.dropped.note("looking for the L3 copy of " + to_string(ctx->request.key),
                                  self->system().render(err));
-        reply_fetch(self, ctx, source, std::move(*shared_pcm));
+        reply_fetch(self, ctx, source, pcm);
       });
 }
 
