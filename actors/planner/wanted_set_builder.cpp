@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 namespace auralis::actors {
 
@@ -103,7 +104,8 @@ std::size_t wanted_set_builder::capacity(tier_id t) const noexcept {
 
 wanted_set wanted_set_builder::plan(const std::vector<planned_session>& sessions) const {
   const auto& s = settings_;
-  candidate_map c1, c2, c3, room;
+  candidate_map c1, c2, c3, ahead, room;
+  std::set<cache_key> at_playhead; // room keys a switch fetches now
   wanted_set out;
   for (const auto& ses : sessions) {
     if (ses.chunks <= 0 || ses.chunk_idx < 0 || ses.chunk_idx >= ses.chunks)
@@ -170,7 +172,7 @@ wanted_set wanted_set_builder::plan(const std::vector<planned_session>& sessions
                                   : c + static_cast<std::int64_t>(s.l3_chunks.last);
       double p = 0.5;
       for (auto chunk = c + s.l3_chunks.first; chunk <= last && chunk < ses.chunks; ++chunk) {
-        add(c3, ses.preset, chunk, p);
+        add(ahead, ses.preset, chunk, p);
         p *= 0.9;
       }
     }
@@ -191,8 +193,12 @@ wanted_set wanted_set_builder::plan(const std::vector<planned_session>& sessions
       for (const auto chunk : room_at) {
         // The playing rendition of the chunk still playing was fetched already.
         const bool playing = chunk == ses.playhead_chunk && name == ses.preset;
-        if (!playing && chunk >= 0 && chunk < ses.chunks)
-          want(room, key_of(name, chunk), s.stale_probability + s.room_band * rank);
+        if (!playing && chunk >= 0 && chunk < ses.chunks) {
+          const auto k = key_of(name, chunk);
+          want(room, k, s.stale_probability + s.room_band * rank);
+          if (chunk <= c)
+            at_playhead.insert(k);
+        }
         rank *= 0.9;
       }
     }
@@ -214,25 +220,53 @@ wanted_set wanted_set_builder::plan(const std::vector<planned_session>& sessions
   };
   settle(c1, &c2, capacity(tier_id::l1), out.l1, tier_id::l1);
   settle(c2, &c3, capacity(tier_id::l2), out.l2, tier_id::l2);
-  settle(c3, nullptr, capacity(tier_id::l3), out.l3, tier_id::l3);
+  // L3, in the order wanted_set_builder documents. First what fell from L1.
+  candidate_map from_l1;
+  for (auto it = c3.begin(); it != c3.end();) {
+    if (c1.count(it->first)) {
+      from_l1.insert(*it);
+      it = c3.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  settle(from_l1, nullptr, capacity(tier_id::l3), out.l3, tier_id::l3);
 
-  // What the rules left of L2, then of L3, goes to the room entries, likeliest first.
-  auto fill = [&](std::vector<wanted_entry>& entries, std::size_t& next, tier_id t) {
+  // The probability a rule of L3 (its own, or L2's overflow) wants `k` with; 0 = none.
+  auto rule_probability = [&](const cache_key& k) {
+    double p = 0;
+    for (const auto* m : {&c3, &ahead})
+      if (auto it = m->find(k); it != m->end())
+        p = std::max(p, it->second);
+    return p;
+  };
+  // Room entries into tier `t`, likeliest first, but for those `skip` names. A key an L3
+  // rule wants too (another session's branch or lookahead) is a rule entry with the
+  // rule's probability.
+  auto fill = [&](const std::vector<wanted_entry>& entries, tier_id t, const auto& skip) {
     auto& into = t == tier_id::l2 ? out.l2 : out.l3;
     const std::size_t cap = capacity(t);
-    for (; next < entries.size() && into.size() < cap; ++next) {
-      auto& e = entries[next];
-      if (out.index.count(e.key))
+    for (const auto& entry : entries) {
+      if (into.size() >= cap)
+        break;
+      if (out.index.count(entry.key) || skip(entry.key))
         continue;
-      e.room = true;
+      auto e = entry;
+      const double rule = rule_probability(e.key);
+      e.room = !(rule > 0);
+      e.probability = std::max(e.probability, rule);
       out.index.emplace(e.key, std::make_pair(t, e.probability));
-      into.push_back(e);
+      into.push_back(std::move(e));
     }
   };
-  auto room_entries = ordered(room);
-  std::size_t next = 0;
-  fill(room_entries, next, tier_id::l2);
-  fill(room_entries, next, tier_id::l3);
+  // What the rules left of L2 goes to the room; keys an L3 rule wants stay L3's.
+  const auto room_entries = ordered(room);
+  fill(room_entries, tier_id::l2, [&](const cache_key& k) { return rule_probability(k) > 0; });
+  // Then L3: the room at the playhead, L2's overflow, the lookahead, the rest of the room.
+  fill(room_entries, tier_id::l3, [&](const cache_key& k) { return !at_playhead.count(k); });
+  settle(c3, nullptr, capacity(tier_id::l3), out.l3, tier_id::l3);
+  settle(ahead, nullptr, capacity(tier_id::l3), out.l3, tier_id::l3);
+  fill(room_entries, tier_id::l3, [](const cache_key&) { return false; });
   return out;
 }
 

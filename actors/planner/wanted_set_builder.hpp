@@ -38,8 +38,9 @@ struct wanted_entry {
 };
 
 /// The wanted set of every tier. A key is wanted in one tier only (the hottest that wants
-/// it); each list is ordered by probability, highest first, ties by key, except that room
-/// entries (wanted_entry::room) come after all the others of their tier.
+/// it). L1's and L2's lists are ordered by probability, highest first, ties by key, except
+/// that room entries (wanted_entry::room) come after all the others of their tier; L3's
+/// list is in the order it was filled (see wanted_set_builder), each part by probability.
 struct wanted_set {
   std::vector<wanted_entry> l1, l2, l3;
   std::set<std::int64_t> live_tracks; ///< tracks some planned session plays or goes on to
@@ -99,16 +100,27 @@ struct wanted_set_settings {
 /// - room: every preset not wanted by the rules above at room_chunks (+0, +1), ranked by
 ///   the predicted probability of the preset (0 when not predicted) and, for equal ones,
 ///   nearer chunks first, with probability stale_probability + room_band * (0.001 + 0.999
-///   * p) * 0.9^offset. They take only what the rules leave of L2 and then of L3, never
-///   pushing a rule's entry down, so a tier with room holds the playhead in every preset
-///   (a switch to any preset is then served from cache) instead of wasting its budget.
+///   * p) * 0.9^offset. They take only what the rules leave of L2, then their place in L3
+///   (below), so a tier with room holds the playhead in every preset (a switch to any
+///   preset is then served from cache) instead of wasting its budget.
 ///   While the player has fetched ahead (playhead_chunk = c - 1), the chunk it still
 ///   plays comes first: a switch now fetches that one.
 ///   Across sessions the room goes to the likeliest first.
 /// The union over sessions keeps the highest probability per key, and a key wanted in a
 /// hotter tier is not wanted in a colder one. Each tier is trimmed to its budget
 /// (budget / entry size entries) by probability; what L1 cannot hold falls to L2, what L2
-/// cannot hold falls to L3. Sessions with no known chunk count plan nothing.
+/// cannot hold falls to L3. L2 then gives what is left to the room. L3 fills in this order
+/// until its budget is reached, each part by probability:
+/// 1. what fell from L1 (the next fetch, the likeliest presets at the playhead);
+/// 2. the room at the playhead (chunks up to c): a switch fetches it at once and waits for
+///    it, so under many sessions it goes before the speculative rest;
+/// 3. what fell from L2 (branch scenarios);
+/// 4. the L3 rule (the current preset ahead): its chunks are fetched a lead ahead of need,
+///    and L1 plans each one a chunk before;
+/// 5. the rest of the room.
+/// A room key that another session's L3 rule wants too is a rule entry with the rule's
+/// probability. With room to spare this is what the rules want plus the room; only a full
+/// L3 sees the order. Sessions with no known chunk count plan nothing.
 class wanted_set_builder {
 public:
   /// Plans with `settings`.

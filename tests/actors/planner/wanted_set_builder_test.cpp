@@ -180,7 +180,6 @@ BOOST_AUTO_TEST_CASE(budgets_hold_with_many_sessions_and_overflow_falls_one_tier
     BOOST_TEST(e.probability >= 0.99);
   BOOST_TEST(w.l2.front().probability >= 0.99); // L1's overflow
   BOOST_TEST(ordered_by_probability(w.l2));
-  BOOST_TEST(ordered_by_probability(w.l3));
   BOOST_TEST(w.size() == w.index.size());
 }
 
@@ -309,11 +308,11 @@ BOOST_AUTO_TEST_CASE(new_budgets_change_what_each_tier_holds) {
   BOOST_TEST(after.l1.size() == before.l1.size());
 }
 
-BOOST_AUTO_TEST_CASE(room_takes_only_what_the_rules_leave_and_then_l3) {
+BOOST_AUTO_TEST_CASE(room_takes_only_what_the_rules_leave_of_l2_and_then_l3) {
   wanted_set_settings s = roomy();
   s.l1_budget_bytes = 2 * s.pcm_chunk_bytes;
-  s.l2_budget_bytes = 3 * s.pcm_chunk_bytes;
-  s.l3_budget_bytes = 12 * s.l3_chunk_bytes;
+  s.l2_budget_bytes = 4 * s.pcm_chunk_bytes;
+  s.l3_budget_bytes = 14 * s.l3_chunk_bytes;
   wanted_set_settings rules_only = s;
   rules_only.room_chunks = {1, 0}; // no offsets: no room entries
   auto ses = session("a", 1, 4);
@@ -321,23 +320,75 @@ BOOST_AUTO_TEST_CASE(room_takes_only_what_the_rules_leave_and_then_l3) {
   ses.scenarios = {{"continue_current", branch_kind::continue_current, "adaptive", 6, 7, 0.6}};
   const auto w = wanted_set_builder(s).plan({ses});
   const auto r = wanted_set_builder(rules_only).plan({ses});
-  // The rules' entries are the same with and without room.
+  // With room to spare, the rules' entries are the same with and without room.
   BOOST_TEST((keys_of(w.l1) == keys_of(r.l1)));
   BOOST_TEST((keys_of(w.l2) == keys_of(r.l2)));
   BOOST_TEST((keys_of(w.l3) == keys_of(r.l3)));
   BOOST_TEST(room_keys_of(r.l2).empty());
   BOOST_TEST(room_keys_of(r.l3).empty());
-  // L1 holds adaptive 4, 5; L2 takes adaptive 6, 7 and punchy 4 (L1's overflow); L3 has
-  // punchy 5 (L2's overflow) and adaptive 8..13: 7 of 12, so 5 room entries, the likeliest.
-  BOOST_TEST(w.l2.size() == 3u);
+  // L1 holds adaptive 4, 5; L2 adaptive 6, 7 and punchy 4, 5 (L1's overflow), so no
+  // room; L3 has adaptive 8..13 and 6 room entries: every other preset at 4 and 5.
+  BOOST_TEST(w.l2.size() == 4u);
   BOOST_TEST(room_keys_of(w.l2).empty());
   BOOST_TEST(w.l3.size() == 12u);
   const auto room = room_keys_of(w.l3);
-  BOOST_TEST(room.size() == 5u);
-  for (const auto& p : {"gentle", "warm", "bright"})
-    BOOST_TEST(room.count(key(1, p, 4)) == 1u); // the playhead before the next chunk
+  BOOST_TEST(room.size() == 6u);
+  for (const auto& p : {"gentle", "warm", "bright"}) {
+    BOOST_TEST(room.count(key(1, p, 4)) == 1u);
+    BOOST_TEST(room.count(key(1, p, 5)) == 1u);
+  }
   BOOST_TEST(w.l3.back().room);
   BOOST_TEST(w.size() == w.index.size());
+}
+
+BOOST_AUTO_TEST_CASE(a_full_l3_keeps_the_playhead_in_every_preset_before_the_lookahead) {
+  wanted_set_settings s = roomy();
+  s.l1_budget_bytes = 2 * s.pcm_chunk_bytes;
+  s.l2_budget_bytes = 3 * s.pcm_chunk_bytes;
+  s.l3_budget_bytes = 6 * s.l3_chunk_bytes;
+  wanted_set_settings rules_only = s;
+  rules_only.room_chunks = {1, 0};
+  auto ses = session("a", 1, 4);
+  ses.predictions = {{"punchy", 0.5}};
+  ses.scenarios = {{"continue_current", branch_kind::continue_current, "adaptive", 6, 7, 0.6},
+                   {"switch_to_bright", branch_kind::switch_to, "bright", 5, 6, 0.09}};
+  // L1 holds adaptive 4, 5; L2 adaptive 6, 7 and punchy 4; punchy 5 (L1's overflow),
+  // bright 5 and 6 (L2's) fall to L3.
+  const auto w = wanted_set_builder(s).plan({ses});
+  BOOST_TEST((keys_of(w.l2) == std::set<cache_key>{key(1, "adaptive", 6), key(1, "adaptive", 7),
+                                                   key(1, "punchy", 4)}));
+  // L3 in order: what fell from L1, the playhead in the presets nothing else holds (a
+  // switch fetches it at once), what fell from L2; the lookahead gets nothing.
+  std::vector<cache_key> order;
+  for (const auto& e : w.l3)
+    order.push_back(e.key);
+  BOOST_TEST_REQUIRE(order.size() == 6u);
+  BOOST_TEST((order[0] == key(1, "punchy", 5)));
+  BOOST_TEST((std::set<cache_key>(order.begin() + 1, order.begin() + 4) ==
+              std::set<cache_key>{key(1, "gentle", 4), key(1, "warm", 4), key(1, "bright", 4)}));
+  BOOST_TEST((order[4] == key(1, "bright", 5)));
+  BOOST_TEST((order[5] == key(1, "bright", 6)));
+  BOOST_TEST(room_keys_of(w.l3).size() == 3u);
+  // Without room entries, the lookahead (adaptive 8, 9) had taken the rest, before bright 5, 6.
+  const auto r = wanted_set_builder(rules_only).plan({ses});
+  BOOST_TEST((keys_of(r.l3) == std::set<cache_key>{key(1, "punchy", 5), key(1, "bright", 5),
+                                                   key(1, "bright", 6), key(1, "adaptive", 8),
+                                                   key(1, "adaptive", 9),
+                                                   key(1, "adaptive", 10)}));
+  BOOST_TEST(w.size() == w.index.size());
+}
+
+BOOST_AUTO_TEST_CASE(a_room_key_another_session_looks_ahead_to_keeps_the_rules_probability) {
+  wanted_set_settings s = roomy();
+  s.l2_budget_bytes = 0; // everything below L1 is L3's
+  auto a = session("a", 1, 4); // gentle 4 is room at its playhead...
+  auto b = session("b", 1, 2, "gentle"); // ...and b's lookahead (2 + 2)
+  const auto w = wanted_set_builder(s).plan({a, b});
+  const auto* at = w.find(key(1, "gentle", 4));
+  BOOST_TEST_REQUIRE(at);
+  BOOST_TEST((at->first == tier_id::l3));
+  BOOST_TEST(at->second == 0.5);
+  BOOST_TEST(keys_of(w.l3).count(key(1, "gentle", 4)) == 1u); // a rule entry, not room
 }
 
 BOOST_AUTO_TEST_CASE(room_goes_to_the_likeliest_entries_across_sessions) {
