@@ -22,6 +22,7 @@
 #include "http/handle_gate.hpp"
 #include "http/http_reply.hpp"
 #include "http/routes.hpp"
+#include "http/web_assets.hpp"
 
 namespace auralis::http {
 
@@ -413,10 +414,33 @@ refuse_over_limits(handler_context& ctx, std::size_t listener, const request_han
   return std::nullopt;
 }
 
+/// Answers a request for a file of the web UI from memory: GET gets the file (304 when
+/// If-None-Match names its ETag), any other method 405; nullopt when `path` names none.
+/// Browsers revalidate every time (no-cache), so a new build's page is never stale.
+std::optional<restinio::request_handling_status_t>
+serve_web_asset(handler_context& ctx, const request_handle& req, std::string_view path) {
+  const auto* asset = find_web_asset(path);
+  if (!asset)
+    return std::nullopt;
+  const auto& h = req->header();
+  if (h.method() != restinio::http_method_get())
+    return answer_now(ctx.gate, req, 405, "method " + std::string(h.method().c_str()) +
+                                  " not allowed on " + std::string(h.path()));
+  const std::vector<http_header> headers{{"Cache-Control", "no-cache"},
+                                         {"ETag", asset->etag},
+                                         {"X-Content-Type-Options", "nosniff"}};
+  const bool fresh = h.has_field(restinio::http_field::if_none_match) &&
+                     etag_matches(h.get_field(restinio::http_field::if_none_match), asset->etag);
+  restinio_responder(req, ctx.gate)
+    .send(fresh ? 304 : 200, std::string(asset->content_type),
+          fresh ? std::string() : std::string(asset->body), headers);
+  return restinio::request_accepted();
+}
+
 /// Serves one request that came to listener `listener`: refuses it over the limits, routes
-/// it through the table (no regular expressions), answers 404 for an unknown path and 405
-/// for a known path with another method, upgrades GET /api/ws and hands everything else to
-/// the gateway.
+/// it through the table (no regular expressions), answers the web UI's files, 404 for an
+/// unknown path and 405 for a known path with another method, upgrades GET /api/ws and
+/// hands everything else to the gateway.
 restinio::request_handling_status_t handle(handler_context& ctx, std::size_t listener,
                                            request_handle req) {
   if (auto refused = refuse_over_limits(ctx, listener, req))
@@ -437,6 +461,8 @@ restinio::request_handling_status_t handle(handler_context& ctx, std::size_t lis
   } catch (const std::exception&) {
     return answer_now(ctx.gate, req, 400, "malformed percent-encoding in the path");
   }
+  if (auto served = serve_web_asset(ctx, req, path))
+    return *served;
   const auto m = ctx.routes.match(h.method().c_str(), path);
   if (!m.found) {
     if (m.path_known)

@@ -44,6 +44,23 @@ auralis_install_clang_tools() {
   auralis_install_missing "${auralis_packages[@]}" "${auralis_clang_packages[@]}"
 }
 
+# For the browser tests (tests/browser/): Debian's Chromium, Node.js and the pinned
+# playwright-core of tests/browser/package-lock.json from the npm registry. No browser is
+# downloaded: the tests drive /usr/bin/chromium.
+auralis_install_browser_tools() {
+  auralis_install_missing chromium
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    auralis_install_missing nodejs npm
+  fi
+  # npm ci unless the locked version is installed already.
+  if ! (cd tests/browser && node -e "
+      const locked = require('./package-lock.json').packages['node_modules/playwright-core'].version;
+      process.exit(require('playwright-core/package.json').version === locked ? 0 : 1);
+    " 2>/dev/null); then
+    (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 # Points the sanitizers' reports at llvm-symbolizer (file:line in their stacks).
 auralis_use_llvm_symbolizer() {
   local s

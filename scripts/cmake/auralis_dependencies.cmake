@@ -43,6 +43,21 @@ pkg_check_modules(SOXR REQUIRED IMPORTED_TARGET soxr)
 pkg_check_modules(EBUR128 REQUIRED IMPORTED_TARGET libebur128)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 
+# auralis_embed_table(<out var> <NAME|NAME_WE> <files...>): C++ initialiser lines
+# `{"<name>", R"auralis_embed(<text>)auralis_embed"},` for each file, named by its file name
+# with (NAME) or without (NAME_WE) its extension, for a configure_file table of compiled-in
+# copies. Each file re-runs the configuration when it changes.
+function(auralis_embed_table out_var name_part)
+  set(table "")
+  foreach(file ${ARGN})
+    get_filename_component(name ${file} ${name_part})
+    file(READ ${file} text)
+    string(APPEND table "  {\"${name}\", R\"auralis_embed(${text})auralis_embed\"},\n")
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${file})
+  endforeach()
+  set(${out_var} "${table}" PARENT_SCOPE)
+endfunction()
+
 # auralis_folder_library(<target> <public deps...>): the one library of a source folder,
 # made of every .cpp in it.
 function(auralis_folder_library target)

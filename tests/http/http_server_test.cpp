@@ -17,6 +17,7 @@
 
 #include "codec/byte_buffer.hpp"
 #include "http/http_server.hpp"
+#include "http/web_assets.hpp"
 #include "http_client.hpp"
 
 using namespace auralis::http;
@@ -270,6 +271,37 @@ BOOST_AUTO_TEST_CASE(unknown_paths_are_answered_by_the_server_itself) {
   BOOST_TEST(a.status == 404);
   BOOST_TEST(a.headers.at("content-type") == "application/json");
   BOOST_TEST(a.body == R"({"detail":"no route for /no/such/path"})");
+  BOOST_TEST(!into->call_taken);
+}
+
+BOOST_AUTO_TEST_CASE(the_web_ui_is_served_from_memory_and_revalidated_by_etag) {
+  auto into = std::make_shared<captured>();
+  auto server = serve(into);
+  const auto* page = find_web_asset("/");
+  BOOST_TEST_REQUIRE(page);
+  const http_answer a = http_get(server->port(), "/");
+  BOOST_TEST(a.status == 200);
+  BOOST_TEST(a.headers.at("content-type") == "text/html; charset=utf-8");
+  BOOST_TEST(a.headers.at("cache-control") == "no-cache");
+  BOOST_TEST(a.headers.at("x-content-type-options") == "nosniff");
+  BOOST_TEST(a.headers.at("etag") == page->etag);
+  BOOST_TEST(a.body == std::string(page->body));
+  // The browser's revalidation: the same tag gets 304 and no body.
+  const http_answer again =
+    auralis::test::http_request(server->port(), "GET", "/", {}, {{"If-None-Match", page->etag}});
+  BOOST_TEST(again.status == 304);
+  BOOST_TEST(again.body.empty());
+  BOOST_TEST(again.headers.at("etag") == page->etag);
+  const http_answer js = http_get(server->port(), "/app.js");
+  BOOST_TEST(js.status == 200);
+  BOOST_TEST(js.headers.at("content-type") == "text/javascript; charset=utf-8");
+  // Unknown files and other methods get the API's JSON errors.
+  const http_answer missing = http_get(server->port(), "/missing.js");
+  BOOST_TEST(missing.status == 404);
+  BOOST_TEST(missing.body == R"({"detail":"no route for /missing.js"})");
+  const http_answer post = auralis::test::http_request(server->port(), "POST", "/", "{}");
+  BOOST_TEST(post.status == 405);
+  BOOST_TEST(post.body == R"({"detail":"method POST not allowed on /"})");
   BOOST_TEST(!into->call_taken);
 }
 
