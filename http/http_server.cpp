@@ -414,6 +414,14 @@ refuse_over_limits(handler_context& ctx, std::size_t listener, const request_han
   return std::nullopt;
 }
 
+/// Answers 405 for a known path asked with another method.
+restinio::request_handling_status_t method_not_allowed(handler_context& ctx,
+                                                       const request_handle& req) {
+  const auto& h = req->header();
+  return answer_now(ctx.gate, req, 405, "method " + std::string(h.method().c_str()) +
+                                          " not allowed on " + std::string(h.path()));
+}
+
 /// Answers a request for a file of the web UI from memory: GET gets the file (304 when
 /// If-None-Match names its ETag), any other method 405; nullopt when `path` names none.
 /// Browsers revalidate every time (no-cache), so a new build's page is never stale.
@@ -424,8 +432,7 @@ serve_web_asset(handler_context& ctx, const request_handle& req, std::string_vie
     return std::nullopt;
   const auto& h = req->header();
   if (h.method() != restinio::http_method_get())
-    return answer_now(ctx.gate, req, 405, "method " + std::string(h.method().c_str()) +
-                                  " not allowed on " + std::string(h.path()));
+    return method_not_allowed(ctx, req);
   const std::vector<http_header> headers{{"Cache-Control", "no-cache"},
                                          {"ETag", asset->etag},
                                          {"X-Content-Type-Options", "nosniff"}};
@@ -466,8 +473,7 @@ restinio::request_handling_status_t handle(handler_context& ctx, std::size_t lis
   const auto m = ctx.routes.match(h.method().c_str(), path);
   if (!m.found) {
     if (m.path_known)
-      return answer_now(ctx.gate, req, 405, "method " + std::string(h.method().c_str()) +
-                                    " not allowed on " + std::string(h.path()));
+      return method_not_allowed(ctx, req);
     return answer_now(ctx.gate, req, 404, "no route for " + std::string(h.path()));
   }
   if (m.index == ctx.ids.size()) {

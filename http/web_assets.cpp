@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "actors/common/fnv1a.hpp"
+
 namespace auralis::http {
 
 /// The compiled-in files: name -> bytes (generated from web/ by CMake).
@@ -14,16 +16,6 @@ const std::vector<std::pair<std::string_view, std::string_view>>& embedded_web_f
 namespace {
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-/// FNV-1a, 64 bits: a validator, not a security measure.
-std::uint64_t fnv1a(std::string_view bytes) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
 
 std::string quoted_hex(std::uint64_t v) {
   char buf[24];
@@ -38,7 +30,7 @@ const std::map<std::string_view, web_asset>& assets() {
       web_asset a;
       a.content_type = content_type_of(name);
       a.body = body;
-      a.etag = quoted_hex(fnv1a(body));
+      a.etag = quoted_hex(actors::fnv1a().bytes(body.data(), body.size()).value());
       m.emplace(name, std::move(a));
     }
     return m;

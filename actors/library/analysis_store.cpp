@@ -11,6 +11,8 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include "actors/common/fnv1a.hpp"
+
 namespace auralis::actors {
 
 namespace fs = std::filesystem;
@@ -23,37 +25,6 @@ constexpr std::uint64_t analysis_version = 1;
 
 /// Version of the binary form of a stored analysis.
 constexpr std::uint8_t blob_version = 1;
-
-/// 64-bit FNV-1a, fed field by field.
-class fnv1a {
-public:
-  void bytes(const void* p, std::size_t n) noexcept {
-    const auto* b = static_cast<const unsigned char*>(p);
-    for (std::size_t i = 0; i < n; ++i) {
-      h_ ^= b[i];
-      h_ *= 0x100000001b3ull;
-    }
-  }
-  void u64(std::uint64_t v) noexcept {
-    unsigned char b[8];
-    for (int i = 0; i < 8; ++i)
-      b[i] = static_cast<unsigned char>(v >> (8 * i));
-    bytes(b, 8);
-  }
-  void f64(double d) noexcept {
-    std::uint64_t v;
-    std::memcpy(&v, &d, 8);
-    u64(v);
-  }
-  void text(const std::string& s) noexcept {
-    u64(s.size());
-    bytes(s.data(), s.size());
-  }
-  std::uint64_t value() const noexcept { return h_; }
-
-private:
-  std::uint64_t h_ = 0xcbf29ce484222325ull;
-};
 
 /// Little-endian writer of the stored binary form.
 class blob_writer {

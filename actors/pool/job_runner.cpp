@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <time.h>
 
+#include "actors/common/fnv1a.hpp"
 #include "actors/pool/job_error.hpp"
 #include "codec/codec_error.hpp"
 #include "codec/ogg_opus_writer.hpp"
@@ -29,16 +30,6 @@ const codec::byte_buffer& bytes_of(const job_spec& spec) {
   return *spec.input.data;
 }
 
-/// FNV-1a over `n` bytes, continuing from `h`.
-std::uint64_t fnv1a(std::uint64_t h, const void* data, std::size_t n) noexcept {
-  const auto* p = static_cast<const unsigned char*>(data);
-  for (std::size_t i = 0; i < n; ++i) {
-    h ^= p[i];
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 } // namespace
 
 job_runner::job_runner(const codec::opus_options& opus, config::preset_set presets,
@@ -49,11 +40,11 @@ job_runner::job_runner(const codec::opus_options& opus, config::preset_set prese
 }
 
 std::uint64_t job_runner::dither_seed_of(const cache_key& key) noexcept {
-  std::uint64_t h = 14695981039346656037ull;
-  h = fnv1a(h, &key.track_id, sizeof key.track_id);
-  h = fnv1a(h, key.preset.data(), key.preset.size());
-  h = fnv1a(h, &key.intensity_tenths, sizeof key.intensity_tenths);
-  return h;
+  return fnv1a()
+    .bytes(&key.track_id, sizeof key.track_id)
+    .bytes(key.preset.data(), key.preset.size())
+    .bytes(&key.intensity_tenths, sizeof key.intensity_tenths)
+    .value();
 }
 
 std::pair<std::int64_t, std::int64_t>

@@ -21,6 +21,21 @@ wanted_set_settings roomy() {
   return s;
 }
 
+/// roomy() with budgets for `l1` and `l2` PCM chunks and `l3` Opus chunks.
+wanted_set_settings budgets(int l1, int l2, int l3) {
+  wanted_set_settings s = roomy();
+  s.l1_budget_bytes = l1 * s.pcm_chunk_bytes;
+  s.l2_budget_bytes = l2 * s.pcm_chunk_bytes;
+  s.l3_budget_bytes = l3 * s.l3_chunk_bytes;
+  return s;
+}
+
+/// `s` with no room offsets: the rules' entries alone.
+wanted_set_settings without_room(wanted_set_settings s) {
+  s.room_chunks = {1, 0};
+  return s;
+}
+
 planned_session session(const std::string& id, std::int64_t track, std::int64_t chunk,
                         const std::string& preset = "adaptive", std::int64_t chunks = 20) {
   planned_session s;
@@ -309,12 +324,8 @@ BOOST_AUTO_TEST_CASE(new_budgets_change_what_each_tier_holds) {
 }
 
 BOOST_AUTO_TEST_CASE(room_takes_only_what_the_rules_leave_of_l2_and_then_l3) {
-  wanted_set_settings s = roomy();
-  s.l1_budget_bytes = 2 * s.pcm_chunk_bytes;
-  s.l2_budget_bytes = 4 * s.pcm_chunk_bytes;
-  s.l3_budget_bytes = 14 * s.l3_chunk_bytes;
-  wanted_set_settings rules_only = s;
-  rules_only.room_chunks = {1, 0}; // no offsets: no room entries
+  const auto s = budgets(2, 4, 14);
+  const auto rules_only = without_room(s);
   auto ses = session("a", 1, 4);
   ses.predictions = {{"punchy", 0.5}};
   ses.scenarios = {{"continue_current", branch_kind::continue_current, "adaptive", 6, 7, 0.6}};
@@ -342,12 +353,8 @@ BOOST_AUTO_TEST_CASE(room_takes_only_what_the_rules_leave_of_l2_and_then_l3) {
 }
 
 BOOST_AUTO_TEST_CASE(a_full_l3_keeps_the_playhead_in_every_preset_before_the_lookahead) {
-  wanted_set_settings s = roomy();
-  s.l1_budget_bytes = 2 * s.pcm_chunk_bytes;
-  s.l2_budget_bytes = 3 * s.pcm_chunk_bytes;
-  s.l3_budget_bytes = 6 * s.l3_chunk_bytes;
-  wanted_set_settings rules_only = s;
-  rules_only.room_chunks = {1, 0};
+  const auto s = budgets(2, 3, 6);
+  const auto rules_only = without_room(s);
   auto ses = session("a", 1, 4);
   ses.predictions = {{"punchy", 0.5}};
   ses.scenarios = {{"continue_current", branch_kind::continue_current, "adaptive", 6, 7, 0.6},
