@@ -87,6 +87,7 @@ engine::engine(config::engine_config cfg) : cfg_(std::move(cfg)) {
   gs.budget_bytes = static_cast<std::uint64_t>(cfg_.tiers.total_mb * 1e6);
   gs.api_token = cfg_.server.api_token;
   gs.presets = cfg_.presets.names();
+  gs.chunk_seconds = cfg_.chunk_seconds;
   auto peers = std::make_shared<gateway_peers>();
   peers->core = actors_->core;
   peers->events = actors_->events;

@@ -324,6 +324,15 @@ std::string learning_json(bool on) {
   return w.begin_object().field("status", "success").field("learning", on).end_object().take();
 }
 
+std::string presets_json(const std::vector<std::string>& presets, double chunk_seconds) {
+  json_writer w;
+  w.begin_object().key("presets").begin_array();
+  for (const auto& p : presets)
+    w.value(p);
+  w.end_array().field("default_preset", presets.empty() ? std::string() : presets.front());
+  return w.field("chunk_seconds", chunk_seconds).end_object().take();
+}
+
 std::string forgotten_json(std::uint64_t forgotten) {
   json_writer w;
   w.begin_object().field("status", "success").field("message", "Learned model forgotten");

@@ -121,6 +121,10 @@ std::string track_removed_json(const actors::track_info& t, std::uint64_t remove
 /// POST /api/predictor/learning: {"status": "success", "learning": on}.
 std::string learning_json(bool on);
 
+/// GET /api/presets: {"presets": [names in the configured order], "default_preset": the
+/// first, "chunk_seconds"}.
+std::string presets_json(const std::vector<std::string>& presets, double chunk_seconds);
+
 /// POST /api/predictor/forget: status, message, forgotten_transitions.
 std::string forgotten_json(std::uint64_t forgotten);
 

@@ -533,6 +533,10 @@ void dispatch(gateway_pointer self, http_call& call) {
       case route_id::player_position: player_position(self, call); break;
       case route_id::audio_stream: audio_stream(self, call); break;
       case route_id::library_tracks: library_tracks(self, r); break;
+      case route_id::presets:
+        reply_json(*r, 200, presets_json(self->state.settings.presets,
+                                         self->state.settings.chunk_seconds));
+        break;
       case route_id::library_add: library_add(self, call); break;
       case route_id::library_delete: library_delete(self, call); break;
       case route_id::predictor_model: predictor_model(self, r); break;

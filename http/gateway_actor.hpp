@@ -41,7 +41,8 @@ struct gateway_settings {
   std::chrono::milliseconds timeout{5000};  ///< longest wait for an actor's answer
   std::uint64_t budget_bytes = 0;           ///< total cache budget, for stats and health
   std::string api_token;                    ///< non-empty: mutating routes need it as Bearer
-  std::vector<std::string> presets;         ///< known preset names
+  std::vector<std::string> presets;         ///< known preset names, in the presets file's order
+  double chunk_seconds = 15;                ///< audio.chunk_seconds
 };
 
 /// The actors the gateway talks to.

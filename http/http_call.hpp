@@ -27,6 +27,7 @@ enum class route_id {
   player_position,   ///< POST /api/player/position
   audio_stream,      ///< GET /api/audio/stream/:track_id/chunk/:chunk_idx
   library_tracks,    ///< GET /api/library/tracks
+  presets,           ///< GET /api/presets
   library_add,       ///< POST /api/library/tracks
   library_delete,    ///< DELETE /api/library/tracks/:id
   predictor_model,   ///< GET /api/predictor/model

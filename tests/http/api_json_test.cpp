@@ -82,3 +82,9 @@ BOOST_AUTO_TEST_CASE(missing_figures_leave_their_fields_out) {
   const std::string expected = R"("engine":{"http_timeouts":0,"sending_mb":0,"sending":0}})";
   BOOST_TEST(json.substr(json.size() - expected.size()) == expected);
 }
+
+BOOST_AUTO_TEST_CASE(presets_list_names_in_order_the_first_as_default) {
+  BOOST_TEST(presets_json({"warm", "adaptive"}, 7.5) ==
+             R"({"presets":["warm","adaptive"],"default_preset":"warm","chunk_seconds":7.5})");
+  BOOST_TEST(presets_json({}, 15) == R"({"presets":[],"default_preset":"","chunk_seconds":15})");
+}

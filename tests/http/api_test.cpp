@@ -131,6 +131,13 @@ BOOST_AUTO_TEST_CASE(seed_endpoints_answer_the_seed_shapes) {
       BOOST_TEST(d.root["prediction"][k].is_number(), k);
   }
 
+  // The presets the page offers, in the presets file's order, and the chunk length.
+  const auto presets = http_get(port, "/api/presets");
+  BOOST_TEST(presets.status == 200);
+  BOOST_TEST(presets.body ==
+             R"({"presets":["adaptive","gentle","warm","bright","punchy"],"default_preset":"adaptive","chunk_seconds":2})");
+  expect_detail(post(port, "/api/presets"), 405, "POST presets");
+
   // No session yet: no predictions to show.
   expect_detail(http_get(port, "/api/cache/predictions"), 404, "predictions without a session");
 

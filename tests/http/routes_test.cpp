@@ -43,6 +43,7 @@ BOOST_AUTO_TEST_CASE(every_route_matches_its_own_method_and_path) {
   BOOST_CHECK(id_of(t, "POST", "/api/library/tracks") == route_id::library_add);
   BOOST_CHECK(id_of(t, "DELETE", "/api/library/tracks/7") == route_id::library_delete);
   BOOST_CHECK(id_of(t, "GET", "/api/predictor/model") == route_id::predictor_model);
+  BOOST_CHECK(id_of(t, "GET", "/api/presets") == route_id::presets);
   BOOST_CHECK(id_of(t, "DELETE", "/api/predictor/model") == route_id::predictor_forget);
   const auto ws = t.match("GET", "/api/ws");
   BOOST_TEST(ws.found);
