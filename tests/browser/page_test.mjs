@@ -12,65 +12,24 @@
 //   the clears going through the page's buttons and their confirmation;
 // - position updates go to /api/player/position on play and on each switch;
 // - keys: a digit switches the preset, space pauses and plays; the intensity slider
-//   switches the intensity; "next" plays the next track from its first chunk.
-// Prints the page's click-to-sound figures by serving tier as one JSON line and writes a
-// screenshot, page.png, into the output folder.
+//   switches the intensity;
+// - near the end of a track the next one is scheduled where it ends and plays on; "next"
+//   plays the next track from its first chunk; at a phone's width the page is one column.
+// Prints the page's click-to-sound figures by serving tier as one JSON line and writes the
+// screenshots page.png (desktop, after the switches) and page-phone.png into the output
+// folder.
 // Usage: node page_test.mjs <auralis-buffer binary> <output folder>
-import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium, startEngine, until } from './harness.mjs';
 
 const [bin, outDir] = process.argv.slice(2);
 if (!bin || !outDir) {
   console.error('usage: node page_test.mjs <auralis-buffer binary> <output folder>');
   process.exit(2);
 }
-const dataDir = join(outDir, `data-${process.pid}`);
-rmSync(dataDir, { recursive: true, force: true });
-mkdirSync(dataDir, { recursive: true });
 
 const failures = [];
 const check = (ok, what) => { if (!ok) failures.push(what); };
-
-/// Resolves when `cond()` (sync or async) is truthy, polling every 50 ms; rejects naming
-/// `what` after `ms`.
-async function until(cond, what, ms = 30000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await cond();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/// Resolves with the port the server reports ("serving on http://127.0.0.1:PORT").
-function startServer() {
-  // The built-in configuration but for the memory governor: the resident memory of a
-  // sanitizer build (shadow memory) is no measure of the engine's, and the governor would
-  // take the room of L2 and L3.
-  const config = join(dataDir, 'auralis.json');
-  writeFileSync(config, JSON.stringify({
-    tiers: { overhead_mb: 0 },
-    paths: { presets_file: fileURLToPath(new URL('../../config/presets.json', import.meta.url)) },
-  }));
-  const server = spawn(bin, ['--config', config, '--port', '0', '--data-dir', dataDir],
-                       { stdio: ['ignore', 'pipe', 'pipe'] });
-  const port = new Promise((resolve, reject) => {
-    let log = '';
-    const scan = (chunk) => {
-      log += chunk;
-      const m = /serving on http:\/\/127\.0\.0\.1:(\d+)/.exec(log);
-      if (m) resolve(Number(m[1]));
-    };
-    server.stdout.on('data', scan);
-    server.stderr.on('data', scan);
-    server.on('exit', (code) => reject(new Error(`the server exited (${code}) before it served:\n${log}`)));
-  });
-  return { server, port };
-}
 
 /// What the page asked of the engine: audio fetches (with the tier that answered) and
 /// position updates, in order.
@@ -94,21 +53,14 @@ function watchRequests(page) {
   });
 }
 
-const { server, port: portPromise } = startServer();
+let engine;
 let browser;
 let page;
 const figures = { L1: [], L2: [], L3: [], MISS: [] };
 try {
-  let timer;
-  const port = await Promise.race([portPromise, new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error('no port within 60 s')), 60000);
-  })]).finally(() => clearTimeout(timer));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync',
-           '--autoplay-policy=no-user-gesture-required'],
-  });
+  engine = await startEngine(bin, outDir);
+  const { port } = engine;
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const consoleErrors = [];
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
@@ -300,11 +252,31 @@ try {
 
   await page.screenshot({ path: join(outDir, 'page.png'), fullPage: true });
 
-  // Next track: its first chunk, and the title follows.
-  await page.locator('#next').click();
-  await until(() => fetches.some((f) => f.track === tracks[1].id && f.chunk === 0), 'the next track', 30000);
+  // Into the next track without a gap: near the end of the first, the second's chunk 0 is
+  // fetched and scheduled where the last chunk ends, and the title follows when it plays.
+  // (12 s before the end: the fetch ahead asks for the next track 10 s before it plays.)
+  await page.locator('#seek').fill(String(tracks[0].duration_s - 12));
+  const joined = await until(() => player(({ a, b }) => {
+    const s = auralis.player.segments;
+    const last = s.find((x) => x.track.id === a && x.chunk === x.track.chunks - 1);
+    const first = s.find((x) => x.track.id === b && x.chunk === 0);
+    return last && first && { end: last.end, start: first.start };
+  }, { a: tracks[0].id, b: tracks[1].id }), 'the next track to be scheduled', 30000);
+  check(Math.abs(joined.start - joined.end) < 1e-9, `the next track starts at ${joined.start}, not ${joined.end}`);
   await until(async () => (await page.locator('#now-title').textContent()) === tracks[1].title,
-              'the next track\'s title', 30000);
+              'the next track to play', 30000);
+  check(await player(() => auralis.player.state) === 'playing', 'the player stopped at the track change');
+
+  // The next button: the third track from its first chunk.
+  await page.locator('#next').click();
+  await until(() => fetches.some((f) => f.track === tracks[2].id && f.chunk === 0), 'the next track', 30000);
+  await until(async () => (await page.locator('#now-title').textContent()) === tracks[2].title,
+              'the third track\'s title', 30000);
+  // A phone's width: one column.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(outDir, 'page-phone.png'), fullPage: true });
+  const columns = await page.locator('main').evaluate((m) => getComputedStyle(m).gridTemplateColumns.split(' ').length);
+  check(columns === 1, `${columns} columns at a phone's width`);
   check(await player(() => auralis.player.underruns) === 0, 'the player skipped audio (underruns)');
   check(consoleErrors.length === 0, `console errors: ${consoleErrors.join(' | ')}`);
 } catch (e) {
@@ -317,15 +289,7 @@ try {
     if (page) console.error(`status: ${await page.locator('#status').textContent().catch(() => '?')}`);
   }
   if (browser) await browser.close();
-  // The engine saves its state as it stops: wait for it before removing its folder.
-  if (server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    const killer = setTimeout(() => server.kill('SIGKILL'), 30000);
-    await exited;
-    clearTimeout(killer);
-  }
-  rmSync(dataDir, { recursive: true, force: true });
+  if (engine) await engine.stop();
 }
 const tenth = (x) => Math.round(x * 10) / 10;
 const summary = Object.fromEntries(Object.entries(figures).map(([tier, f]) => [tier, {
