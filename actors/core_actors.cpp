@@ -7,6 +7,7 @@
 #include <caf/scoped_actor.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/common/probed_actor.hpp"
 #include "actors/memory/process_memory.hpp"
 #include "actors/predictor/model_store.hpp"
 
@@ -27,8 +28,11 @@ std::vector<caf::actor_addr> core_actors::stop_order() const {
 core_actors spawn_core_actors(
   caf::actor_system& sys, const config::engine_config& cfg, const std::string& library_root,
   unsigned cores, event_sink events,
-  std::function<std::chrono::steady_clock::time_point()> predictor_clock) {
+  std::function<std::chrono::steady_clock::time_point()> predictor_clock,
+  std::shared_ptr<probe_registry> probes) {
   core_actors a;
+  a.probes = probes;
+  auto* reg = probes.get();
   pool_settings ps;
   ps.workers = cfg.worker_count > 0 ? static_cast<std::size_t>(cfg.worker_count) : cores;
   ps.listener_workers = static_cast<std::size_t>(cfg.listener_worker_count);
@@ -50,14 +54,16 @@ core_actors spawn_core_actors(
   // A listener's job the pool could not finish before the HTTP answer times out is
   // refused at once (a fast 503 with Retry-After) instead of waiting in vain.
   ps.admission_ms = std::chrono::milliseconds(cfg.server.request_timeout_ms);
-  a.pool = sys.spawn(worker_pool_actor_impl, ps);
+  ps.probes = probes;
+  a.pool = spawn_probed(sys, reg, "worker-pool", "pool", worker_pool_actor_impl, ps);
   const auto ids_file = (fs::path(cfg.paths.data_dir) / "track-ids.json").string();
   library_analysis_settings analyses;
   analyses.database = (fs::path(cfg.paths.data_dir) / "analyses.sqlite").string();
   analyses.dependencies = analysis_dependencies(cfg.presets, cfg.chunk_frames());
   analyses.background = true;
-  a.library = sys.spawn<caf::detached>(library_actor_impl, library_root, ids_file,
-                                       cfg.chunk_frames(), a.pool, analyses);
+  a.library = spawn_probed<caf::detached>(sys, reg, "library", "library", library_actor_impl,
+                                          library_root, ids_file, cfg.chunk_frames(), a.pool,
+                                          analyses);
 
   const auto mb = [](double m) { return static_cast<std::uint64_t>(m * 1e6); };
   tier_settings l3s;
@@ -65,28 +71,29 @@ core_actors spawn_core_actors(
   l3s.budget_bytes = mb(cfg.tiers.l3_mb);
   l3s.max_age_s = cfg.tiers.l3_max_age_s;
   l3s.events = events;
-  a.l3 = sys.spawn(tier_actor_impl, l3s);
+  a.l3 = spawn_probed(sys, reg, "tier-l3", "tier", tier_actor_impl, l3s);
   demotion_settings ds;
   ds.budget_bytes = mb(cfg.tiers.demote_queue_mb);
   ds.max_in_flight = static_cast<std::uint32_t>(std::max(1, cfg.tiers.demote_encodes_in_flight));
-  a.demotion = sys.spawn(demotion_actor_impl, a.pool, a.l3, ds);
+  a.demotion = spawn_probed(sys, reg, "demotion", "demotion", demotion_actor_impl, a.pool, a.l3,
+                            ds);
   tier_settings l1s;
   l1s.tier = tier_id::l1;
   l1s.budget_bytes = mb(cfg.tiers.l1_mb);
   l1s.demote_floor = cfg.tiers.demote_probability_floor;
   l1s.demote_to = a.demotion;
   l1s.events = events;
-  a.l1 = sys.spawn(tier_actor_impl, l1s);
+  a.l1 = spawn_probed(sys, reg, "tier-l1", "tier", tier_actor_impl, l1s);
   auto l2s = l1s;
   l2s.tier = tier_id::l2;
   l2s.budget_bytes = mb(cfg.tiers.l2_mb);
-  a.l2 = sys.spawn(tier_actor_impl, l2s);
+  a.l2 = spawn_probed(sys, reg, "tier-l2", "tier", tier_actor_impl, l2s);
 
   predictor_actor_settings pr;
   pr.model = predictor_settings::from(cfg);
   pr.model_file = model_store::default_path(cfg.paths.data_dir);
   pr.clock = predictor_clock;
-  a.predictor = sys.spawn(predictor_actor_impl, pr);
+  a.predictor = spawn_probed(sys, reg, "predictor", "predictor", predictor_actor_impl, pr);
 
   auto pl = planner_settings::from(cfg);
   pl.predictor = a.predictor;
@@ -98,7 +105,7 @@ core_actors spawn_core_actors(
   pl.demotion = a.demotion;
   pl.events = std::move(events);
   pl.clock = std::move(predictor_clock);
-  a.planner = sys.spawn(planner_actor_impl, std::move(pl));
+  a.planner = spawn_probed(sys, reg, "planner", "planner", planner_actor_impl, std::move(pl));
 
   if (cfg.tiers.overhead_mb > 0) {
     governor_settings gs;
@@ -117,7 +124,8 @@ core_actors spawn_core_actors(
         return m->resident_bytes;
       return std::nullopt;
     };
-    a.governor = sys.spawn(memory_governor_actor_impl, std::move(gs));
+    a.governor = spawn_probed(sys, reg, "memory-governor", "governor",
+                              memory_governor_actor_impl, std::move(gs));
   }
   return a;
 }

@@ -56,6 +56,8 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<std::vector<transition_count>>("std::vector<auralis::transition_count>");
   cfg.add_message_type<accuracy_figures>("auralis::accuracy_figures");
   cfg.add_message_type<model_snapshot>("auralis::model_snapshot");
+  cfg.add_message_type<session_accuracy>("auralis::session_accuracy");
+  cfg.add_message_type<std::vector<session_accuracy>>("std::vector<auralis::session_accuracy>");
   cfg.add_message_type<predictor_stats>("auralis::predictor_stats");
   cfg.add_message_type<mode_change>("auralis::mode_change");
   cfg.add_message_type<mode_listener>("auralis::mode_listener");

@@ -11,10 +11,12 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/core_actors.hpp"
+#include "actors/common/probed_actor.hpp"
 #include "actors/message_types.hpp"
 #include "actors/scheduler_settings.hpp"
 #include "dsp/demo_synth.hpp"
 #include "http/gateway_actor.hpp"
+#include "http/http_metrics.hpp"
 
 namespace auralis::http {
 
@@ -67,11 +69,17 @@ engine::engine(config::engine_config cfg) : cfg_(std::move(cfg)) {
   actors_ = std::make_unique<actors_t>();
   event_hub_settings hs;
   hs.queue_limit = cfg_.server.ws_queue_limit;
-  actors_->events = system_->spawn(event_hub_actor_impl, hs);
+  std::shared_ptr<actors::probe_registry> probes;
+  if (cfg_.server.introspection)
+    probes = std::make_shared<actors::probe_registry>();
+  actors_->events =
+    actors::spawn_probed(*system_, probes.get(), "event-hub", "event_hub", event_hub_actor_impl, hs);
   actors_->core = actors::spawn_core_actors(*system_, cfg_, library_root_, cores,
-                                            caf::actor_cast<actors::event_sink>(actors_->events));
+                                            caf::actor_cast<actors::event_sink>(actors_->events),
+                                            {}, probes);
 
   gateway_settings gs;
+  gs.server.metrics = std::make_shared<http_metrics>();
   gs.server.bind = cfg_.server.bind;
   gs.server.port = cfg_.server.port;
   gs.server.threads = cfg_.server.io_threads;
@@ -91,7 +99,8 @@ engine::engine(config::engine_config cfg) : cfg_(std::move(cfg)) {
   auto peers = std::make_shared<gateway_peers>();
   peers->core = actors_->core;
   peers->events = actors_->events;
-  actors_->gateway = system_->spawn(gateway_actor_impl, gs, std::move(peers));
+  actors_->gateway = actors::spawn_probed(*system_, probes.get(), "http-gateway", "gateway",
+                                          gateway_actor_impl, gs, std::move(peers));
 
   std::string failure;
   {

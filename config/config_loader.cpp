@@ -62,6 +62,7 @@ engine_config config_loader::parse_engine(const std::string& text, const std::st
       s->integer("request_timeout_ms", timeout, 10, 600000);
       cfg.server.request_timeout_ms = static_cast<std::uint32_t>(timeout);
       s->string("api_token", cfg.server.api_token);
+      s->boolean("introspection", cfg.server.introspection);
       std::int64_t body = static_cast<std::int64_t>(cfg.server.max_body_bytes);
       s->integer("max_body_bytes", body, 1024, 64 * 1024 * 1024);
       cfg.server.max_body_bytes = static_cast<std::uint64_t>(body);

@@ -32,6 +32,9 @@ struct server_config {
   double body_timeout_s = 30;   ///< and its body within this more (one clock for both)
   std::uint32_t max_connections = 512;            ///< open HTTP connections served at once
   std::uint32_t max_connections_per_client = 256; ///< of them from one address; more: 503
+  /// Measure every actor (messages, mailbox, handling time) for /api/actors and /metrics;
+  /// false leaves the actors unmeasured (the engine's own figures are still served).
+  bool introspection = true;
 };
 
 /// Files and folders. Relative paths are relative to the working directory, except

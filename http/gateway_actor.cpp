@@ -1,6 +1,8 @@
 #include "http/gateway_actor.hpp"
 
 #include <algorithm>
+#include <filesystem>
+#include <time.h>
 
 #include <caf/detail/type_traits.hpp>
 #include <spdlog/spdlog.h>
@@ -13,6 +15,7 @@
 #include "http/chunk_encoding.hpp"
 #include "http/health_report.hpp"
 #include "http/http_reply.hpp"
+#include "http/introspection.hpp"
 #include "http/query_string.hpp"
 
 namespace auralis::http {
@@ -220,6 +223,92 @@ void cache_stats(gateway_pointer self, const http_call& call) {
         });
       },
       actors::stats_atom::value, session);
+  });
+}
+
+// --- introspection ----------------------------------------------------------------------
+
+/// The process's CPU time (all threads), seconds.
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+/// The process's threads (entries of /proc/self/task; 0 when unreadable).
+std::uint64_t process_threads() {
+  std::error_code ec;
+  std::uint64_t n = 0;
+  for (std::filesystem::directory_iterator it("/proc/self/task", ec), end; !ec && it != end;
+       it.increment(ec))
+    ++n;
+  return n;
+}
+
+/// Calls `done` with everything /api/actors and /metrics show: the tiers', predictor's,
+/// planner's, pool's (and the other engine figures) and the hub's reports, asked in turn,
+/// plus the probes and the HTTP counters read directly.
+template <class Done>
+void collect_introspection(gateway_pointer self, const responder_ptr& r, Done done) {
+  collect_tier_reports(self, r, [self, r, done](const tier_reports& tiers) {
+    ask(
+      self, r, self->state.peers.core.predictor,
+      [self, r, done, tiers](const actors::predictor_stats& p) {
+        ask(
+          self, r, self->state.peers.core.planner,
+          [self, r, done, tiers, p](const actors::planner_report& pl) {
+            collect_engine_figures(self, r, [self, r, done, tiers, p, pl](const engine_figures& e) {
+              auto finish = [self, done, tiers, p, pl, e](const hub_report& hub) {
+                auto& st = self->state;
+                introspection_report rep;
+                const auto now = std::chrono::steady_clock::now();
+                rep.uptime_s = std::chrono::duration<double>(now - st.started).count();
+                rep.cpu_seconds = process_cpu_seconds();
+                const double wall = std::chrono::duration<double>(now - st.cpu_at).count();
+                if (wall >= 0.5) {
+                  st.cpu_share = (rep.cpu_seconds - st.cpu_seconds) / wall;
+                  st.cpu_seconds = rep.cpu_seconds;
+                  st.cpu_at = now;
+                }
+                rep.cpu_share = st.cpu_share;
+                rep.threads = process_threads();
+                if (const auto& probes = st.peers.core.probes) {
+                  rep.actors_measured = true;
+                  rep.actors = probes->figures();
+                }
+                rep.tiers = tiers;
+                rep.predictor = p;
+                rep.planner = pl;
+                rep.engine = e;
+                if (const auto& m = st.settings.server.metrics) {
+                  rep.http = m->figures();
+                  rep.http_requests = m->requests();
+                }
+                rep.hub = hub;
+                done(rep);
+              };
+              if (!self->state.peers.events) {
+                finish(hub_report{});
+                return;
+              }
+              ask(self, r, self->state.peers.events, finish, actors::stats_atom::value);
+            });
+          },
+          actors::stats_atom::value);
+      },
+      actors::stats_atom::value, std::string());
+  });
+}
+
+void actors_report(gateway_pointer self, const responder_ptr& r) {
+  collect_introspection(self, r, [r](const introspection_report& rep) {
+    reply_json(*r, 200, actors_json(rep));
+  });
+}
+
+void metrics_report(gateway_pointer self, const responder_ptr& r) {
+  collect_introspection(self, r, [r](const introspection_report& rep) {
+    r->send(200, "text/plain; version=0.0.4; charset=utf-8", metrics_text(rep), {});
   });
 }
 
@@ -542,6 +631,8 @@ void dispatch(gateway_pointer self, http_call& call) {
       case route_id::predictor_model: predictor_model(self, r); break;
       case route_id::predictor_forget: predictor_forget(self, call); break;
       case route_id::predictor_learning: predictor_learning(self, call); break;
+      case route_id::actors: actors_report(self, r); break;
+      case route_id::metrics: metrics_report(self, r); break;
     }
   } catch (const bad_request& e) {
     std::vector<http_header> headers;

@@ -68,6 +68,12 @@ struct gateway_state {
   /// Deadlines of the questions asked for pending requests (settings.timeout each).
   ask_deadlines deadlines{std::chrono::milliseconds(5000)};
   bool sweep_scheduled = false; ///< a sweep_atom is on its way to the gateway
+  /// When the gateway started (the engine's uptime counts from it).
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  /// The process's CPU time at `cpu_at`, and its share of one core since the sample before.
+  double cpu_seconds = 0;
+  std::chrono::steady_clock::time_point cpu_at = started;
+  double cpu_share = 0;
   static inline const char* name = "http-gateway";
 };
 

@@ -32,7 +32,9 @@ enum class route_id {
   library_delete,    ///< DELETE /api/library/tracks/:id
   predictor_model,   ///< GET /api/predictor/model
   predictor_forget,  ///< DELETE /api/predictor/model
-  predictor_learning ///< PUT /api/predictor/learning
+  predictor_learning, ///< PUT /api/predictor/learning
+  actors,            ///< GET /api/actors
+  metrics            ///< GET /metrics
 };
 
 /// An HTTP request as the gateway sees it: plain data, no server types.

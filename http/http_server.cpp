@@ -20,6 +20,7 @@
 
 #include "http/connection_limiter.hpp"
 #include "http/handle_gate.hpp"
+#include "http/http_metrics.hpp"
 #include "http/http_reply.hpp"
 #include "http/routes.hpp"
 #include "http/web_assets.hpp"
@@ -149,9 +150,15 @@ private:
 /// until it answered, it is destroyed or the server closes its gate.
 class restinio_responder final : public http_responder, private handle_gate::holder {
 public:
-  /// `close`: the connection is closed after the answer.
-  restinio_responder(request_handle req, std::shared_ptr<handle_gate> gate, bool close = false)
-    : req_(std::move(req)), gate_(std::move(gate)), close_(close) {
+  /// `close`: the connection is closed after the answer. With `metrics`, the answer is
+  /// counted there under `route` (a label that outlives the responder) with its latency
+  /// since `since`.
+  restinio_responder(request_handle req, std::shared_ptr<handle_gate> gate, bool close = false,
+                     http_metrics* metrics = nullptr,
+                     const std::string* route = nullptr,
+                     http_metrics::clock::time_point since = {})
+    : req_(std::move(req)), gate_(std::move(gate)), close_(close), metrics_(metrics),
+      route_(route), since_(since) {
     if (!gate_->join(*this))
       req_.reset();
   }
@@ -196,6 +203,8 @@ private:
               const std::vector<http_header>& headers, Fill&& fill, std::uint64_t held = 0) {
     if (sent_.exchange(true))
       return;
+    if (metrics_ != nullptr && route_ != nullptr)
+      metrics_->record(*route_, status, since_);
     auto lock = gate_->lock();
     if (!req_)
       return;
@@ -232,6 +241,9 @@ private:
   request_handle req_;  ///< guarded by the gate's lock; null once dropped
   std::shared_ptr<handle_gate> gate_;
   bool close_;
+  http_metrics* metrics_;     ///< kept alive by the server's handler context
+  const std::string* route_;
+  http_metrics::clock::time_point since_;
   std::atomic<bool> sent_{false};
 };
 
@@ -307,12 +319,6 @@ private:
 
 /// Answers `status` with `detail` at once (and closes the connection after it when
 /// `close`).
-restinio::request_handling_status_t answer_now(const std::shared_ptr<handle_gate>& gate,
-                                               const request_handle& req, int status,
-                                               const std::string& detail, bool close = false) {
-  restinio_responder(req, gate, close).send(status, "application/json", detail_json(detail), {});
-  return restinio::request_accepted();
-}
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
@@ -339,7 +345,30 @@ struct handler_context {
   std::atomic<std::uint64_t> next_ws_id{1}; ///< WebSocket ids, unique over all listeners
   route_table routes;            ///< all_routes(), then GET /api/ws
   std::vector<route_id> ids;     ///< route id of each table entry but the last
+  std::shared_ptr<http_metrics> metrics; ///< null = answers not counted
+  std::vector<std::string> labels;       ///< metrics label of each table entry
+  const std::string unrouted = http_metrics::unrouted;
+  const std::string web = "GET web";
 };
+
+/// A responder for `req`, counted under `route` (null: unrouted).
+std::shared_ptr<restinio_responder> responder_for(const handler_context& ctx,
+                                                  const request_handle& req,
+                                                  const std::string* route, bool close = false) {
+  return std::make_shared<restinio_responder>(req, ctx.gate, close, ctx.metrics.get(),
+                                              route ? route : &ctx.unrouted,
+                                              http_metrics::clock::now());
+}
+
+/// Answers `status` with `detail` at once (and closes the connection after it when
+/// `close`), counted as unrouted.
+restinio::request_handling_status_t answer_now(const handler_context& ctx,
+                                               const request_handle& req, int status,
+                                               const std::string& detail, bool close = false) {
+  responder_for(ctx, req, nullptr, close)
+    ->send(status, "application/json", detail_json(detail), {});
+  return restinio::request_accepted();
+}
 
 /// Upgrades GET /api/ws and hands the connection on; 400 when it is no upgrade request.
 restinio::request_handling_status_t upgrade_ws(handler_context& ctx, request_handle req) {
@@ -347,7 +376,7 @@ restinio::request_handling_status_t upgrade_ws(handler_context& ctx, request_han
   if (!h.has_field(restinio::http_field::upgrade) ||
       !iequals(h.get_field(restinio::http_field::upgrade), "websocket") ||
       !h.has_field(restinio::http_field::sec_websocket_key))
-    return answer_now(ctx.gate, req, 400, "GET /api/ws expects a WebSocket upgrade request");
+    return answer_now(ctx, req, 400, "GET /api/ws expects a WebSocket upgrade request");
   const std::uint64_t id = ctx.next_ws_id++;
   auto closed = ctx.ws_closed;
   auto ws = rws::upgrade<traits_t>(
@@ -367,7 +396,7 @@ restinio::request_handling_status_t dispatch_call(const handler_context& ctx,
                                                   const request_handle& req, route_id id,
                                                   const route_match& m) {
   if (req->body().size() > ctx.max_body_bytes)
-    return answer_now(ctx.gate, req, 413, "request body larger than " +
+    return answer_now(ctx, req, 413, "request body larger than " +
                                   std::to_string(ctx.max_body_bytes) + " bytes");
   const auto& h = req->header();
   http_call call;
@@ -380,7 +409,7 @@ restinio::request_handling_status_t dispatch_call(const handler_context& ctx,
     call.request.authorization = h.get_field(restinio::http_field::authorization);
   for (const auto& [name, value] : m.params)
     call.request.params.emplace(std::string(name), std::string(value));
-  call.responder = std::make_shared<restinio_responder>(req, ctx.gate);
+  call.responder = responder_for(ctx, req, &ctx.labels[m.index]);
   ctx.dispatch(std::move(call));
   return restinio::request_accepted();
 }
@@ -391,22 +420,22 @@ std::optional<restinio::request_handling_status_t>
 refuse_over_limits(handler_context& ctx, std::size_t listener, const request_handle& req) {
   const std::string refusal = ctx.connections->refusal_of(listener, req->connection_id());
   if (!refusal.empty())
-    return answer_now(ctx.gate, req, 503, refusal, true);
+    return answer_now(ctx, req, 503, refusal, true);
   const auto& h = req->header();
   if (h.request_target().size() > ctx.max_url_bytes)
-    return answer_now(ctx.gate, req, 414,
+    return answer_now(ctx, req, 414,
                       "request target of " + std::to_string(h.request_target().size()) +
                         " bytes: the limit is " + std::to_string(ctx.max_url_bytes),
                       true);
   if (h.fields_count() > ctx.max_header_count)
-    return answer_now(ctx.gate, req, 431,
+    return answer_now(ctx, req, 431,
                       std::to_string(h.fields_count()) + " header fields: the limit is " +
                         std::to_string(ctx.max_header_count),
                       true);
   std::size_t bytes = 0;
   h.for_each_field([&bytes](const auto& f) { bytes += f.name().size() + f.value().size(); });
   if (bytes > ctx.max_header_bytes)
-    return answer_now(ctx.gate, req, 431,
+    return answer_now(ctx, req, 431,
                       "header fields of " + std::to_string(bytes) +
                         " bytes (names and values): the limit is " +
                         std::to_string(ctx.max_header_bytes),
@@ -418,7 +447,7 @@ refuse_over_limits(handler_context& ctx, std::size_t listener, const request_han
 restinio::request_handling_status_t method_not_allowed(handler_context& ctx,
                                                        const request_handle& req) {
   const auto& h = req->header();
-  return answer_now(ctx.gate, req, 405, "method " + std::string(h.method().c_str()) +
+  return answer_now(ctx, req, 405, "method " + std::string(h.method().c_str()) +
                                           " not allowed on " + std::string(h.path()));
 }
 
@@ -438,8 +467,8 @@ serve_web_asset(handler_context& ctx, const request_handle& req, std::string_vie
                                          {"X-Content-Type-Options", "nosniff"}};
   const bool fresh = h.has_field(restinio::http_field::if_none_match) &&
                      etag_matches(h.get_field(restinio::http_field::if_none_match), asset->etag);
-  restinio_responder(req, ctx.gate)
-    .send(fresh ? 304 : 200, std::string(asset->content_type),
+  responder_for(ctx, req, &ctx.web)
+    ->send(fresh ? 304 : 200, std::string(asset->content_type),
           fresh ? std::string() : std::string(asset->body), headers);
   return restinio::request_accepted();
 }
@@ -466,7 +495,7 @@ restinio::request_handling_status_t handle(handler_context& ctx, std::size_t lis
       path = normalized;
     }
   } catch (const std::exception&) {
-    return answer_now(ctx.gate, req, 400, "malformed percent-encoding in the path");
+    return answer_now(ctx, req, 400, "malformed percent-encoding in the path");
   }
   if (auto served = serve_web_asset(ctx, req, path))
     return *served;
@@ -474,7 +503,7 @@ restinio::request_handling_status_t handle(handler_context& ctx, std::size_t lis
   if (!m.found) {
     if (m.path_known)
       return method_not_allowed(ctx, req);
-    return answer_now(ctx.gate, req, 404, "no route for " + std::string(h.path()));
+    return answer_now(ctx, req, 404, "no route for " + std::string(h.path()));
   }
   if (m.index == ctx.ids.size()) {
     try {
@@ -488,7 +517,7 @@ restinio::request_handling_status_t handle(handler_context& ctx, std::size_t lis
     return dispatch_call(ctx, req, ctx.ids[m.index], m);
   } catch (const std::exception& e) {
     spdlog::error("http: {} failed before dispatch: {}", h.request_target(), e.what());
-    return answer_now(ctx.gate, req, 500, "internal error");
+    return answer_now(ctx, req, 500, "internal error");
   }
 }
 
@@ -542,11 +571,14 @@ http_server::http_server(const http_server_options& options, dispatch_fn dispatc
   ctx->max_header_bytes = options.max_header_bytes;
   ctx->connections = std::make_shared<connection_limiter>(options.max_connections,
                                                           options.max_connections_per_client);
+  ctx->metrics = options.metrics;
   for (const auto& spec : all_routes()) {
     ctx->routes.add(spec.method, spec.path);
     ctx->ids.push_back(spec.id);
+    ctx->labels.push_back(std::string(spec.method) + " " + spec.path);
   }
   ctx->routes.add("GET", ws_path);
+  ctx->labels.push_back(std::string("GET ") + ws_path);
   // Bodies up to the hard limit are read and answered 413 by the handler; beyond it the
   // parser stops reading and the connection is closed.
   const std::uint64_t hard_limit =

@@ -10,8 +10,12 @@
 
 namespace auralis::http {
 
+class http_metrics;
+
 /// How the server listens and what it accepts.
 struct http_server_options {
+  /// Counts every answer by route and status with its latency; null = not counted.
+  std::shared_ptr<http_metrics> metrics;
   std::string bind = "127.0.0.1";
   std::uint16_t port = 0;                 ///< 0 = any free port
   std::size_t threads = 1;                ///< listeners, one I/O thread each (0 counts as 1)

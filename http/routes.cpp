@@ -18,6 +18,8 @@ const std::vector<route_spec>& all_routes() {
     {"GET", "/api/audio/stream/:track_id/chunk/:chunk_idx", route_id::audio_stream},
     {"GET", "/api/library/tracks", route_id::library_tracks},
     {"GET", "/api/presets", route_id::presets},
+    {"GET", "/api/actors", route_id::actors},
+    {"GET", "/metrics", route_id::metrics},
     {"POST", "/api/library/tracks", route_id::library_add},
     {"DELETE", "/api/library/tracks/:id", route_id::library_delete},
     {"GET", "/api/predictor/model", route_id::predictor_model},

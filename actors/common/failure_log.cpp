@@ -1,5 +1,7 @@
 #include "actors/common/failure_log.hpp"
 
+#include "actors/common/actor_probe.hpp"
+
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -12,6 +14,7 @@ failure_log::failure_log(std::string who, clock::duration every)
 bool failure_log::note(const std::string& what, const std::string& error,
                        clock::time_point now) {
   ++total_;
+  report_actor_error(what + " failed: " + error);
   if (logged_ && now - last_ < every_) {
     ++left_out_;
     return false;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
@@ -174,6 +175,40 @@ void job_failed(planner_pointer self, const cache_key& key, const caf::error& er
     job_done(self, key);
 }
 
+/// A planner render of `key` is being stored into a tier: it counts as unfetched until a
+/// client fetches it (see planner_report).
+void note_stored(planner_pointer self, const cache_key& key) {
+  auto& st = self->state;
+  ++st.counters.renders_stored;
+  st.unfetched[key] = planner_state::time_point{};
+}
+
+/// Counts as wasted the unfetched renders that no tier has held, nor been about to receive,
+/// for 10 s or more (a demotion on its way into L3 takes a moment), given what the tiers
+/// hold now (`held`).
+void account_unfetched(planner_pointer self, const std::array<std::vector<entry_record>, 3>& held) {
+  auto& st = self->state;
+  if (st.unfetched.empty())
+    return;
+  std::set<cache_key> in_tiers;
+  for (const auto& list : held)
+    for (const auto& e : list)
+      in_tiers.insert(e.key);
+  const auto now = st.now();
+  for (auto it = st.unfetched.begin(); it != st.unfetched.end();) {
+    if (in_tiers.count(it->first) || st.in_flight.count(it->first)) {
+      it->second = planner_state::time_point{};
+    } else if (it->second == planner_state::time_point{}) {
+      it->second = now;
+    } else if (now - it->second >= std::chrono::seconds(10)) {
+      ++st.counters.renders_wasted;
+      it = st.unfetched.erase(it);
+      continue;
+    }
+    ++it;
+  }
+}
+
 /// Encodes PCM of `key` and puts the blob into L3 if it is still wanted there.
 void encode_into_l3(planner_pointer self, const cache_key& key, audio_payload pcm,
                     std::uint64_t epoch) {
@@ -189,9 +224,13 @@ void encode_into_l3(planner_pointer self, const cache_key& key, audio_payload pc
     .then(
       [self, key, epoch](job_output& out) {
         auto& st = self->state;
-        if (st.epoch_of(key.track_id) == epoch)
-          if (const auto* w = st.wanted.find(key))
-            put_into(self, tier_id::l3, key, std::move(out.output), w->second);
+        const auto* w = st.epoch_of(key.track_id) == epoch ? st.wanted.find(key) : nullptr;
+        if (w != nullptr) {
+          note_stored(self, key);
+          put_into(self, tier_id::l3, key, std::move(out.output), w->second);
+        } else {
+          ++st.counters.renders_discarded;
+        }
         job_done(self, key);
       },
       [self, key](caf::error& err) { job_failed(self, key, err); });
@@ -204,6 +243,7 @@ void submit_render(planner_pointer self, const cache_key& key, tier_id t, double
   auto& st = self->state;
   const auto epoch = st.epoch_of(key.track_id);
   st.in_flight[key] = pending_job{t, epoch, room};
+  ++st.counters.renders_submitted;
   const auto priority = room || t == tier_id::l3 ? job_priority::l3
                         : t == tier_id::l2       ? job_priority::l2
                                                  : job_priority::l1;
@@ -214,6 +254,7 @@ void submit_render(planner_pointer self, const cache_key& key, tier_id t, double
         auto& st = self->state;
         const auto* w = st.wanted.find(key);
         if (st.epoch_of(key.track_id) != epoch || w == nullptr) {
+          ++st.counters.renders_discarded;
           job_done(self, key); // nobody wants it any more: it must not push others out
           return;
         }
@@ -221,10 +262,14 @@ void submit_render(planner_pointer self, const cache_key& key, tier_id t, double
           encode_into_l3(self, key, std::move(out.output), epoch);
           return;
         }
+        note_stored(self, key);
         put_into(self, w->first, key, std::move(out.output), w->second);
         job_done(self, key);
       },
-      [self, key](caf::error& err) { job_failed(self, key, err); });
+      [self, key](caf::error& err) {
+        ++self->state.counters.renders_failed;
+        job_failed(self, key, err);
+      });
 }
 
 /// Copies an L3 entry into L1 ahead of its fetch (decoded at L1 priority).
@@ -251,8 +296,10 @@ void submit_promotion(planner_pointer self, const cache_key& key, double probabi
             [self, key, epoch](job_output& out) {
               auto& st = self->state;
               if (st.epoch_of(key.track_id) == epoch)
-                if (const auto* w = st.wanted.find(key); w && w->first == tier_id::l1)
+                if (const auto* w = st.wanted.find(key); w && w->first == tier_id::l1) {
+                  ++st.counters.promotions;
                   put_into(self, tier_id::l1, key, std::move(out.output), w->second);
+                }
               job_done(self, key);
             },
             [self, key](caf::error& err) { job_failed(self, key, err); });
@@ -268,6 +315,7 @@ void submit_promotion(planner_pointer self, const cache_key& key, double probabi
 /// submits the jobs it selects, and has the pool drop queued jobs nobody wants any more.
 void apply_plan(planner_pointer self, const std::array<std::vector<entry_record>, 3>& held) {
   auto& st = self->state;
+  account_unfetched(self, held);
   // A key that a fetch wanting the stream is still serving is left to that fetch: on a miss
   // it renders the key itself, with the stream (which a planner render submitted first, and
   // joined by the fetch's, would lack), and a fetch that succeeds leaves the chunk held (in
@@ -377,6 +425,7 @@ void run_plan(planner_pointer self) {
     ++it;
   }
   st.wanted = st.builder->plan(sessions);
+  ++st.counters.rounds;
   using records = std::vector<entry_record>;
   ask_each_tier<records>(
     self, tiers_of(st.settings), st.settings.ask_timeout,
@@ -504,6 +553,8 @@ void refresh_session(planner_pointer self, const std::string& session_id,
 bool note_fetch(planner_pointer self, const fetch_request& req) {
   auto& st = self->state;
   const auto& key = req.key;
+  if (st.unfetched.erase(key) > 0)
+    ++st.counters.renders_fetched;
   const auto& id = session_name(req.session_id);
   const bool known = st.sessions.count(id) > 0;
   auto& slot = st.sessions[id];
@@ -684,7 +735,11 @@ planner_actor_impl(planner_actor::stateful_pointer<planner_state> self,
     },
     [self](stats_atom) {
       const auto& st = self->state;
-      planner_report r;
+      planner_report r = st.counters;
+      r.wanted_l1 = st.wanted.l1.size();
+      r.wanted_l2 = st.wanted.l2.size();
+      r.wanted_l3 = st.wanted.l3.size();
+      r.renders_pending = st.unfetched.size();
       r.sessions = st.sessions.size();
       r.in_flight = st.in_flight.size();
       for (const auto& [id, slot] : st.tracks)
@@ -698,6 +753,13 @@ planner_actor_impl(planner_actor::stateful_pointer<planner_state> self,
     [self](invalidate_atom, std::int64_t track_id) -> caf::typed_response_promise<std::uint64_t> {
       auto& st = self->state;
       ++st.epochs[track_id];
+      for (auto it = st.unfetched.begin(); it != st.unfetched.end();)
+        if (it->first.track_id == track_id) {
+          ++st.counters.renders_invalidated;
+          it = st.unfetched.erase(it);
+        } else {
+          ++it;
+        }
       if (auto it = st.tracks.find(track_id); it != st.tracks.end() && it->second.ready)
         st.tracks.erase(it);
       st.failed_tracks.erase(track_id);

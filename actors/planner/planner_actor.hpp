@@ -143,6 +143,10 @@ struct planner_state {
   std::uint64_t refreshing = 0;                 ///< session refreshes asking the predictor
   latency_window latency[4];                    ///< by fetch_source
   failure_log dropped{"planner"}; ///< failures of requests whose answers nobody waits for
+  /// The planner's renders stored into a tier and not fetched yet, with when each was
+  /// first seen in no tier (time_point{} while some tier holds it); see planner_report.
+  std::map<cache_key, time_point> unfetched;
+  planner_report counters; ///< the counters of planner_report (the rest is computed)
   static inline const char* name = "planner";
 
   /// The time now by settings.clock.

@@ -94,6 +94,24 @@ struct planner_report {
                                    ///< after a position: a round follows)
   bool planning = false;           ///< a round is running, or another is due after it
 
+  // Counters since start (the planner's own renders for the cache; a client's miss is not
+  // one of them).
+  std::uint64_t rounds = 0;            ///< planning rounds run
+  std::uint64_t wanted_l1 = 0, wanted_l2 = 0, wanted_l3 = 0; ///< entries of the last plan
+  std::uint64_t renders_submitted = 0; ///< renders submitted to the pool
+  std::uint64_t renders_discarded = 0; ///< came back no longer wanted: not stored
+  std::uint64_t renders_failed = 0;    ///< ended in an error (shed, cancelled, pruned, failed)
+  /// Renders stored into a tier, and what became of them: fetched by a client, wasted
+  /// (gone from every tier, for 10 s or more, without a fetch), invalidated (their track was),
+  /// or pending (still held, or briefly in none, unfetched):
+  /// stored = fetched + wasted + invalidated + pending.
+  std::uint64_t renders_stored = 0;
+  std::uint64_t renders_fetched = 0;
+  std::uint64_t renders_wasted = 0;
+  std::uint64_t renders_invalidated = 0;
+  std::uint64_t renders_pending = 0;
+  std::uint64_t promotions = 0; ///< L3 entries decoded into L1 ahead of a fetch
+
   /// Nothing under way: until a message comes in (a position, a fetch, a mode change),
   /// the planner submits no job and puts nothing into a tier.
   bool idle() const noexcept {
@@ -106,7 +124,10 @@ struct planner_report {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, planner_report& x) {
   return f(caf::meta::type_name("planner_report"), x.sessions, x.in_flight, x.loading,
-           x.stream_fetches, x.refreshing, x.planning);
+           x.stream_fetches, x.refreshing, x.planning, x.rounds, x.wanted_l1, x.wanted_l2,
+           x.wanted_l3, x.renders_submitted, x.renders_discarded, x.renders_failed,
+           x.renders_stored, x.renders_fetched, x.renders_wasted, x.renders_invalidated,
+           x.renders_pending, x.promotions);
 }
 
 } // namespace auralis::actors

@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/common/engine_error.hpp"
+#include "actors/common/probed_actor.hpp"
 #include "actors/pool/job_error.hpp"
 #include "actors/pool/job_runner.hpp"
 #include "codec/codec_error.hpp"
@@ -51,10 +52,12 @@ caf::error engine_error_of(const codec::codec_error& e) {
   return make_engine_error(engine_errc::invalid_argument, e.what());
 }
 
-worker_actor spawn_worker(pool_pointer self, bool listener_only) {
+worker_actor spawn_worker(pool_pointer self, std::size_t slot, bool listener_only) {
   const auto& s = self->state.settings;
-  return self->spawn<caf::detached>(worker_actor_impl, s.opus, s.presets, s.chunk_frames,
-                                    listener_only ? 0 : s.background_nice);
+  return spawn_probed<caf::detached>(self->system(), s.probes.get(),
+                                     "worker-" + std::to_string(slot), "worker",
+                                     worker_actor_impl, s.opus, s.presets, s.chunk_frames,
+                                     listener_only ? 0 : s.background_nice);
 }
 
 void dispatch(pool_pointer self);
@@ -69,7 +72,7 @@ void free_after_error(pool_pointer self, std::size_t slot, caf::error& err) {
   spdlog::error("worker-pool: worker {} died ({}); replacing it", slot,
                 self->system().render(err));
   ++st.counters.respawned;
-  st.workers[slot].handle = spawn_worker(self, st.workers[slot].listener_only);
+  st.workers[slot].handle = spawn_worker(self, slot, st.workers[slot].listener_only);
   st.workers[slot].span = {-1, -1};
   err = make_engine_error(engine_errc::worker_failed, "the worker running the job died");
 }
@@ -109,6 +112,19 @@ void finish_job(pool_pointer self, std::uint64_t id, F&& fn) {
   st.jobs.erase(it);
 }
 
+/// Counts the job (or part) worker `slot` just finished: its wall time by kind.
+void note_job_time(pool_state& st, std::size_t slot, job_kind kind) {
+  auto& w = st.workers[slot];
+  ++w.done;
+  auto& by_kind = st.counters.job_time_by_kind;
+  const auto k = static_cast<std::size_t>(kind);
+  if (by_kind.size() <= k)
+    by_kind.resize(k + 1);
+  by_kind[k].add(
+    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - w.started)
+      .count());
+}
+
 void start_on(pool_pointer self, std::size_t slot, queued_job q) {
   auto& st = self->state;
   auto& job = st.jobs.at(q.id);
@@ -116,6 +132,7 @@ void start_on(pool_pointer self, std::size_t slot, queued_job q) {
   job.background = q.spec.priority == job_priority::background;
   st.running_by_identity[job.identity] = q.id;
   st.workers[slot].job = q.id;
+  st.workers[slot].started = std::chrono::steady_clock::now();
   if (q.spec.kind == job_kind::render)
     st.workers[slot].span = {q.spec.key.track_id, q.spec.key.chunk_idx};
   const auto id = q.id;
@@ -126,6 +143,7 @@ void start_on(pool_pointer self, std::size_t slot, queued_job q) {
         auto& st = self->state;
         ++st.counters.completed;
         st.counters.cpu_ms += out.cpu_ms;
+        note_job_time(st, slot, out.kind);
         if (out.kind == job_kind::render) {
           ++st.counters.renders;
           st.counters.reused_inputs += out.input_reused ? 1 : 0;
@@ -141,6 +159,8 @@ void start_on(pool_pointer self, std::size_t slot, queued_job q) {
       [self, slot, id](caf::error& err) {
         auto& st = self->state;
         ++st.counters.failed;
+        report_actor_error("job on worker-" + std::to_string(slot) + " failed: " +
+                           self->system().render(err));
         free_after_error(self, slot, err);
         finish_job(self, id, [&](auto& promise) { promise.deliver(err); });
         dispatch(self);
@@ -190,6 +210,7 @@ void part_done(pool_pointer self, std::size_t slot, std::uint64_t id, std::uint3
                job_output& out) {
   auto& st = self->state;
   st.counters.cpu_ms += out.cpu_ms;
+  note_job_time(st, slot, out.kind);
   st.workers[slot].job = 0;
   auto it = st.jobs.find(id);
   if (it == st.jobs.end() || !it->second.split) {
@@ -493,10 +514,11 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
     pool_admission(settings.assumed_job_ms, static_cast<double>(settings.admission_ms.count()));
   self->state.settings.background_nice = std::clamp(settings.background_nice, 0, 19);
   for (std::size_t i = 0; i < settings.listener_workers; ++i)
-    self->state.workers.push_back({spawn_worker(self, true), 0, true});
+    self->state.workers.push_back({spawn_worker(self, self->state.workers.size(), true), 0, true});
   const std::size_t n = std::max<std::size_t>(1, settings.workers);
   for (std::size_t i = 0; i < n; ++i)
-    self->state.workers.push_back({spawn_worker(self, false), 0, false});
+    self->state.workers.push_back(
+      {spawn_worker(self, self->state.workers.size(), false), 0, false});
 
   return {
     [self](submit_atom, job_spec& spec) -> caf::typed_response_promise<job_output> {
@@ -578,6 +600,7 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
         return s.kind == job_kind::render && s.priority != job_priority::immediate &&
                keep.count(s.key) == 0;
       });
+      self->state.counters.pruned += ids.size();
       return cancel_jobs(self, ids, "the planner no longer wants the queued render");
     },
     [self](stats_atom) {
@@ -596,6 +619,10 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
           r.running_bytes += job.input_bytes;
         if (job.split && job.split->pcm)
           r.running_bytes += job.split->pcm->held_bytes();
+      }
+      for (const auto& w : st.workers) {
+        r.worker_jobs.push_back(w.done);
+        r.worker_listener_only.push_back(w.listener_only);
       }
       r.max_queued = st.settings.max_queued_speculative;
       r.max_queued_bytes = st.settings.max_queued_bytes;

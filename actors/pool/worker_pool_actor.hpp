@@ -12,6 +12,8 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/common/atoms.hpp"
+#include "actors/common/duration_histogram.hpp"
+#include "actors/common/probe_registry.hpp"
 #include "actors/pool/job_queue.hpp"
 #include "actors/pool/jobs.hpp"
 #include "actors/pool/pool_admission.hpp"
@@ -56,6 +58,11 @@ struct pool_report {
   std::uint64_t renders = 0;       ///< render jobs finished
   std::uint64_t reused_inputs = 0; ///< of which reused their worker's source span (no
                                    ///< decode, no resampling: job_output::input_reused)
+  std::uint64_t pruned = 0;        ///< of `cancelled`: queued renders the planner no longer wanted
+  /// Wall time of finished jobs on a worker (a split decode: each part), by job_kind.
+  std::vector<duration_histogram> job_time_by_kind;
+  std::vector<std::uint64_t> worker_jobs;     ///< jobs (and parts) finished, per worker slot
+  std::vector<bool> worker_listener_only;     ///< per worker slot: runs listeners' work only
 };
 
 /// CAF serialisation of pool_report.
@@ -64,7 +71,8 @@ typename Inspector::result_type inspect(Inspector& f, pool_report& x) {
   return f(caf::meta::type_name("pool_report"), x.workers, x.busy, x.queued, x.submitted,
            x.joined, x.completed, x.failed, x.cancelled, x.timed_out, x.respawned, x.cpu_ms,
            x.split, x.parts, x.refused, x.shed, x.queued_bytes, x.running_bytes, x.max_queued,
-           x.max_queued_bytes, x.job_ms, x.released, x.renders, x.reused_inputs);
+           x.max_queued_bytes, x.job_ms, x.released, x.renders, x.reused_inputs, x.pruned,
+           x.job_time_by_kind, x.worker_jobs, x.worker_listener_only);
 }
 
 /// The DSP worker pool: a typed dispatcher in front of N worker actors.
@@ -168,6 +176,8 @@ struct pool_settings {
   /// back the buffers they keep between jobs (the open source's decode buffers, the last
   /// chain's work buffers, the render input: tens of MB per worker); 0 (or less) = never.
   std::chrono::milliseconds idle_release{2000};
+  /// Measures the workers ("worker-<slot>"; a replaced worker counts a restart); null = none.
+  std::shared_ptr<probe_registry> probes;
 };
 
 /// Parts a split decode runs as at most (see worker_pool_actor).
@@ -212,6 +222,8 @@ struct pool_state {
     /// The chunk whose source span the worker's runner holds (its last render), as
     /// (track id, chunk index); track id -1 = none (fresh, released or replaced worker).
     std::pair<std::int64_t, std::int64_t> span{-1, -1};
+    std::chrono::steady_clock::time_point started{}; ///< when its job (or part) started
+    std::uint64_t done = 0;                          ///< jobs and parts finished
   };
 
   pool_settings settings;

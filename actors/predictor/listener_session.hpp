@@ -101,6 +101,15 @@ public:
   std::uint64_t switches() const noexcept { return switches_; }
   /// When the session started.
   time_point started_at() const noexcept { return started_; }
+  /// Records one measured switch of this session; `top1`: the predicted first choice.
+  void record_measured(bool top1) noexcept {
+    ++measured_;
+    top1_hits_ += top1 ? 1 : 0;
+  }
+  /// Switches of this session the predictor was measured on.
+  std::uint64_t measured() const noexcept { return measured_; }
+  /// Of them, predicted as the first choice.
+  std::uint64_t top1_hits() const noexcept { return top1_hits_; }
   /// When the session last accepted an update (its start before any).
   time_point last_activity() const noexcept { return last_activity_; }
   /// Accepted switches, oldest first, at most history_size of them.
@@ -119,6 +128,8 @@ private:
   double intensity_ = 1;
   session_mode mode_ = session_mode::normal;
   std::uint64_t switches_ = 0;
+  std::uint64_t measured_ = 0;
+  std::uint64_t top1_hits_ = 0;
   std::optional<time_point> last_switch_;
   std::deque<time_point> interactions_;  ///< newest last, at most rapid_interactions
   std::deque<time_point> switch_times_;  ///< newest last, only as many as the modes need

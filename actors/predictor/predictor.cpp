@@ -135,6 +135,7 @@ position_reply predictor::update(const position_update& u, time_point now) {
       if (before[i].first == obs.to)
         rank = static_cast<int>(i) + 1;
     accuracy_.record(rank);
+    s.record_measured(rank == 1);
     dirty_ = true;
     if (learning_) {
       model_.record(obs.from, obs.to);
@@ -217,6 +218,15 @@ predictor_stats predictor::stats(const std::string& session_id, time_point now) 
     st.session_duration_minutes =
       std::chrono::duration<double>(now - s->started_at()).count() / 60.0;
   }
+  sessions_.for_each_live(now, [&st](const listener_session& s) {
+    session_accuracy a;
+    a.session_id = s.id();
+    a.mode = s.mode();
+    a.switches = s.switches();
+    a.measured = s.measured();
+    a.top1_hits = s.top1_hits();
+    st.session_list.push_back(std::move(a));
+  });
   return st;
 }
 

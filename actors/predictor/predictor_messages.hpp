@@ -229,6 +229,22 @@ typename Inspector::result_type inspect(Inspector& f, model_snapshot& x) {
            x.transitions, x.accuracy);
 }
 
+/// One live session's switches and how well they were predicted.
+struct session_accuracy {
+  std::string session_id;
+  session_mode mode = session_mode::normal;
+  std::uint64_t switches = 0;  ///< every preset switch
+  std::uint64_t measured = 0;  ///< switches the predictor was measured on
+  std::uint64_t top1_hits = 0; ///< of them, predicted as the first choice
+};
+
+/// CAF serialisation of session_accuracy.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, session_accuracy& x) {
+  return f(caf::meta::type_name("session_accuracy"), x.session_id, x.mode, x.switches,
+           x.measured, x.top1_hits);
+}
+
 /// Figures for /api/cache/stats "prediction".
 struct predictor_stats {
   double accuracy = 0;                  ///< top-1 accuracy, all time
@@ -244,6 +260,7 @@ struct predictor_stats {
   session_mode mode = session_mode::normal;
   std::uint64_t switches_in_session = 0; ///< every preset switch of the session
   double session_duration_minutes = 0;
+  std::vector<session_accuracy> session_list; ///< every live session, by id
 };
 
 /// CAF serialisation of predictor_stats.
@@ -252,7 +269,7 @@ typename Inspector::result_type inspect(Inspector& f, predictor_stats& x) {
   return f(caf::meta::type_name("predictor_stats"), x.accuracy, x.top3_hit_rate,
            x.recent_accuracy, x.recent_top3_hit_rate, x.measured_switches, x.learned_switches,
            x.learning, x.sessions, x.session_id, x.session_known, x.mode,
-           x.switches_in_session, x.session_duration_minutes);
+           x.switches_in_session, x.session_duration_minutes, x.session_list);
 }
 
 /// A session's mode changed (sent to the predictor's subscribers).

@@ -44,6 +44,14 @@ public:
       fn(s);
   }
 
+  /// Calls `fn(const listener_session&)` for each live session (expired ones skipped), by id.
+  template <class F>
+  void for_each_live(time_point now, F&& fn) const {
+    for (const auto& [id, s] : sessions_)
+      if (!expired(s, now))
+        fn(s);
+  }
+
 private:
   bool expired(const listener_session& s, time_point now) const;
 
