@@ -26,7 +26,8 @@ struct actor_figures {
   std::uint64_t dropped = 0;     ///< messages that arrived after the actor stopped
   duration_histogram mailbox_time;    ///< from enqueue to the start of handling
   duration_histogram processing_time; ///< handling, per message
-  double busy_share = 0;      ///< handling time / wall time over the last 10 s (0..1)
+  double busy_share = 0;      ///< handling time / wall time over the current second and the
+                              ///< 9 before it (0..1; since the start when younger)
   std::uint64_t errors = 0;   ///< errors reported by the actor
   std::string last_error;     ///< the last one ("" = none)
   double last_error_at = 0;   ///< when, seconds since the Unix epoch (0 = none)

@@ -1,5 +1,9 @@
 #include "actors/common/probed_actor.hpp"
 
+#include <cstdlib>
+#include <cxxabi.h>
+#include <memory>
+
 #include <caf/message.hpp>
 #include <caf/type_nr.hpp>
 
@@ -35,9 +39,17 @@ std::string message_kind_name(caf::actor_system& sys, const caf::mailbox_element
     return "empty";
   if (content.type(0).first == caf::type_nr<caf::atom_value>::value)
     return caf::to_string(content.get_as<caf::atom_value>(0));
-  const auto& name = sys.types().portable_name(content.type(0));
-  if (name.empty())
-    return "other";
+  std::string name = sys.types().portable_name(content.type(0));
+  if (name.empty() || name == "???") {
+    // A type not registered for the wire (allowed unsafe, local only): its C++ name.
+    const auto* info = content.type(0).second;
+    if (info == nullptr)
+      return "other";
+    int status = 0;
+    std::unique_ptr<char, void (*)(void*)> demangled(
+      abi::__cxa_demangle(info->name(), nullptr, nullptr, &status), std::free);
+    name = status == 0 && demangled ? demangled.get() : info->name();
+  }
   // Registered names carry the namespace ("auralis::http_call"): the last part is enough.
   const auto colon = name.rfind(':');
   return colon == std::string::npos ? name : name.substr(colon + 1);
