@@ -9,6 +9,9 @@
 //   request. The connections are driven asynchronously by two event loops of 16, a thread
 //   each (as wrk -t2 does), not by a thread each: 32 blocking client threads on a small
 //   machine measure the scheduler's queue more than the server.
+// - introspection: the check and the L1 fetch again on fresh engines with server.introspection
+//   on and off in turns (3 rounds each, the least of each kept): what measuring every actor
+//   costs the server, in per cent of its CPU per request.
 // The fetch clients read the 2.88 MB body into a reused buffer and drop it (its size is
 // checked), so the client side costs one copy out of the socket per fetch. The client
 // shares the cores with the server, so its latencies run above wrk's from another process.
@@ -266,6 +269,35 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(i, v.size() - 1)];
 }
 
+/// Server CPU per check and per L1 fetch of an engine whose actors are measured (`on`,
+/// server.introspection) or not, on its own demo library under `data_dir`.
+struct introspection_cost {
+  double check_cpu_us = 0;
+  double fetch_cpu_us = 0;
+};
+
+introspection_cost cost_with_introspection(const std::string& data_dir, bool on) {
+  auto cfg = config::config_loader::load_embedded();
+  cfg.server.port = 0;
+  cfg.server.introspection = on;
+  cfg.paths.data_dir = data_dir;
+  ensure_demo_tracks(http::demo_library_dir(cfg.paths.data_dir));
+  http::engine eng(cfg);
+  const auto port = eng.port();
+  const std::string fetch = "/api/audio/stream/1/chunk/0?preset=adaptive&session_id=bench";
+  {
+    client c(port);
+    for (int attempt = 0; attempt < 10 && c.get(fetch) != 200; ++attempt) {
+    }
+  }
+  wait_for_quiet(port);
+  introspection_cost cost;
+  cost.check_cpu_us =
+    server_cost_of(port, "/api/cache/check?track_id=1&preset=adaptive&chunk_idx=0", 3000).cpu_us;
+  cost.fetch_cpu_us = server_cost_of(port, fetch, 150, true).cpu_us;
+  return cost;
+}
+
 } // namespace
 
 int run_http(const bench_options& o) {
@@ -361,9 +393,34 @@ int run_http(const bench_options& o) {
               "p99 %.2f ms, max %.2f ms, %d not L1/200\n",
               connections, all.size(), wall_s, p50, percentile(all, 0.9), p99,
               percentile(all, 1.0), failures.load());
+  // Introspection (server.introspection) on and off, in turns, each on a fresh engine: the
+  // smallest cost of each setting over the rounds, as the least disturbed by the machine.
+  introspection_cost best_on{1e18, 1e18}, best_off{1e18, 1e18};
+  const int rounds = 3;
+  for (int round = 0; round < rounds; ++round)
+    for (const bool on : {true, false}) {
+      const auto dir = (std::filesystem::path(o.data_dir) /
+                        (on ? "http-introspection-on" : "http-introspection-off"))
+                         .string();
+      const auto c = cost_with_introspection(dir, on);
+      auto& best = on ? best_on : best_off;
+      best.check_cpu_us = std::min(best.check_cpu_us, c.check_cpu_us);
+      best.fetch_cpu_us = std::min(best.fetch_cpu_us, c.fetch_cpu_us);
+      std::printf("introspection %s, round %d: check %.1f us, L1 fetch %.1f us server CPU\n",
+                  on ? "on " : "off", round + 1, c.check_cpu_us, c.fetch_cpu_us);
+    }
+  const double check_overhead = (best_on.check_cpu_us / best_off.check_cpu_us - 1) * 100;
+  const double fetch_overhead = (best_on.fetch_cpu_us / best_off.fetch_cpu_us - 1) * 100;
+  std::printf("introspection overhead (best of %d rounds): check %.1f us on, %.1f us off "
+              "(%+.1f %%); L1 fetch %.1f us on, %.1f us off (%+.1f %%)\n",
+              rounds, best_on.check_cpu_us, best_off.check_cpu_us, check_overhead,
+              best_on.fetch_cpu_us, best_off.fetch_cpu_us, fetch_overhead);
   std::printf("{\"check_cpu_us\": %.2f, \"l1_fetch_cpu_ms\": %.3f, \"l1_fetch_p50_ms\": %.2f, "
-              "\"l1_fetch_p99_ms\": %.2f, \"check_switches\": %.1f, \"l1_fetch_switches\": %.1f}\n",
-              check.cpu_us, fetch_ms, p50, p99, check.switches, l1_fetch.switches);
+              "\"l1_fetch_p99_ms\": %.2f, \"check_switches\": %.1f, \"l1_fetch_switches\": %.1f, "
+              "\"introspection_check_overhead_pct\": %.2f, "
+              "\"introspection_fetch_overhead_pct\": %.2f}\n",
+              check.cpu_us, fetch_ms, p50, p99, check.switches, l1_fetch.switches,
+              check_overhead, fetch_overhead);
   return failures.load() == 0 ? 0 : 1;
 }
 
