@@ -13,6 +13,7 @@
 
 #include "app/engine.hpp"
 #include "config/config_loader.hpp"
+#include "console/console_app.hpp"
 #include "load/load_runner.hpp"
 #include "load/scenario_loader.hpp"
 
@@ -248,6 +249,18 @@ int main(int argc, char** argv) {
                        "an extra pass/fail condition, e.g. \"switch_ms_p95 < 150\" (repeatable)");
   load_cmd->add_option("--threads", lo.threads, "event-loop threads of the client")
     ->check(CLI::Range(1, 4));
+  auralis::console::console_options co;
+  auto* console_cmd = app.add_subcommand(
+    "console", "a live view of a running server in the terminal: actors, pool, tiers, "
+               "predictions and events, refreshed every second (q quits, ? lists the keys)");
+  console_cmd->add_option("--url", co.url, "the server, http://HOST[:PORT]")
+    ->capture_default_str();
+  console_cmd->add_option("--token", co.token,
+                          "API token for the tier clears (default: $AURALIS_API_TOKEN)");
+  auto* once_flag = console_cmd->add_flag(
+    "--once", co.once, "print one snapshot (the 80x24 screen as text) and exit, no terminal UI");
+  console_cmd->add_flag("--json", co.json, "with --once: print the snapshot as one JSON object")
+    ->needs(once_flag);
   app.require_subcommand(0, 1);
   try {
     app.parse(argc, argv);
@@ -258,5 +271,16 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
   if (load_cmd->parsed())
     return run_load(lo);
+  if (console_cmd->parsed()) {
+    if (co.token.empty())
+      if (const char* token = std::getenv("AURALIS_API_TOKEN"); token && *token)
+        co.token = token;
+    try {
+      return auralis::console::console_app(co).run();
+    } catch (const std::exception& e) {
+      std::cerr << "auralis-buffer console: " << e.what() << "\n";
+      return auralis::console::console_failure;
+    }
+  }
   return serve(o);
 }

@@ -11,6 +11,7 @@ auralis_packages=(
   libsndfile1-dev libmpg123-dev libsoxr-dev libebur128-dev libsqlite3-dev
   libspdlog-dev libcli11-dev libfmt-dev libhttp-parser-dev
   espeak-ng lame sox curl
+  libncurses-dev tmux
 )
 
 # For scripts/test and scripts/fuzz: clang (which compiles the CAF-heavy sanitizer build in
