@@ -150,7 +150,7 @@ std::string actors_json(const introspection_report& r) {
         w.value(busy[i], 4);
       w.field("jobs", p.worker_jobs[i]);
       w.field("listener_only",
-              i < p.worker_listener_only.size() && p.worker_listener_only[i]);
+              i < p.worker_listener_only.size() && p.worker_listener_only[i] != 0);
       w.end_object();
     }
     w.end_array();

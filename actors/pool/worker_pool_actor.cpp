@@ -622,7 +622,7 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
       }
       for (const auto& w : st.workers) {
         r.worker_jobs.push_back(w.done);
-        r.worker_listener_only.push_back(w.listener_only);
+        r.worker_listener_only.push_back(w.listener_only ? 1 : 0);
       }
       r.max_queued = st.settings.max_queued_speculative;
       r.max_queued_bytes = st.settings.max_queued_bytes;

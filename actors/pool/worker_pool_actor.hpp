@@ -62,7 +62,7 @@ struct pool_report {
   /// Wall time of finished jobs on a worker (a split decode: each part), by job_kind.
   std::vector<duration_histogram> job_time_by_kind;
   std::vector<std::uint64_t> worker_jobs;     ///< jobs (and parts) finished, per worker slot
-  std::vector<bool> worker_listener_only;     ///< per worker slot: runs listeners' work only
+  std::vector<std::uint8_t> worker_listener_only; ///< per worker slot: 1 = runs listeners' work only
 };
 
 /// CAF serialisation of pool_report.

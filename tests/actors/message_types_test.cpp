@@ -133,6 +133,10 @@ void check(const std::string& path, const model_snapshot& got, const model_snaps
            expect mode);
 void check(const std::string& path, const predictor_stats& got, const predictor_stats& want,
            expect mode);
+void check(const std::string& path, const session_accuracy& got, const session_accuracy& want,
+           expect mode);
+void check(const std::string& path, const duration_histogram& got,
+           const duration_histogram& want, expect mode);
 void check(const std::string& path, const mode_change& got, const mode_change& want,
            expect mode);
 
@@ -384,6 +388,19 @@ void check(const std::string& path, const planner_report& got, const planner_rep
   CHECK_FIELD(stream_fetches);
   CHECK_FIELD(refreshing);
   CHECK_FIELD(planning);
+  CHECK_FIELD(rounds);
+  CHECK_FIELD(wanted_l1);
+  CHECK_FIELD(wanted_l2);
+  CHECK_FIELD(wanted_l3);
+  CHECK_FIELD(renders_submitted);
+  CHECK_FIELD(renders_discarded);
+  CHECK_FIELD(renders_failed);
+  CHECK_FIELD(renders_stored);
+  CHECK_FIELD(renders_fetched);
+  CHECK_FIELD(renders_wasted);
+  CHECK_FIELD(renders_invalidated);
+  CHECK_FIELD(renders_pending);
+  CHECK_FIELD(promotions);
 }
 
 void check(const std::string& path, const job_spec& got, const job_spec& want, expect mode) {
@@ -434,6 +451,21 @@ void check(const std::string& path, const pool_report& got, const pool_report& w
   CHECK_FIELD(max_queued_bytes);
   CHECK_FIELD(job_ms);
   CHECK_FIELD(released);
+  CHECK_FIELD(renders);
+  CHECK_FIELD(reused_inputs);
+  CHECK_FIELD(pruned);
+  CHECK_FIELD(job_time_by_kind);
+  CHECK_FIELD(worker_jobs);
+  CHECK_FIELD(worker_listener_only);
+}
+
+void check(const std::string& path, const duration_histogram& got,
+           const duration_histogram& want, expect mode) {
+  if (mode == expect::equal) // most buckets of a sample are empty, as a default one's
+    check(path + ".buckets", got.buckets(), want.buckets(), mode);
+  check(path + ".count", got.count(), want.count(), mode);
+  check(path + ".sum_ms", got.sum_ms(), want.sum_ms(), mode);
+  check(path + ".max_ms", got.max_ms(), want.max_ms(), mode);
 }
 
 void check(const std::string& path, const position_update& got, const position_update& want,
@@ -548,6 +580,16 @@ void check(const std::string& path, const predictor_stats& got, const predictor_
   CHECK_FIELD(mode);
   CHECK_FIELD(switches_in_session);
   CHECK_FIELD(session_duration_minutes);
+  CHECK_FIELD(session_list);
+}
+
+void check(const std::string& path, const session_accuracy& got, const session_accuracy& want,
+           expect mode) {
+  CHECK_FIELD(session_id);
+  CHECK_FIELD(mode);
+  CHECK_FIELD(switches);
+  CHECK_FIELD(measured);
+  CHECK_FIELD(top1_hits);
 }
 
 void check(const std::string& path, const mode_change& got, const mode_change& want,
@@ -651,7 +693,9 @@ fetch_reply sample_fetch_reply() {
 
 tier_latency sample_tier_latency() { return {1.5, 2.5, 3.5, 4.5, 5, 6, 7, 8}; }
 
-planner_report sample_planner_report() { return {41, 42, 43, 44, 45, true}; }
+planner_report sample_planner_report() {
+  return {41, 42, 43, 44, 45, true, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58};
+}
 
 job_spec sample_job_spec() {
   job_spec j;
@@ -704,6 +748,15 @@ pool_report sample_pool_report() {
   r.max_queued_bytes = 68;
   r.job_ms = 69.25;
   r.released = 70;
+  r.renders = 71;
+  r.reused_inputs = 72;
+  r.pruned = 73;
+  r.job_time_by_kind.resize(2);
+  r.job_time_by_kind[0].add(0.5);
+  r.job_time_by_kind[1].add(75);
+  r.job_time_by_kind[1].add(120);
+  r.worker_jobs = {74, 75};
+  r.worker_listener_only = {1, 1};
   return r;
 }
 
@@ -754,9 +807,14 @@ model_snapshot sample_model_snapshot() {
           sample_accuracy_figures()};
 }
 
+session_accuracy sample_session_accuracy(int s) {
+  return {"listener-" + std::to_string(s), session_mode::settled, 10u + s, 5u + s, 2u + s};
+}
+
 predictor_stats sample_predictor_stats() {
   return {0.5, 0.75, 0.625, 0.875, 20, 31, false, 3, "listener-7", true,
-          session_mode::exploration, 9, 12.25};
+          session_mode::exploration, 9, 12.25,
+          {sample_session_accuracy(1), sample_session_accuracy(2)}};
 }
 
 mode_change sample_mode_change() {
@@ -962,6 +1020,10 @@ BOOST_FIXTURE_TEST_CASE(every_registered_name_carries_its_type_inside_a_message,
   check_message_wire(*sys, "auralis::accuracy_figures", sample_accuracy_figures());
   check_message_wire(*sys, "auralis::model_snapshot", sample_model_snapshot());
   check_message_wire(*sys, "auralis::predictor_stats", sample_predictor_stats());
+  check_message_wire(*sys, "auralis::session_accuracy", sample_session_accuracy(1));
+  check_message_wire(*sys, "std::vector<auralis::session_accuracy>",
+                     std::vector<session_accuracy>{sample_session_accuracy(1),
+                                                   sample_session_accuracy(2)});
   check_message_wire(*sys, "auralis::mode_change", sample_mode_change());
 }
 

@@ -130,7 +130,7 @@ http::introspection_report sample_report() {
   pool.job_time_by_kind.resize(3);
   pool.job_time_by_kind[2].add(80);
   pool.worker_jobs = {4};
-  pool.worker_listener_only = {false};
+  pool.worker_listener_only = {0};
   r.engine.pool = pool;
   r.tiers.l1.bytes = 2880000;
   r.tiers.l1.budget = 18000000;
