@@ -365,6 +365,7 @@ int console_app::run_interactive(engine_client& client) {
   curses_screen screen;
   auto last_paint = clock::time_point{};
   bool dirty = true;
+  bool events_were_live = false;
   for (;;) {
     if (stop_signal != 0)
       return console_ok;
@@ -389,7 +390,13 @@ int console_app::run_interactive(engine_client& client) {
       view.add_event(e);
       dirty = true;
     }
-    view.set_events_live(client.events_live());
+    const bool live = client.events_live();
+    if (live != events_were_live) {
+      view.log(unix_now(), live ? "event stream open" : "event stream lost, reconnecting");
+      events_were_live = live;
+      dirty = true;
+    }
+    view.set_events_live(live);
     {
       std::lock_guard<std::mutex> lock(st.mutex);
       if (st.snapshot) {

@@ -108,8 +108,8 @@ void console_view::set_events_live(bool live) {
   events_live_ = live;
 }
 
-void console_view::push_event(std::string line) {
-  events_.push_back(std::move(line));
+void console_view::push_event(std::string line, line_style style) {
+  events_.push_back({std::move(line), style});
   while (events_.size() > event_log_limit)
     events_.pop_front();
 }
@@ -119,7 +119,7 @@ void console_view::add_event(std::string_view json) {
   simdjson::dom::element root;
   if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS ||
       root.type() != simdjson::dom::element_type::OBJECT) {
-    push_event("--:--:-- unreadable event: " + std::string(json.substr(0, 60)));
+    push_event("--:--:-- unreadable event: " + std::string(json.substr(0, 60)), line_style::warn);
     return;
   }
   auto str = [&](const char* key) {
@@ -170,11 +170,11 @@ void console_view::add_event(std::string_view json) {
     line += format(" clients %.0f", v);
   while (!line.empty() && line.back() == ' ')
     line.pop_back();
-  push_event(std::move(line));
+  push_event(std::move(line), line_style::normal);
 }
 
 void console_view::log(double unix_time, std::string text) {
-  push_event(clock_text(unix_time) + " " + text);
+  push_event(clock_text(unix_time) + " " + text, line_style::warn);
 }
 
 std::vector<actor_row> console_view::rows() const {
@@ -527,11 +527,8 @@ std::vector<screen_line> console_view::layout(int width, int height) const {
   out.push_back(prediction_line());
   out.push_back({"EVENTS (UTC)", line_style::title});
   const std::size_t shown = std::min(events_.size(), static_cast<std::size_t>(event_room));
-  for (std::size_t i = events_.size() - shown; i < events_.size(); ++i) {
-    const bool own = events_[i].find(" clear ") != std::string::npos ||
-                     events_[i].find("token needed") != std::string::npos;
-    out.push_back({events_[i], own ? line_style::warn : line_style::normal});
-  }
+  for (std::size_t i = events_.size() - shown; i < events_.size(); ++i)
+    out.push_back(events_[i]);
   while (out.size() + 1 < static_cast<std::size_t>(height) &&
          out.size() < static_cast<std::size_t>(fixed - 1 + actor_room + event_room))
     out.push_back({"", line_style::normal});

@@ -123,15 +123,16 @@ public:
   dialog_kind dialog() const { return dialog_; }
   /// The tier the clear dialog is about (1..3), 0 when none.
   int dialog_tier() const { return dialog_tier_; }
-  /// The event log, oldest first.
-  const std::deque<std::string>& events() const { return events_; }
+  /// The event log, oldest first: events in line_style::normal, the console's own
+  /// messages in line_style::warn.
+  const std::deque<screen_line>& events() const { return events_; }
   /// The session_id of the last event that named one ("" when none did).
   const std::string& last_event_session() const { return last_event_session_; }
   /// The last snapshot shown (empty before the first).
   const console_snapshot& snapshot() const { return snap_; }
 
 private:
-  void push_event(std::string line);
+  void push_event(std::string line, line_style style);
   void move_selection(long delta);
   int selected_tier_actor() const;
   std::vector<screen_line> help_lines() const;
@@ -157,7 +158,7 @@ private:
   std::string selected_name_;
   dialog_kind dialog_ = dialog_kind::none;
   int dialog_tier_ = 0;
-  std::deque<std::string> events_;
+  std::deque<screen_line> events_;
   std::string last_event_session_;
 };
 

@@ -383,8 +383,12 @@ BOOST_AUTO_TEST_CASE(event_log_is_bounded) {
     v.add_event(R"({"type":"chunk_evicted","timestamp":0,"chunk_idx":)" + std::to_string(i) + "}");
   v.add_event("not json");
   BOOST_TEST(v.events().size() == console_view::event_log_limit);
-  BOOST_TEST(v.events().front() == "--:--:-- chunk_evicted      chunk 6");
-  BOOST_TEST(v.events().back() == "--:--:-- unreadable event: not json");
+  BOOST_TEST(v.events().front().text == "--:--:-- chunk_evicted      chunk 6");
+  BOOST_TEST((v.events().front().style == line_style::normal));
+  BOOST_TEST(v.events().back().text == "--:--:-- unreadable event: not json");
+  v.log(1764588000, "clear l2: token needed: start with --token");
+  BOOST_TEST(v.events().back().text == "11:20:00 clear l2: token needed: start with --token");
+  BOOST_TEST((v.events().back().style == line_style::warn));
 }
 
 BOOST_AUTO_TEST_CASE(json_of_once) {
