@@ -2,8 +2,9 @@
 # `auralis-buffer console` in a real terminal: tmux at 80x24 against a server started here.
 # The screen shows the header, the tier bars and the actors table (when the server serves
 # GET /api/actors; else the table says it is not served), the keys sort, filter, ask to clear
-# a tier and show the help, and `q` ends the console with exit code 0. Also: --once --json
-# prints JSON with the tier budgets, and a bad URL or an unreachable server exits 2.
+# a tier and show the help, a server that stops is shown and retried, and `q` ends the
+# console with exit code 0. Also: --once --json prints JSON with the tier budgets, and a bad
+# URL or an unreachable server exits 2.
 # Usage: console_tmux_test.sh <auralis-buffer binary> <scratch folder>
 set -u
 bin=$1
@@ -72,6 +73,22 @@ wait_gone() {
 
 keys() { tmux -L "$sock" send-keys -t console "$@"; }
 
+# --once --json: one JSON object with the tier budgets.
+if "$bin" console --url "$url" --once --json >"$dir/once.json" 2>"$dir/once.err" &&
+   python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+want = {"l1": 18000000, "l2": 36000000, "l3": 45000000}
+got = {t: d["tiers"][t]["budget_bytes"] for t in want}
+assert got == want, got
+assert d["url"] == sys.argv[1], d["url"]
+assert isinstance(d["actors"], list) and isinstance(d["pool"], dict)
+' "$url" <"$dir/once.json"; then
+  ok once_json
+else
+  fail "once_json: $(cat "$dir/once.json" "$dir/once.err")"
+fi
+
 actors_status=$(curl -s -o /dev/null -w '%{http_code}' "$url/api/actors")
 
 tmux -L "$sock" -f /dev/null new-session -d -s console -x 80 -y 24 \
@@ -113,7 +130,13 @@ keys n
 wait_gone clear_cancelled 'Clear L2\?'
 keys '?'
 wait_for help 'sort actors by busy share'
-screen >"$dir/help.txt"
+keys Escape
+wait_gone help_closed 'sort actors by busy share'
+# The engine goes away: the header says so and the console keeps retrying.
+kill "$pid"
+wait "$pid" 2>/dev/null
+pid=
+wait_for engine_gone '^engine unreachable: .+, retrying in [0-9]+s'
 keys q
 end=$((SECONDS + 10))
 while tmux -L "$sock" has-session -t console 2>/dev/null && [ "$SECONDS" -lt "$end" ]; do
@@ -127,22 +150,6 @@ else
 fi
 rc=$(cat "$dir/console.rc" 2>/dev/null)
 if [ "$rc" = 0 ]; then ok quit_exit_0; else fail "quit_exit_0: exit status '$rc': $(cat "$dir/console.err" 2>/dev/null)"; fi
-
-# --once --json: one JSON object with the tier budgets.
-if "$bin" console --url "$url" --once --json >"$dir/once.json" 2>"$dir/once.err" &&
-   python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-want = {"l1": 18000000, "l2": 36000000, "l3": 45000000}
-got = {t: d["tiers"][t]["budget_bytes"] for t in want}
-assert got == want, got
-assert d["url"] == sys.argv[1], d["url"]
-assert isinstance(d["actors"], list) and isinstance(d["pool"], dict)
-' "$url" <"$dir/once.json"; then
-  ok once_json
-else
-  fail "once_json: $(cat "$dir/once.json" "$dir/once.err")"
-fi
 
 # exit_2 <name> <wanted stderr text> <args...>: the console exits 2 saying so.
 exit_2() {
