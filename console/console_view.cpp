@@ -397,7 +397,10 @@ std::vector<screen_line> console_view::actor_lines(int width, int rows_room) con
     head += "  LAST ERROR";
   out.push_back({fit(head, width), line_style::table_header});
   if (r.empty()) {
-    out.push_back({filter_.empty() ? "(no actors)" : "(no actor matches '" + filter_ + "')",
+    out.push_back({!filter_.empty()            ? "(no actor matches '" + filter_ + "')"
+                   : !snap_.actors_measured ? std::string("actors: not measured by this engine "
+                                                          "(server.introspection is off)")
+                                            : std::string("(no actors)"),
                    line_style::dim});
     return out;
   }

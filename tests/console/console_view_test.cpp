@@ -150,7 +150,15 @@ BOOST_AUTO_TEST_CASE(parses_the_actors_and_tolerates_missing_fields) {
   BOOST_TEST(sparse.actors[0].mailbox == 0u);
   BOOST_TEST(sparse.actors[0].busy_share == 0.0);
   BOOST_TEST(sparse.actors[1].name == "");
+  BOOST_TEST(sparse.actors_measured); // no `system` block: measured
   BOOST_CHECK_THROW(sparse.apply_actors("<html>404</html>"), snapshot_error);
+  console_snapshot off;
+  off.apply_actors(R"({"system":{"actors_measured":false},"actors":[]})");
+  BOOST_TEST(!off.actors_measured);
+  console_view v("http://127.0.0.1:8765");
+  v.update(off);
+  BOOST_TEST(v.layout(80, 24)[4].text ==
+             "actors: not measured by this engine (server.introspection is off)");
   BOOST_CHECK_THROW(sparse.apply_stats("[1,2]"), snapshot_error);
 }
 
