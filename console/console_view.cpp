@@ -310,7 +310,8 @@ view_action console_view::on_key(int key) {
   return {};
 }
 
-std::string console_view::tier_bar(const std::string& label, const tier_figures& t, int width) {
+std::string console_view::tier_bar(const std::string& label, const tier_figures& t, int width,
+                                   int fixed_cells) {
   const double fill =
     t.budget_bytes ? static_cast<double>(t.bytes) / static_cast<double>(t.budget_bytes) : 0.0;
   const std::string suffix =
@@ -319,7 +320,7 @@ std::string console_view::tier_bar(const std::string& label, const tier_figures&
            static_cast<unsigned long long>(t.evictions));
   const std::string prefix = label + " [";
   const int room = width - static_cast<int>(prefix.size() + suffix.size()) - 2;
-  const int cells = std::clamp(room, 10, 60);
+  const int cells = fixed_cells > 0 ? fixed_cells : std::clamp(room, 10, 60);
   const int filled = std::clamp(static_cast<int>(std::lround(fill * cells)), 0, cells);
   std::string bar = prefix + std::string(static_cast<std::size_t>(filled), '#') +
                     std::string(static_cast<std::size_t>(cells - filled), '.') +
@@ -519,12 +520,19 @@ std::vector<screen_line> console_view::layout(int width, int height) const {
   for (auto& l : pool_lines())
     out.push_back(std::move(l));
   static const char* const labels[3] = {"L1", "L2", "L3"};
+  // The three bars get the cells of the narrowest, so their budget marks line up.
+  int cells = 60;
+  for (std::size_t i = 0; i < 3; ++i) {
+    const std::string natural = tier_bar(labels[i], snap_.tiers[i], std::min(width, 120));
+    cells = std::min(cells, static_cast<int>(natural.find(']')) - 5);
+  }
+  cells = std::max(cells, 10);
   for (std::size_t i = 0; i < 3; ++i) {
     const auto& t = snap_.tiers[i];
     const double fill = t.budget_bytes ? static_cast<double>(t.bytes) /
                                            static_cast<double>(t.budget_bytes)
                                        : 0.0;
-    out.push_back({tier_bar(labels[i], t, std::min(width, 120)),
+    out.push_back({tier_bar(labels[i], t, std::min(width, 120), cells),
                    fill > 1 ? line_style::bad : fill > 0.9 ? line_style::warn : line_style::good});
   }
   out.push_back(prediction_line());

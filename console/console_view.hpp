@@ -108,8 +108,10 @@ public:
 
   /// `label [####....|] 8.6/18.0 MB  48%  hits 3  evictions 0`, exactly `width` characters
   /// when the width allows a bar of 10..60 cells: the bar's cells are the budget, `|` its end
-  /// (`!` when the tier holds more), MB of 10^6 bytes.
-  static std::string tier_bar(const std::string& label, const tier_figures& tier, int width);
+  /// (`!` when the tier holds more), MB of 10^6 bytes. `cells` > 0 fixes the bar's cells
+  /// (the layout aligns the three bars so); the line is then cut at `width` if longer.
+  static std::string tier_bar(const std::string& label, const tier_figures& tier, int width,
+                              int cells = 0);
 
   /// The actor rows that pass the filter, in the sort order.
   std::vector<actor_row> rows() const;
