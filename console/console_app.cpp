@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <iostream>
 #include <mutex>
@@ -134,8 +135,14 @@ void poll(engine_client& client, poller_state& st) {
 class curses_screen {
 public:
   curses_screen() {
-    if (!initscr())
-      throw std::runtime_error("cannot initialise the terminal");
+    // newterm, not initscr: an unknown TERM is an error to report, not an exit.
+    screen_ = newterm(nullptr, stdout, stdin);
+    if (!screen_) {
+      const char* term = std::getenv("TERM");
+      throw std::runtime_error(std::string("cannot use the terminal (TERM=") +
+                               (term ? term : "") + ")");
+    }
+    set_term(screen_);
     cbreak();
     noecho();
     keypad(stdscr, TRUE);
@@ -151,7 +158,10 @@ public:
       colors_ = true;
     }
   }
-  ~curses_screen() { endwin(); }
+  ~curses_screen() {
+    endwin();
+    delscreen(screen_);
+  }
   curses_screen(const curses_screen&) = delete;
   curses_screen& operator=(const curses_screen&) = delete;
 
@@ -192,6 +202,7 @@ private:
     return A_NORMAL;
   }
 
+  SCREEN* screen_ = nullptr;
   bool colors_ = false;
 };
 
@@ -240,7 +251,10 @@ console_app::console_app(console_options options) : options_(std::move(options))
 
 console_snapshot console_app::fetch(engine_client& client, const std::string& session_hint) {
   console_snapshot snap;
-  const auto stats = client.get("/api/cache/stats");
+  // With a session named by an event, the stats' prediction block is that session's.
+  const auto stats = client.get(session_hint.empty()
+                                  ? std::string("/api/cache/stats")
+                                  : "/api/cache/stats?session_id=" + url_encode(session_hint));
   if (stats.status != 200)
     throw engine_error("GET /api/cache/stats answered " + std::to_string(stats.status));
   snap.apply_stats(stats.body);
@@ -351,6 +365,7 @@ int console_app::run_interactive(engine_client& client) {
   curses_screen screen;
   auto last_paint = clock::time_point{};
   bool dirty = true;
+  bool events_were_live = false;
   for (;;) {
     if (stop_signal != 0)
       return console_ok;
@@ -375,7 +390,13 @@ int console_app::run_interactive(engine_client& client) {
       view.add_event(e);
       dirty = true;
     }
-    view.set_events_live(client.events_live());
+    const bool live = client.events_live();
+    if (live != events_were_live) {
+      view.log(unix_now(), live ? "event stream open" : "event stream lost, reconnecting");
+      events_were_live = live;
+      dirty = true;
+    }
+    view.set_events_live(live);
     {
       std::lock_guard<std::mutex> lock(st.mutex);
       if (st.snapshot) {

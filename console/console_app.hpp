@@ -35,9 +35,10 @@ public:
   /// engine unreachable at start on stderr.
   int run();
 
-  /// One snapshot of the engine: the stats (required: throws engine_error when they do not
-  /// answer 200), the actors (when served) and the predictions of the latest session, else
-  /// of `session_hint` when not empty. Throws snapshot_error on an answer that is not JSON.
+  /// One snapshot of the engine: the stats (of `session_hint`'s session when not empty;
+  /// required: throws engine_error when they do not answer 200), the actors (when served)
+  /// and the predictions of the latest session, else of `session_hint` when not empty.
+  /// Throws snapshot_error on an answer that is not JSON.
   static console_snapshot fetch(engine_client& client, const std::string& session_hint);
 
 private:

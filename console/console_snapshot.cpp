@@ -162,6 +162,13 @@ void console_snapshot::apply_actors(std::string_view json) {
   const element root = parse_object(parser, json, "GET /api/actors");
   has_actors = true;
   uptime_s = number(root, "uptime_s");
+  element system;
+  element measured;
+  bool is_measured = true;
+  if (field(root, "system", system) && field(system, "actors_measured", measured) &&
+      measured.get(is_measured) != simdjson::SUCCESS)
+    is_measured = true;
+  actors_measured = is_measured;
   element process;
   if (field(root, "process", process)) {
     rss_bytes = count(process, "rss_bytes");

@@ -81,6 +81,9 @@ struct prediction_figures {
 /// stop the console; only an answer that is not a JSON object throws snapshot_error.
 struct console_snapshot {
   bool has_actors = false;   ///< GET /api/actors answered (else the actor fields are empty)
+  /// The engine measures its actors (`system.actors_measured`; true when the field is
+  /// missing): false when its introspection is off and `actors` is empty for that reason.
+  bool actors_measured = true;
   double uptime_s = 0;       ///< from GET /api/actors; 0 when unknown
   std::uint64_t rss_bytes = 0;
   double cpu_share = 0;      ///< process CPU time / wall time, 0..cores

@@ -108,8 +108,8 @@ void console_view::set_events_live(bool live) {
   events_live_ = live;
 }
 
-void console_view::push_event(std::string line) {
-  events_.push_back(std::move(line));
+void console_view::push_event(std::string line, line_style style) {
+  events_.push_back({std::move(line), style});
   while (events_.size() > event_log_limit)
     events_.pop_front();
 }
@@ -119,7 +119,7 @@ void console_view::add_event(std::string_view json) {
   simdjson::dom::element root;
   if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS ||
       root.type() != simdjson::dom::element_type::OBJECT) {
-    push_event("--:--:-- unreadable event: " + std::string(json.substr(0, 60)));
+    push_event("--:--:-- unreadable event: " + std::string(json.substr(0, 60)), line_style::warn);
     return;
   }
   auto str = [&](const char* key) {
@@ -170,11 +170,11 @@ void console_view::add_event(std::string_view json) {
     line += format(" clients %.0f", v);
   while (!line.empty() && line.back() == ' ')
     line.pop_back();
-  push_event(std::move(line));
+  push_event(std::move(line), line_style::normal);
 }
 
 void console_view::log(double unix_time, std::string text) {
-  push_event(clock_text(unix_time) + " " + text);
+  push_event(clock_text(unix_time) + " " + text, line_style::warn);
 }
 
 std::vector<actor_row> console_view::rows() const {
@@ -310,7 +310,8 @@ view_action console_view::on_key(int key) {
   return {};
 }
 
-std::string console_view::tier_bar(const std::string& label, const tier_figures& t, int width) {
+std::string console_view::tier_bar(const std::string& label, const tier_figures& t, int width,
+                                   int fixed_cells) {
   const double fill =
     t.budget_bytes ? static_cast<double>(t.bytes) / static_cast<double>(t.budget_bytes) : 0.0;
   const std::string suffix =
@@ -319,7 +320,7 @@ std::string console_view::tier_bar(const std::string& label, const tier_figures&
            static_cast<unsigned long long>(t.evictions));
   const std::string prefix = label + " [";
   const int room = width - static_cast<int>(prefix.size() + suffix.size()) - 2;
-  const int cells = std::clamp(room, 10, 60);
+  const int cells = fixed_cells > 0 ? fixed_cells : std::clamp(room, 10, 60);
   const int filled = std::clamp(static_cast<int>(std::lround(fill * cells)), 0, cells);
   std::string bar = prefix + std::string(static_cast<std::size_t>(filled), '#') +
                     std::string(static_cast<std::size_t>(cells - filled), '.') +
@@ -397,7 +398,10 @@ std::vector<screen_line> console_view::actor_lines(int width, int rows_room) con
     head += "  LAST ERROR";
   out.push_back({fit(head, width), line_style::table_header});
   if (r.empty()) {
-    out.push_back({filter_.empty() ? "(no actors)" : "(no actor matches '" + filter_ + "')",
+    out.push_back({!filter_.empty()            ? "(no actor matches '" + filter_ + "')"
+                   : !snap_.actors_measured ? std::string("actors: not measured by this engine "
+                                                          "(server.introspection is off)")
+                                            : std::string("(no actors)"),
                    line_style::dim});
     return out;
   }
@@ -516,22 +520,26 @@ std::vector<screen_line> console_view::layout(int width, int height) const {
   for (auto& l : pool_lines())
     out.push_back(std::move(l));
   static const char* const labels[3] = {"L1", "L2", "L3"};
+  // The three bars get the cells of the narrowest, so their budget marks line up.
+  int cells = 60;
+  for (std::size_t i = 0; i < 3; ++i) {
+    const std::string natural = tier_bar(labels[i], snap_.tiers[i], std::min(width, 120));
+    cells = std::min(cells, static_cast<int>(natural.find(']')) - 5);
+  }
+  cells = std::max(cells, 10);
   for (std::size_t i = 0; i < 3; ++i) {
     const auto& t = snap_.tiers[i];
     const double fill = t.budget_bytes ? static_cast<double>(t.bytes) /
                                            static_cast<double>(t.budget_bytes)
                                        : 0.0;
-    out.push_back({tier_bar(labels[i], t, std::min(width, 120)),
+    out.push_back({tier_bar(labels[i], t, std::min(width, 120), cells),
                    fill > 1 ? line_style::bad : fill > 0.9 ? line_style::warn : line_style::good});
   }
   out.push_back(prediction_line());
   out.push_back({"EVENTS (UTC)", line_style::title});
   const std::size_t shown = std::min(events_.size(), static_cast<std::size_t>(event_room));
-  for (std::size_t i = events_.size() - shown; i < events_.size(); ++i) {
-    const bool own = events_[i].find(" clear ") != std::string::npos ||
-                     events_[i].find("token needed") != std::string::npos;
-    out.push_back({events_[i], own ? line_style::warn : line_style::normal});
-  }
+  for (std::size_t i = events_.size() - shown; i < events_.size(); ++i)
+    out.push_back(events_[i]);
   while (out.size() + 1 < static_cast<std::size_t>(height) &&
          out.size() < static_cast<std::size_t>(fixed - 1 + actor_room + event_room))
     out.push_back({"", line_style::normal});

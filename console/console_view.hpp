@@ -108,8 +108,10 @@ public:
 
   /// `label [####....|] 8.6/18.0 MB  48%  hits 3  evictions 0`, exactly `width` characters
   /// when the width allows a bar of 10..60 cells: the bar's cells are the budget, `|` its end
-  /// (`!` when the tier holds more), MB of 10^6 bytes.
-  static std::string tier_bar(const std::string& label, const tier_figures& tier, int width);
+  /// (`!` when the tier holds more), MB of 10^6 bytes. `cells` > 0 fixes the bar's cells
+  /// (the layout aligns the three bars so); the line is then cut at `width` if longer.
+  static std::string tier_bar(const std::string& label, const tier_figures& tier, int width,
+                              int cells = 0);
 
   /// The actor rows that pass the filter, in the sort order.
   std::vector<actor_row> rows() const;
@@ -123,15 +125,16 @@ public:
   dialog_kind dialog() const { return dialog_; }
   /// The tier the clear dialog is about (1..3), 0 when none.
   int dialog_tier() const { return dialog_tier_; }
-  /// The event log, oldest first.
-  const std::deque<std::string>& events() const { return events_; }
+  /// The event log, oldest first: events in line_style::normal, the console's own
+  /// messages in line_style::warn.
+  const std::deque<screen_line>& events() const { return events_; }
   /// The session_id of the last event that named one ("" when none did).
   const std::string& last_event_session() const { return last_event_session_; }
   /// The last snapshot shown (empty before the first).
   const console_snapshot& snapshot() const { return snap_; }
 
 private:
-  void push_event(std::string line);
+  void push_event(std::string line, line_style style);
   void move_selection(long delta);
   int selected_tier_actor() const;
   std::vector<screen_line> help_lines() const;
@@ -157,7 +160,7 @@ private:
   std::string selected_name_;
   dialog_kind dialog_ = dialog_kind::none;
   int dialog_tier_ = 0;
-  std::deque<std::string> events_;
+  std::deque<screen_line> events_;
   std::string last_event_session_;
 };
 

@@ -150,7 +150,15 @@ BOOST_AUTO_TEST_CASE(parses_the_actors_and_tolerates_missing_fields) {
   BOOST_TEST(sparse.actors[0].mailbox == 0u);
   BOOST_TEST(sparse.actors[0].busy_share == 0.0);
   BOOST_TEST(sparse.actors[1].name == "");
+  BOOST_TEST(sparse.actors_measured); // no `system` block: measured
   BOOST_CHECK_THROW(sparse.apply_actors("<html>404</html>"), snapshot_error);
+  console_snapshot off;
+  off.apply_actors(R"({"system":{"actors_measured":false},"actors":[]})");
+  BOOST_TEST(!off.actors_measured);
+  console_view v("http://127.0.0.1:8765");
+  v.update(off);
+  BOOST_TEST(v.layout(80, 24)[4].text ==
+             "actors: not measured by this engine (server.introspection is off)");
   BOOST_CHECK_THROW(sparse.apply_stats("[1,2]"), snapshot_error);
 }
 
@@ -254,9 +262,26 @@ BOOST_AUTO_TEST_CASE(tier_bar_at_80_columns) {
   tier_figures over{20000000, 18000000, 9, 3, 1, 4};
   BOOST_TEST(console_view::tier_bar("L1", over, 80) ==
              "L1 [" + std::string(35, '#') + "!] 20.0/18.0 MB 111%  hits 3  evictions 4");
+  BOOST_TEST(console_view::tier_bar("L1", l1, 80, 12) ==
+             "L1 [######......|] 8.6/18.0 MB  48%  hits 3  evictions 0");
   tier_figures none{};
   BOOST_TEST(console_view::tier_bar("L3", none, 80) ==
              "L3 [" + std::string(37, '.') + "|] 0.0/0.0 MB   0%  hits 0  evictions 0");
+}
+
+BOOST_AUTO_TEST_CASE(tier_bars_line_up) {
+  console_snapshot s;
+  s.tiers[0] = {17300000, 18000000, 9, 1, 0, 7};
+  s.tiers[1] = {2900000, 16300000, 5, 1, 0, 22};
+  s.tiers[2] = {6800000, 45000000, 2, 0, 0, 0};
+  console_view v("http://127.0.0.1:8765");
+  v.update(s);
+  std::vector<std::size_t> marks;
+  for (const auto& l : v.layout(80, 24))
+    if (l.text.compare(0, 2, "L1") == 0 || l.text.compare(0, 2, "L2") == 0 ||
+        l.text.compare(0, 2, "L3") == 0)
+      marks.push_back(l.text.find("|]"));
+  BOOST_TEST((marks == std::vector<std::size_t>{39, 39, 39}));
 }
 
 BOOST_AUTO_TEST_CASE(layout_80x24_has_every_area) {
@@ -281,8 +306,11 @@ BOOST_AUTO_TEST_CASE(layout_80x24_has_every_area) {
   BOOST_TEST(has_line_starting(lines, "POOL queued imm 0 l1 1 l2 0 l3 0 bg 7 | in flight 1 done 120"));
   BOOST_TEST(has_line_starting(lines, "     failed 0  timed out 3  workers  w0 50%  w1 25%"));
   BOOST_TEST(has_line_starting(lines, console_view::tier_bar("L1", v.snapshot().tiers[0], 80)));
-  BOOST_TEST(has_line_starting(lines, "L2 ["));
-  BOOST_TEST(has_line_starting(lines, "L3 ["));
+  // The bars line up on the narrowest (L2's "evictions 2" is as long as the others here).
+  BOOST_TEST(has_line_starting(lines, "L2 [" + std::string(5, '#') + std::string(31, '.') +
+                                        "|] 4.8/36.0 MB  13%  hits 0  evictions 2"));
+  BOOST_TEST(has_line_starting(lines, "L3 [" + std::string(36, '.') +
+                                        "|] 0.2/45.0 MB   0%  hits 0  evictions 0"));
   BOOST_TEST(has_line_starting(lines, "PREDICT web-1 normal 50%"));
   BOOST_TEST(has_line_starting(lines, "EVENTS (UTC)"));
   BOOST_TEST(has_line_starting(lines, "11:20:00 chunk_buffered     L1 track 1 adaptive@1 chunk 1"));
@@ -383,8 +411,12 @@ BOOST_AUTO_TEST_CASE(event_log_is_bounded) {
     v.add_event(R"({"type":"chunk_evicted","timestamp":0,"chunk_idx":)" + std::to_string(i) + "}");
   v.add_event("not json");
   BOOST_TEST(v.events().size() == console_view::event_log_limit);
-  BOOST_TEST(v.events().front() == "--:--:-- chunk_evicted      chunk 6");
-  BOOST_TEST(v.events().back() == "--:--:-- unreadable event: not json");
+  BOOST_TEST(v.events().front().text == "--:--:-- chunk_evicted      chunk 6");
+  BOOST_TEST((v.events().front().style == line_style::normal));
+  BOOST_TEST(v.events().back().text == "--:--:-- unreadable event: not json");
+  v.log(1764588000, "clear l2: token needed: start with --token");
+  BOOST_TEST(v.events().back().text == "11:20:00 clear l2: token needed: start with --token");
+  BOOST_TEST((v.events().back().style == line_style::warn));
 }
 
 BOOST_AUTO_TEST_CASE(json_of_once) {
