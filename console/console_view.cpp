@@ -379,15 +379,15 @@ std::vector<screen_line> console_view::actor_lines(int width, int rows_room) con
     title += "  (j/k scroll)";
   out.push_back({title, line_style::title});
   const bool wide = width >= 110;
-  // Fixed columns: MAILBOX 8, MSGS/S 10, BUSY% 7, P99MS 9, ERR 5 (+ MAX 6, KIND 8 when wide).
-  const int fixed = 39 + (wide ? 14 : 0);
+  // Fixed columns: MAILBOX 8, MSGS/S 10, BUSY% 7, P99MS 9, ERR 5 (+ KIND 10, MAX 6 when wide).
+  const int fixed = 39 + (wide ? 16 : 0);
   const auto name_w = static_cast<std::size_t>(std::max(8, std::min(width - fixed, 40)));
   auto mark = [this](sort_key k, const char* label) {
     return std::string(sort_ == k ? "*" : "") + label;
   };
   std::string head = pad("NAME", name_w);
   if (wide)
-    head += format("%8s", "KIND");
+    head += " " + pad("KIND", 9);
   head += format("%8s", mark(sort_key::mailbox, "MAILBOX").c_str());
   if (wide)
     head += format("%6s", "MAX");
