@@ -46,10 +46,10 @@ url=http://127.0.0.1:$port
 screen() { tmux -L "$sock" capture-pane -p -t console 2>/dev/null; }
 show_screen() { screen | sed 's/^/    |/'; }
 
-# wait_for <name> <pattern>: polls the screen (up to 10 s) until a line matches the
+# wait_for <name> <pattern>: polls the screen (up to 30 s) until a line matches the
 # extended regular expression.
 wait_for() {
-  local end=$((SECONDS + 10))
+  local end=$((SECONDS + 30))
   while [ "$SECONDS" -lt "$end" ]; do
     if screen | grep -qE -- "$2"; then ok "$1"; return 0; fi
     sleep 0.1
@@ -59,9 +59,9 @@ wait_for() {
   return 1
 }
 
-# wait_gone <name> <pattern>: polls the screen (up to 10 s) until no line matches.
+# wait_gone <name> <pattern>: polls the screen (up to 30 s) until no line matches.
 wait_gone() {
-  local end=$((SECONDS + 10))
+  local end=$((SECONDS + 30))
   while [ "$SECONDS" -lt "$end" ]; do
     if ! screen | grep -qE -- "$2"; then ok "$1"; return 0; fi
     sleep 0.1
@@ -141,7 +141,7 @@ wait "$pid" 2>/dev/null
 pid=
 wait_for engine_gone '^engine unreachable: .+, retrying in [0-9]+s'
 keys q
-end=$((SECONDS + 10))
+end=$((SECONDS + 30))
 while tmux -L "$sock" has-session -t console 2>/dev/null && [ "$SECONDS" -lt "$end" ]; do
   sleep 0.1
 done
