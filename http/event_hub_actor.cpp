@@ -74,6 +74,7 @@ event_hub_actor_impl(event_hub_actor::stateful_pointer<event_hub_state> self,
         if (offer(self, i->second, text)) {
           ++i;
         } else {
+          st.counters.messages_dropped += 1 + i->second.pending->load();
           i->second.conn->close(false);
           ++st.counters.dropped_slow;
           i = st.clients.erase(i);

@@ -29,6 +29,9 @@ struct hub_report {
   std::uint64_t joined = 0;       ///< connections accepted since start
   std::uint64_t left = 0;         ///< connections closed by their peer
   std::uint64_t dropped_slow = 0; ///< connections closed because their queue was full
+  /// Messages lost with those connections: the event that found the queue full and the
+  /// messages still queued unwritten (dropped with the connection).
+  std::uint64_t messages_dropped = 0;
   std::uint64_t events = 0;       ///< events published
   std::uint64_t sent = 0;         ///< messages queued to clients
 };
@@ -37,6 +40,7 @@ struct hub_report {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, hub_report& x) {
   return f(caf::meta::type_name("hub_report"), x.clients, x.joined, x.left, x.dropped_slow,
+           x.messages_dropped,
            x.events, x.sent);
 }
 

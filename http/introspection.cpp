@@ -234,6 +234,7 @@ std::string actors_json(const introspection_report& r) {
   w.field("events", r.hub.events);
   w.field("messages_sent", r.hub.sent);
   w.field("clients_dropped", r.hub.dropped_slow);
+  w.field("messages_dropped", r.hub.messages_dropped);
   w.end_object();
   w.end_object();
   return w.take();
@@ -415,6 +416,9 @@ std::string metrics_text(const introspection_report& r) {
   counter("auralis_websocket_clients_dropped_total",
           "WebSocket clients disconnected because they could not keep up.",
           static_cast<double>(r.hub.dropped_slow));
+  counter("auralis_websocket_messages_dropped_total",
+          "Messages (events) lost with WebSocket clients disconnected for being slow.",
+          static_cast<double>(r.hub.messages_dropped));
   return m.str();
 }
 
