@@ -42,6 +42,8 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<job_spec>("auralis::job_spec");
   cfg.add_message_type<job_output>("auralis::job_output");
   cfg.add_message_type<pool_report>("auralis::pool_report");
+  cfg.add_message_type<worker_actor>("auralis::worker_actor");
+  cfg.add_message_type<remote_workers>("auralis::remote_workers");
   cfg.add_message_type<chunk_features>("auralis::chunk_features");
   cfg.add_message_type<position_update>("auralis::position_update");
   cfg.add_message_type<position_reply>("auralis::position_reply");

@@ -32,15 +32,22 @@ std::uint64_t queued_at(const actors::pool_report& p, std::size_t i) {
   return i < p.queued.size() ? p.queued[i] : 0;
 }
 
-/// The worker probes' busy shares, by slot ("worker-<slot>"); -1 where unmeasured.
-std::vector<double> worker_busy(const introspection_report& r, std::size_t workers) {
-  std::vector<double> busy(workers, -1.0);
-  for (const auto& a : r.actors) {
-    if (a.kind != "worker" || a.name.rfind("worker-", 0) != 0)
-      continue;
-    const auto slot = std::strtoull(a.name.c_str() + 7, nullptr, 10);
-    if (slot < busy.size())
-      busy[slot] = a.busy_share;
+/// The name of worker slot `i` of `p`: "worker-<slot>", or "remote-<slot>@<host>".
+std::string worker_name(const actors::pool_report& p, std::size_t i) {
+  if (i < p.worker_hosts.size() && !p.worker_hosts[i].empty())
+    return "remote-" + std::to_string(i) + "@" + p.worker_hosts[i];
+  return "worker-" + std::to_string(i);
+}
+
+/// The worker probes' busy shares, by slot (probes named as worker_name does, the live
+/// ones); -1 where unmeasured.
+std::vector<double> worker_busy(const introspection_report& r, const actors::pool_report& p) {
+  std::vector<double> busy(p.worker_jobs.size(), -1.0);
+  for (std::size_t i = 0; i < busy.size(); ++i) {
+    const auto name = worker_name(p, i);
+    for (const auto& a : r.actors)
+      if (a.alive && a.name == name)
+        busy[i] = a.busy_share;
   }
   return busy;
 }
@@ -138,11 +145,12 @@ std::string actors_json(const introspection_report& r) {
     w.field("refused", p.refused);
     w.field("shed", p.shed);
     w.field("respawned", p.respawned);
-    const auto busy = worker_busy(r, p.worker_jobs.size());
+    w.field("requeued", p.requeued);
+    const auto busy = worker_busy(r, p);
     w.key("workers").begin_array();
     for (std::size_t i = 0; i < p.worker_jobs.size(); ++i) {
       w.begin_object();
-      w.field("name", "worker-" + std::to_string(i));
+      w.field("name", worker_name(p, i));
       w.key("busy_share");
       if (busy[i] < 0)
         w.null();
@@ -151,6 +159,13 @@ std::string actors_json(const introspection_report& r) {
       w.field("jobs", p.worker_jobs[i]);
       w.field("listener_only",
               i < p.worker_listener_only.size() && p.worker_listener_only[i] != 0);
+      const std::string host = i < p.worker_hosts.size() ? p.worker_hosts[i] : std::string();
+      w.key("host");
+      if (host.empty())
+        w.null();
+      else
+        w.value(host);
+      w.field("gone", i < p.worker_gone.size() && p.worker_gone[i] != 0);
       w.end_object();
     }
     w.end_array();
@@ -317,7 +332,8 @@ std::string metrics_text(const introspection_report& r) {
     const std::pair<const char*, std::uint64_t> counts[] = {
       {"submitted", p.submitted}, {"joined", p.joined},   {"completed", p.completed},
       {"failed", p.failed},       {"timed_out", p.timed_out}, {"cancelled", p.cancelled},
-      {"pruned", p.pruned},       {"refused", p.refused}, {"shed", p.shed}};
+      {"pruned", p.pruned},       {"refused", p.refused}, {"shed", p.shed},
+      {"requeued", p.requeued}};
     for (const auto& [what, n] : counts) {
       const std::string name = std::string("auralis_pool_jobs_") + what + "_total";
       m.family(name, "counter", std::string("Pool jobs ") + what + ".");
@@ -332,7 +348,7 @@ std::string metrics_text(const introspection_report& r) {
     m.family("auralis_pool_worker_jobs_total", "counter",
              "Jobs and parts each worker slot finished.");
     for (std::size_t i = 0; i < p.worker_jobs.size(); ++i) {
-      const auto name = "worker-" + std::to_string(i);
+      const auto name = worker_name(p, i);
       m.sample("auralis_pool_worker_jobs_total", {{"worker", name}},
                static_cast<double>(p.worker_jobs[i]));
     }

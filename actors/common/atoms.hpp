@@ -67,4 +67,8 @@ using budget_atom = caf::atom_constant<caf::atom("budget")>;
 /// The memory governor's own timer.
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 
+/// Remote workers join the pool (cluster); a remote job outlived its deadline.
+using join_atom = caf::atom_constant<caf::atom("join")>;
+using lost_atom = caf::atom_constant<caf::atom("lost")>;
+
 } // namespace auralis::actors

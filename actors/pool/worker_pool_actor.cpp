@@ -62,6 +62,74 @@ worker_actor spawn_worker(pool_pointer self, std::size_t slot, bool listener_onl
 
 void dispatch(pool_pointer self);
 
+/// The slot of local worker `handle`.
+pool_state::worker_slot local_slot(worker_actor handle, bool listener_only) {
+  pool_state::worker_slot w;
+  w.handle = std::move(handle);
+  w.listener_only = listener_only;
+  return w;
+}
+
+/// The workers still in use (remote workers that left are not).
+std::size_t live_workers(const pool_state& st) {
+  return static_cast<std::size_t>(
+    std::count_if(st.workers.begin(), st.workers.end(),
+                  [](const pool_state::worker_slot& w) { return !w.gone; }));
+}
+
+/// Queues job `id` again after the remote worker running it was given up (its spec is the
+/// copy the slot kept). A job finished meanwhile (a late answer) or no longer waited for is
+/// left alone.
+void requeue(pool_pointer self, std::uint64_t id, job_spec spec) {
+  auto& st = self->state;
+  auto it = st.jobs.find(id);
+  if (it == st.jobs.end() || !it->second.running || it->second.split)
+    return;
+  auto& job = it->second;
+  job.running = false;
+  if (auto r = st.running_by_identity.find(job.identity);
+      r != st.running_by_identity.end() && r->second == id)
+    st.running_by_identity.erase(r);
+  if (job.waiters.empty()) {
+    st.jobs.erase(it);
+    return;
+  }
+  const auto pushed = st.queue.push(id, std::move(spec));
+  ++st.counters.requeued;
+  if (pushed.id != id) {
+    // An identical job was queued meanwhile: the waiters join it.
+    auto& other = st.jobs.at(pushed.id);
+    for (auto& w : job.waiters) {
+      st.waiter_job[w.id] = pushed.id;
+      other.waiters.push_back(std::move(w));
+    }
+    st.jobs.erase(id);
+  }
+}
+
+/// Gives remote worker `slot` up (`why`: for the log): never used again, its job queued
+/// again for another worker.
+void give_up_remote(pool_pointer self, std::size_t slot, const std::string& why) {
+  auto& st = self->state;
+  auto& w = st.workers[slot];
+  if (w.gone)
+    return;
+  spdlog::warn("worker-pool: remote worker {} of {} is gone ({}){}", slot, w.host, why,
+               w.running ? "; its job runs again on another worker" : "");
+  w.gone = true;
+  self->demonitor(w.handle.address());
+  if (w.probe)
+    w.probe->stopped();
+  const auto id = w.job;
+  w.job = 0;
+  if (w.running) {
+    auto spec = std::move(*w.running);
+    w.running.reset();
+    if (id != 0)
+      requeue(self, id, std::move(spec));
+  }
+}
+
 /// Marks worker `slot` free after its job ended in `err`. An error not from our code means
 /// the worker is gone: it is replaced and `err` becomes engine_errc::worker_failed.
 void free_after_error(pool_pointer self, std::size_t slot, caf::error& err) {
@@ -69,6 +137,10 @@ void free_after_error(pool_pointer self, std::size_t slot, caf::error& err) {
   st.workers[slot].job = 0;
   if (engine_code_of(err) != 0)
     return;
+  if (!st.workers[slot].host.empty()) {
+    give_up_remote(self, slot, self->system().render(err));
+    return;
+  }
   spdlog::error("worker-pool: worker {} died ({}); replacing it", slot,
                 self->system().render(err));
   ++st.counters.respawned;
@@ -125,6 +197,16 @@ void note_job_time(pool_state& st, std::size_t slot, job_kind kind) {
       .count());
 }
 
+/// A remote worker's answer to job `id` came: its kept spec and deadline no longer matter.
+void end_remote_job(pool_state& st, std::size_t slot, std::uint64_t id) {
+  auto& w = st.workers[slot];
+  if (w.host.empty() || w.job != id)
+    return;
+  w.running.reset();
+  if (w.probe)
+    w.probe->end(std::chrono::steady_clock::now());
+}
+
 void start_on(pool_pointer self, std::size_t slot, queued_job q) {
   auto& st = self->state;
   auto& job = st.jobs.at(q.id);
@@ -137,10 +219,21 @@ void start_on(pool_pointer self, std::size_t slot, queued_job q) {
     st.workers[slot].span = {q.spec.key.track_id, q.spec.key.chunk_idx};
   const auto id = q.id;
   const bool background = job.background;
-  self->request(st.workers[slot].handle, caf::infinite, run_atom::value, std::move(q.spec))
+  auto& w = st.workers[slot];
+  if (!w.host.empty()) {
+    // A remote job: kept to run again elsewhere, and given half its timeout to answer.
+    w.running = q.spec;
+    if (w.probe)
+      w.probe->begin(nullptr, static_cast<std::uint64_t>(q.spec.kind), w.started,
+                     [&] { return std::string(to_string(q.spec.kind)); });
+    self->delayed_send(self, st.settings.timeouts[static_cast<std::size_t>(q.spec.priority)] / 2,
+                       lost_atom::value, static_cast<std::uint64_t>(slot), id);
+  }
+  self->request(w.handle, caf::infinite, run_atom::value, std::move(q.spec))
     .then(
       [self, slot, id, background](job_output& out) {
         auto& st = self->state;
+        end_remote_job(st, slot, id);
         ++st.counters.completed;
         st.counters.cpu_ms += out.cpu_ms;
         note_job_time(st, slot, out.kind);
@@ -158,6 +251,15 @@ void start_on(pool_pointer self, std::size_t slot, queued_job q) {
       },
       [self, slot, id](caf::error& err) {
         auto& st = self->state;
+        if (!st.workers[slot].host.empty() && engine_code_of(err) == 0) {
+          // The remote worker is gone (or was given up): its job runs again elsewhere.
+          if (st.workers[slot].job == id)
+            free_after_error(self, slot, err);
+          dispatch(self);
+          arm_idle_release(self);
+          return;
+        }
+        end_remote_job(st, slot, id);
         ++st.counters.failed;
         report_actor_error("job on worker-" + std::to_string(slot) + " failed: " +
                            self->system().render(err));
@@ -294,7 +396,7 @@ void start_part(pool_pointer self, std::size_t slot, std::uint64_t id) {
 bool split_decode(pool_pointer self, queued_job& q) {
   auto& st = self->state;
   if (q.spec.kind != job_kind::decode || q.spec.segment >= 0 || !q.spec.input.data ||
-      st.workers.size() < 2)
+      live_workers(st) < 2)
     return false;
   const auto& bytes = *q.spec.input.data;
   if (!codec::opus_segmented_format::has_magic(bytes.data(), bytes.size()))
@@ -350,7 +452,7 @@ bool leaves_idle(const pool_state& st, std::size_t slot, std::size_t keep) {
     return true;
   std::size_t general = 0, idle = 0;
   for (std::size_t i = 0; i < st.workers.size(); ++i) {
-    if (st.workers[i].listener_only)
+    if (st.workers[i].listener_only || st.workers[i].gone)
       continue;
     ++general;
     idle += st.workers[i].job == 0 && i != slot ? 1 : 0;
@@ -378,7 +480,8 @@ bool start_next(pool_pointer self, std::size_t slot) {
   for (;;) {
     const std::uint64_t split = next_split(self);
     const auto top = st.queue.top_priority();
-    if (split != 0 && (!top || st.jobs.at(split).split->spec.priority <= *top) &&
+    if (split != 0 && st.workers[slot].host.empty() &&
+        (!top || st.jobs.at(split).split->spec.priority <= *top) &&
         (!listener_only || st.jobs.at(split).split->spec.priority == job_priority::immediate)) {
       start_part(self, slot, split);
       return true;
@@ -450,7 +553,7 @@ void shed_for_room(pool_pointer self) {
 void dispatch(pool_pointer self) {
   auto& st = self->state;
   for (std::size_t slot = 0; slot < st.workers.size(); ++slot)
-    if (st.workers[slot].job == 0 && !start_next(self, slot) &&
+    if (!st.workers[slot].gone && st.workers[slot].job == 0 && !start_next(self, slot) &&
         !st.workers[slot].listener_only)
       return;
 }
@@ -514,11 +617,21 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
     pool_admission(settings.assumed_job_ms, static_cast<double>(settings.admission_ms.count()));
   self->state.settings.background_nice = std::clamp(settings.background_nice, 0, 19);
   for (std::size_t i = 0; i < settings.listener_workers; ++i)
-    self->state.workers.push_back({spawn_worker(self, self->state.workers.size(), true), 0, true});
-  const std::size_t n = std::max<std::size_t>(1, settings.workers);
+    self->state.workers.push_back(local_slot(spawn_worker(self, self->state.workers.size(), true), true));
+  const std::size_t n = std::max<std::size_t>(settings.accept_remote ? 0 : 1, settings.workers);
   for (std::size_t i = 0; i < n; ++i)
     self->state.workers.push_back(
-      {spawn_worker(self, self->state.workers.size(), false), 0, false});
+      local_slot(spawn_worker(self, self->state.workers.size(), false), false));
+  // Only remote workers are monitored: a local one that dies fails its request instead.
+  self->set_down_handler([self](const caf::down_msg& msg) {
+    auto& st = self->state;
+    for (std::size_t slot = 0; slot < st.workers.size(); ++slot)
+      if (!st.workers[slot].host.empty() && !st.workers[slot].gone &&
+          st.workers[slot].handle.address() == msg.source)
+        give_up_remote(self, slot, "its connection ended: " + self->system().render(msg.reason));
+    dispatch(self);
+    arm_idle_release(self);
+  });
 
   return {
     [self](submit_atom, job_spec& spec) -> caf::typed_response_promise<job_output> {
@@ -539,17 +652,19 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
           // A worker running background work counts as idle: it never refuses a listener.
           std::size_t idle = 0;
           for (const auto& w : st.workers) {
+            if (w.gone)
+              continue;
             const auto running_job = w.job == 0 ? st.jobs.end() : st.jobs.find(w.job);
             idle += w.job == 0 ||
                         (running_job != st.jobs.end() && running_job->second.background)
                       ? 1
                       : 0;
           }
-          if (auto retry = st.admission.refuse(st.queue.immediate(), idle, st.workers.size())) {
+          if (auto retry = st.admission.refuse(st.queue.immediate(), idle, live_workers(st))) {
             ++st.counters.refused;
             promise.deliver(make_overload_error(
               "the engine is overloaded: " + std::to_string(st.queue.immediate()) +
-                " listeners' jobs wait for " + std::to_string(st.workers.size()) +
+                " listeners' jobs wait for " + std::to_string(live_workers(st)) +
                 " workers; retry in " + std::to_string(*retry) + " s",
               *retry));
             arm_idle_release(self);
@@ -606,7 +721,7 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
     [self](stats_atom) {
       auto& st = self->state;
       pool_report r = st.counters;
-      r.workers = st.workers.size();
+      r.workers = live_workers(st);
       r.busy = 0;
       for (const auto& w : st.workers)
         r.busy += w.job != 0 ? 1 : 0;
@@ -623,6 +738,8 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
       for (const auto& w : st.workers) {
         r.worker_jobs.push_back(w.done);
         r.worker_listener_only.push_back(w.listener_only ? 1 : 0);
+        r.worker_hosts.push_back(w.host);
+        r.worker_gone.push_back(w.gone ? 1 : 0);
       }
       r.max_queued = st.settings.max_queued_speculative;
       r.max_queued_bytes = st.settings.max_queued_bytes;
@@ -667,12 +784,42 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
       if (period != st.idle_period || !is_idle(st))
         return;
       for (auto& w : st.workers) {
+        if (w.gone)
+          continue;
         self->send(w.handle, release_atom::value);
         w.span = {-1, -1};
       }
       ++st.counters.released;
       spdlog::debug("worker-pool: idle for {} ms; {} workers release their buffers",
-                    st.settings.idle_release.count(), st.workers.size());
+                    st.settings.idle_release.count(), live_workers(st));
+    },
+    [self](join_atom, remote_workers& joining) {
+      auto& st = self->state;
+      for (auto& handle : joining.workers) {
+        if (!handle)
+          continue;
+        pool_state::worker_slot w;
+        w.handle = std::move(handle);
+        w.host = joining.host.empty() ? std::string("remote") : joining.host;
+        const auto slot = st.workers.size();
+        if (st.settings.probes)
+          w.probe = st.settings.probes->make(
+            "remote-" + std::to_string(slot) + "@" + w.host, "remote_worker");
+        self->monitor(w.handle);
+        st.workers.push_back(std::move(w));
+      }
+      spdlog::info("worker-pool: {} remote workers of {} joined ({} workers now)",
+                   joining.workers.size(), joining.host, live_workers(st));
+      dispatch(self);
+    },
+    [self](lost_atom, std::uint64_t slot, std::uint64_t id) {
+      auto& st = self->state;
+      if (slot >= st.workers.size() || st.workers[slot].gone || st.workers[slot].job != id)
+        return; // answered in time
+      give_up_remote(self, static_cast<std::size_t>(slot),
+                     "no answer within half the job's timeout");
+      dispatch(self);
+      arm_idle_release(self);
     },
   };
 }

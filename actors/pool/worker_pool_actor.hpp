@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include <caf/stateful_actor.hpp>
@@ -27,6 +29,19 @@ namespace auralis::actors {
 /// memory its runner keeps between jobs.
 using worker_actor = caf::typed_actor<caf::replies_to<run_atom, job_spec>::with<job_output>,
                                       caf::reacts_to<release_atom>>;
+
+/// Workers of another process joining the pool (the cluster's door sends it): each handle
+/// runs jobs as a local worker does (run, release).
+struct remote_workers {
+  std::string host;                  ///< the worker process's host, as it named itself
+  std::vector<worker_actor> workers; ///< one per thread it runs jobs on
+};
+
+/// CAF serialisation of remote_workers.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, remote_workers& x) {
+  return f(caf::meta::type_name("remote_workers"), x.host, x.workers);
+}
 
 /// The pool's counters.
 struct pool_report {
@@ -63,6 +78,9 @@ struct pool_report {
   std::vector<duration_histogram> job_time_by_kind;
   std::vector<std::uint64_t> worker_jobs;     ///< jobs (and parts) finished, per worker slot
   std::vector<std::uint8_t> worker_listener_only; ///< per worker slot: 1 = runs listeners' work only
+  std::vector<std::string> worker_hosts; ///< per worker slot: "" local, else the remote host
+  std::vector<std::uint8_t> worker_gone; ///< per worker slot: 1 = a remote worker that left
+  std::uint64_t requeued = 0; ///< jobs of remote workers that left or stopped answering, run again
 };
 
 /// CAF serialisation of pool_report.
@@ -72,7 +90,8 @@ typename Inspector::result_type inspect(Inspector& f, pool_report& x) {
            x.joined, x.completed, x.failed, x.cancelled, x.timed_out, x.respawned, x.cpu_ms,
            x.split, x.parts, x.refused, x.shed, x.queued_bytes, x.running_bytes, x.max_queued,
            x.max_queued_bytes, x.job_ms, x.released, x.renders, x.reused_inputs, x.pruned,
-           x.job_time_by_kind, x.worker_jobs, x.worker_listener_only);
+           x.job_time_by_kind, x.worker_jobs, x.worker_listener_only, x.worker_hosts,
+           x.worker_gone, x.requeued);
 }
 
 /// The DSP worker pool: a typed dispatcher in front of N worker actors.
@@ -132,17 +151,31 @@ typename Inspector::result_type inspect(Inspector& f, pool_report& x) {
 ///   each worker release (job_runner::release_buffers, then malloc_trim(0)): one release
 ///   per idle period, none before the first job and none while idle after it. The next
 ///   job on a worker then allocates its buffers anew (same output, a few ms more).
+/// - join, remote workers: workers of another process (the cluster) become slots of the
+///   pool, taking jobs as local workers do, by the same priorities, joining and timeouts
+///   (never the parts of a split decode: those are short, and a round trip each would
+///   cost more than it saves). A remote worker that leaves (its process ends or the
+///   connection drops: the pool monitors each) or does not answer a job within half its
+///   priority's timeout is given up: its slot is never used again and its job is queued
+///   again at its priority, so its waiters never see that worker's end (a late answer of
+///   the worker is still taken if the job has not finished meanwhile).
+/// - lost, slot, job id: the pool's own deadline of a remote job.
 using worker_pool_actor =
   caf::typed_actor<caf::replies_to<submit_atom, job_spec>::with<job_output>,
                    caf::replies_to<cancel_atom, std::int64_t>::with<std::uint64_t>,
                    caf::replies_to<prune_atom, std::vector<cache_key>>::with<std::uint64_t>,
                    caf::replies_to<stats_atom>::with<pool_report>,
                    caf::reacts_to<expire_atom, std::uint64_t>,
-                   caf::reacts_to<release_atom, std::uint64_t>>;
+                   caf::reacts_to<release_atom, std::uint64_t>,
+                   caf::reacts_to<join_atom, remote_workers>,
+                   caf::reacts_to<lost_atom, std::uint64_t, std::uint64_t>>;
 
 /// How the pool is set up.
 struct pool_settings {
-  std::size_t workers = 2;   ///< >= 1; run any job, most urgent first
+  std::size_t workers = 2;   ///< >= 1 (0 with accept_remote); run any job, most urgent first
+  /// Remote workers may join (the cluster listens): `workers` may then be 0, and jobs wait
+  /// in the queue (within their timeouts) until a worker joins.
+  bool accept_remote = false;
   /// Extra workers that run only a listener's (immediate) work, so that it never waits
   /// behind a render for the cache; 0 = none.
   std::size_t listener_workers = 0;
@@ -224,6 +257,10 @@ struct pool_state {
     std::pair<std::int64_t, std::int64_t> span{-1, -1};
     std::chrono::steady_clock::time_point started{}; ///< when its job (or part) started
     std::uint64_t done = 0;                          ///< jobs and parts finished
+    std::string host;      ///< "" = a local worker; else the remote worker's host
+    bool gone = false;     ///< a remote worker given up: never used again
+    std::optional<job_spec> running; ///< a remote worker's job, kept to queue it again
+    std::shared_ptr<actor_probe> probe; ///< a remote worker's jobs, measured by the pool
   };
 
   pool_settings settings;

@@ -73,6 +73,10 @@ void check(const std::string& path, const audio_payload& got, const audio_payloa
            expect mode);
 void check(const std::string& path, const mode_listener& got, const mode_listener& want,
            expect mode);
+void check(const std::string& path, const worker_actor& got, const worker_actor& want,
+           expect mode);
+void check(const std::string& path, const remote_workers& got, const remote_workers& want,
+           expect mode);
 void check(const std::string& path, const track_info& got, const track_info& want, expect mode);
 void check(const std::string& path, const cache_key& got, const cache_key& want, expect mode);
 void check(const std::string& path, const tier_departure& got, const tier_departure& want,
@@ -192,6 +196,17 @@ void check(const std::string& path, const audio_payload& got, const audio_payloa
 }
 
 void check(const std::string& path, const mode_listener& got, const mode_listener& want,
+           expect mode) {
+  BOOST_TEST_CONTEXT(path) {
+    const bool same = got == want;
+    if (mode == expect::equal)
+      BOOST_TEST(same);
+    else
+      BOOST_TEST(!same);
+  }
+}
+
+void check(const std::string& path, const worker_actor& got, const worker_actor& want,
            expect mode) {
   BOOST_TEST_CONTEXT(path) {
     const bool same = got == want;
@@ -457,6 +472,15 @@ void check(const std::string& path, const pool_report& got, const pool_report& w
   CHECK_FIELD(job_time_by_kind);
   CHECK_FIELD(worker_jobs);
   CHECK_FIELD(worker_listener_only);
+  CHECK_FIELD(worker_hosts);
+  CHECK_FIELD(worker_gone);
+  CHECK_FIELD(requeued);
+}
+
+void check(const std::string& path, const remote_workers& got, const remote_workers& want,
+           expect mode) {
+  CHECK_FIELD(host);
+  CHECK_FIELD(workers);
 }
 
 void check(const std::string& path, const duration_histogram& got,
@@ -757,6 +781,9 @@ pool_report sample_pool_report() {
   r.job_time_by_kind[1].add(120);
   r.worker_jobs = {74, 75};
   r.worker_listener_only = {1, 1};
+  r.worker_hosts = {"render-1", "render-2"};
+  r.worker_gone = {1, 1};
+  r.requeued = 76;
   return r;
 }
 
@@ -968,6 +995,20 @@ BOOST_FIXTURE_TEST_CASE(a_mode_listener_handle_comes_back_as_the_same_actor, fix
   check_wire(*sys, "mode_listener", listener);
   check_message_wire(*sys, "auralis::mode_listener", listener);
   caf::anon_send_exit(listener, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(remote_worker_handles_come_back_as_the_same_actors, fixture) {
+  auto a = sys->spawn<caf::detached>(worker_actor_impl, auralis::codec::opus_options{},
+                                     auralis::config::preset_set{}, std::int64_t{48000}, 0);
+  auto b = sys->spawn<caf::detached>(worker_actor_impl, auralis::codec::opus_options{},
+                                     auralis::config::preset_set{}, std::int64_t{48000}, 0);
+  check_wire(*sys, "worker_actor", a);
+  check_message_wire(*sys, "auralis::worker_actor", a);
+  const remote_workers joining{"render-1", {a, b}};
+  check_wire(*sys, "remote_workers", joining);
+  check_message_wire(*sys, "auralis::remote_workers", joining);
+  caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(b, caf::exit_reason::user_shutdown);
 }
 
 BOOST_FIXTURE_TEST_CASE(every_registered_name_carries_its_type_inside_a_message, fixture) {

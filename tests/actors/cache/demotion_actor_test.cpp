@@ -59,6 +59,8 @@ worker_pool_actor::behavior_type held_pool(worker_pool_actor::stateful_pointer<h
     },
     [](expire_atom, std::uint64_t) {},
     [](release_atom, std::uint64_t) {},
+    [](join_atom, const remote_workers&) {},
+    [](lost_atom, std::uint64_t, std::uint64_t) {},
   };
 }
 

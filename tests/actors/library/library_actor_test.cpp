@@ -451,6 +451,8 @@ worker_pool_actor::behavior_type fake_pool_impl(worker_pool_actor::pointer self,
     [](stats_atom) { return pool_report{}; },
     [](expire_atom, std::uint64_t) {},
     [](release_atom, std::uint64_t) {},
+    [](join_atom, const remote_workers&) {},
+    [](lost_atom, std::uint64_t, std::uint64_t) {},
   };
 }
 
