@@ -2,6 +2,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <utility>
 
 #include "actors/actor_test_support.hpp"
@@ -954,4 +956,123 @@ BOOST_FIXTURE_TEST_CASE(an_idle_release_of_zero_never_releases,
   BOOST_TEST(released_after(self, pool, std::chrono::milliseconds(50)) == 0u);
   BOOST_TEST(ask<pool_report>(self, pool, stats_atom::value).completed == 1u);
   self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+namespace {
+
+/// A remote worker that takes jobs and never answers (a host that stopped responding):
+/// holds each promise; `held` counts them.
+struct silent_worker_state {
+  std::vector<caf::typed_response_promise<job_output>> held;
+};
+
+worker_actor::behavior_type silent_worker(worker_actor::stateful_pointer<silent_worker_state> self,
+                                          std::shared_ptr<std::atomic<int>> taken) {
+  return {
+    [self, taken](run_atom, job_spec&) -> caf::typed_response_promise<job_output> {
+      ++*taken;
+      auto promise = self->make_response_promise<job_output>();
+      self->state.held.push_back(promise);
+      return promise;
+    },
+    [](release_atom) {},
+  };
+}
+
+pool_settings remote_only() {
+  pool_settings s;
+  s.workers = 0;
+  s.accept_remote = true;
+  s.opus.complexity = 0;
+  return s;
+}
+
+worker_actor real_worker(caf::actor_system& sys) {
+  auralis::codec::opus_options opus;
+  opus.complexity = 0;
+  return sys.spawn<caf::detached>(worker_actor_impl, opus, auralis::config::preset_set{},
+                                  std::int64_t{48000}, 0);
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(jobs_wait_for_a_remote_worker_and_run_on_it,
+                        auralis::test::actor_system_fixture) {
+  auto pool = sys->spawn(worker_pool_actor_impl, remote_only());
+  caf::scoped_actor self{*sys};
+  BOOST_TEST(ask<pool_report>(self, pool, stats_atom::value).workers == 0u);
+  // Submitted with no worker at all: it waits in the queue.
+  auto pending = self->request(pool, caf::infinite, submit_atom::value,
+                               encode_job(1, job_priority::immediate, 1, 960));
+  BOOST_TEST(auralis::test::eventually([&] {
+    return ask<pool_report>(self, pool, stats_atom::value).queued.at(0) == 1u;
+  }));
+  auto w = real_worker(*sys);
+  self->send(pool, join_atom::value, remote_workers{"render-1", {w}});
+  pending.receive([](job_output& out) { BOOST_TEST(out.key.chunk_idx == 1); },
+                  [](caf::error&) { BOOST_FAIL("the job failed"); });
+  const auto r = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(r.workers == 1u);
+  BOOST_REQUIRE(r.worker_hosts.size() == 1u);
+  BOOST_TEST(r.worker_hosts[0] == "render-1");
+  BOOST_TEST(r.worker_jobs[0] == 1u);
+  BOOST_TEST(r.completed == 1u);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+  self->send_exit(w, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_remote_worker_that_dies_has_its_job_run_by_another,
+                        auralis::test::actor_system_fixture) {
+  auto pool = sys->spawn(worker_pool_actor_impl, remote_only());
+  caf::scoped_actor self{*sys};
+  auto taken = std::make_shared<std::atomic<int>>(0);
+  auto silent = sys->spawn(silent_worker, taken);
+  self->send(pool, join_atom::value, remote_workers{"render-1", {silent}});
+  auto pending = self->request(pool, caf::infinite, submit_atom::value,
+                               encode_job(2, job_priority::immediate, 1, 960));
+  BOOST_TEST(auralis::test::eventually([&] { return taken->load() == 1; }));
+  // The host goes away with the job: another worker joins, and the waiter only sees the result.
+  auto w = real_worker(*sys);
+  self->send(pool, join_atom::value, remote_workers{"render-2", {w}});
+  self->send_exit(silent, caf::exit_reason::kill);
+  pending.receive([](job_output& out) { BOOST_TEST(out.key.chunk_idx == 2); },
+                  [&](caf::error& e) { BOOST_FAIL("the waiter got " + sys->render(e)); });
+  const auto r = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(r.requeued == 1u);
+  BOOST_TEST(r.workers == 1u);
+  BOOST_REQUIRE(r.worker_gone.size() == 2u);
+  BOOST_TEST(r.worker_gone[0] == 1u);
+  BOOST_TEST(r.worker_gone[1] == 0u);
+  BOOST_TEST(r.failed == 0u);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+  self->send_exit(w, caf::exit_reason::user_shutdown);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_remote_worker_that_stops_answering_is_given_up_within_the_timeout,
+                        auralis::test::actor_system_fixture) {
+  auto s = remote_only();
+  s.timeouts[0] = std::chrono::milliseconds(4000); // given up after 2 s
+  auto pool = sys->spawn(worker_pool_actor_impl, s);
+  caf::scoped_actor self{*sys};
+  auto taken = std::make_shared<std::atomic<int>>(0);
+  auto silent = sys->spawn(silent_worker, taken);
+  auto w = real_worker(*sys);
+  self->send(pool, join_atom::value, remote_workers{"render-1", {silent}});
+  auto pending = self->request(pool, caf::infinite, submit_atom::value,
+                               encode_job(3, job_priority::immediate, 1, 960));
+  BOOST_TEST(auralis::test::eventually([&] { return taken->load() == 1; }));
+  self->send(pool, join_atom::value, remote_workers{"render-2", {w}});
+  // The silent host keeps its connection; only the job's deadline tells it is stuck.
+  pending.receive([](job_output& out) { BOOST_TEST(out.key.chunk_idx == 3); },
+                  [&](caf::error& e) { BOOST_FAIL("the waiter got " + sys->render(e)); });
+  const auto r = ask<pool_report>(self, pool, stats_atom::value);
+  BOOST_TEST(r.requeued == 1u);
+  BOOST_TEST(r.timed_out == 0u);
+  BOOST_TEST(r.worker_gone[0] == 1u);
+  // Given up, it gets no more work.
+  ask<job_output>(self, pool, submit_atom::value, encode_job(4, job_priority::l1, 1, 960));
+  BOOST_TEST(taken->load() == 1);
+  self->send_exit(pool, caf::exit_reason::user_shutdown);
+  self->send_exit(w, caf::exit_reason::user_shutdown);
+  self->send_exit(silent, caf::exit_reason::user_shutdown);
 }
