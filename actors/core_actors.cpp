@@ -35,6 +35,12 @@ core_actors spawn_core_actors(
   auto* reg = probes.get();
   pool_settings ps;
   ps.workers = cfg.worker_count > 0 ? static_cast<std::size_t>(cfg.worker_count) : cores;
+  if (!cfg.cluster.listen.empty()) {
+    // Remote workers may join: local ones may be fewer, or none.
+    ps.accept_remote = true;
+    if (cfg.cluster.local_workers >= 0)
+      ps.workers = static_cast<std::size_t>(cfg.cluster.local_workers);
+  }
   ps.listener_workers = static_cast<std::size_t>(cfg.listener_worker_count);
   ps.background_nice = cfg.background_nice;
   ps.reserved_workers = static_cast<std::size_t>(cfg.reserved_workers);

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "actors/cache/tier_actor.hpp"
+#include "actors/cluster/cluster_messages.hpp"
 #include "actors/common/cache_messages.hpp"
 #include "actors/common/engine_error.hpp"
 #include "actors/common/engine_event.hpp"
@@ -44,6 +45,10 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<pool_report>("auralis::pool_report");
   cfg.add_message_type<worker_actor>("auralis::worker_actor");
   cfg.add_message_type<remote_workers>("auralis::remote_workers");
+  cfg.add_message_type<config::preset>("auralis::preset");
+  cfg.add_message_type<std::vector<config::preset>>("std::vector<auralis::preset>");
+  cfg.add_message_type<worker_hello>("auralis::worker_hello");
+  cfg.add_message_type<worker_welcome>("auralis::worker_welcome");
   cfg.add_message_type<chunk_features>("auralis::chunk_features");
   cfg.add_message_type<position_update>("auralis::position_update");
   cfg.add_message_type<position_reply>("auralis::position_reply");

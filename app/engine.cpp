@@ -6,12 +6,15 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/io/middleman.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
 #include "actors/core_actors.hpp"
+#include "actors/cluster/cluster_door_actor.hpp"
 #include "actors/common/probed_actor.hpp"
+#include "codec/opus_options.hpp"
 #include "actors/message_types.hpp"
 #include "actors/scheduler_settings.hpp"
 #include "dsp/demo_synth.hpp"
@@ -26,11 +29,17 @@ struct engine::actors_t {
   event_hub_actor events;
   actors::core_actors core;
   gateway_actor gateway;
+  actors::cluster_door door; ///< invalid without cluster.listen
 
-  /// Every actor, in the order they are stopped: the hub first (it closes the WebSocket
-  /// connections before the server stops), then the front end, then the core.
+  /// Every actor, in the order they are stopped: the cluster's door (no worker joins a
+  /// stopping pool), the hub (it closes the WebSocket connections before the server
+  /// stops), then the front end, then the core.
   std::vector<caf::actor_addr> stop_order() const {
-    std::vector<caf::actor_addr> order{events.address(), gateway.address()};
+    std::vector<caf::actor_addr> order;
+    if (door)
+      order.push_back(door.address());
+    order.push_back(events.address());
+    order.push_back(gateway.address());
     for (auto& addr : core.stop_order())
       order.push_back(addr);
     return order;
@@ -64,6 +73,8 @@ engine::engine(config::engine_config cfg) : cfg_(std::move(cfg)) {
   caf_cfg_->set("logger.verbosity", caf::atom("quiet"));
   actors::add_message_types(*caf_cfg_);
   caf_cfg_->add_message_type<hub_report>("auralis::hub_report");
+  if (!cfg_.cluster.listen.empty())
+    caf_cfg_->load<caf::io::middleman>();
   system_ = std::make_unique<caf::actor_system>(*caf_cfg_);
 
   actors_ = std::make_unique<actors_t>();
@@ -102,6 +113,9 @@ engine::engine(config::engine_config cfg) : cfg_(std::move(cfg)) {
   actors_->gateway = actors::spawn_probed(*system_, probes.get(), "http-gateway", "gateway",
                                           gateway_actor_impl, gs, std::move(peers));
 
+  if (!cfg_.cluster.listen.empty())
+    open_cluster();
+
   std::string failure;
   {
     // Scoped: a living scoped_actor would keep stop() below waiting for it.
@@ -115,6 +129,35 @@ engine::engine(config::engine_config cfg) : cfg_(std::move(cfg)) {
     throw std::runtime_error("cannot serve on " + cfg_.server.bind + ":" +
                              std::to_string(cfg_.server.port) + " (" + failure + ")");
   }
+}
+
+void engine::open_cluster() {
+  const auto& c = cfg_.cluster;
+  const auto colon = c.listen.rfind(':');
+  auto host = c.listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  const auto port = static_cast<std::uint16_t>(std::stoi(c.listen.substr(colon + 1)));
+  actors::cluster_door_settings ds;
+  ds.token = c.token;
+  ds.pool = actors_->core.pool;
+  ds.library_root = library_root_;
+  ds.welcome.presets = cfg_.presets.all();
+  ds.welcome.chunk_frames = cfg_.chunk_frames();
+  ds.welcome.opus_bitrate_bps = cfg_.opus.bitrate_kbps * 1000;
+  ds.welcome.opus_complexity = cfg_.opus.complexity;
+  ds.welcome.opus_segments = codec::opus_options{}.segments;
+  actors_->door = system_->spawn<caf::detached>(actors::cluster_door_impl, std::move(ds));
+  auto bound = system_->middleman().publish(actors_->door, port, host.c_str());
+  if (!bound) {
+    const auto why = system_->render(bound.error());
+    stop();
+    throw std::runtime_error("cluster.listen: cannot listen for workers on " + c.listen + " (" +
+                             why + ")");
+  }
+  cluster_port_ = *bound;
+  spdlog::info("cluster: listening for workers on {}:{}{}", host, cluster_port_,
+               c.token.empty() ? " (no token: any worker is accepted)" : "");
 }
 
 engine::~engine() { stop(); }

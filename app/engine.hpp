@@ -31,6 +31,9 @@ public:
   /// The port the HTTP server bound.
   std::uint16_t port() const noexcept { return port_; }
 
+  /// The port the cluster listens for workers on (0 without cluster.listen).
+  std::uint16_t cluster_port() const noexcept { return cluster_port_; }
+
   /// The library folder in use (the demo folder when none is configured).
   const std::string& library_root() const noexcept { return library_root_; }
 
@@ -43,9 +46,14 @@ public:
 private:
   struct actors_t;
 
+  /// Spawns the cluster's door and publishes it on cluster.listen; throws
+  /// std::runtime_error naming cluster.listen when it cannot.
+  void open_cluster();
+
   config::engine_config cfg_;
   std::string library_root_;
   std::uint16_t port_ = 0;
+  std::uint16_t cluster_port_ = 0;
   std::unique_ptr<caf::actor_system_config> caf_cfg_;
   std::unique_ptr<caf::actor_system> system_;
   std::unique_ptr<actors_t> actors_;

@@ -1,5 +1,6 @@
 // auralis-buffer: the engine's command line. `serve` (the default) runs the server until
-// SIGINT or SIGTERM; `load` drives a running server with listener sessions and reports.
+// SIGINT or SIGTERM; `load` drives a running server with listener sessions and reports;
+// `console` shows a running server live; `worker` joins a running server's worker pool.
 
 #include <csignal>
 #include <filesystem>
@@ -11,8 +12,10 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "app/cluster_worker.hpp"
 #include "app/engine.hpp"
 #include "config/config_loader.hpp"
+#include "config/json_reader.hpp"
 #include "console/console_app.hpp"
 #include "load/load_runner.hpp"
 #include "load/scenario_loader.hpp"
@@ -55,6 +58,16 @@ struct overrides {
   std::optional<std::string> bind;
   std::optional<std::string> library;
   std::optional<std::string> data_dir;
+  std::optional<std::string> cluster_listen;
+};
+
+/// Options of `auralis-buffer worker`.
+struct worker_options {
+  std::string connect;
+  unsigned threads = 1;
+  std::string token;
+  std::string name;
+  double cache_mb = 2000;
 };
 
 auralis::config::engine_config load_config(const overrides& o) {
@@ -76,7 +89,48 @@ auralis::config::engine_config load_config(const overrides& o) {
     cfg.paths.data_dir = *o.data_dir;
   if (const char* token = std::getenv("AURALIS_API_TOKEN"); token && *token)
     cfg.server.api_token = token;
+  if (const char* token = std::getenv("AURALIS_CLUSTER_TOKEN"); token && *token)
+    cfg.cluster.token = token;
+  if (o.cluster_listen) {
+    cfg.cluster.listen = *o.cluster_listen;
+    try {
+      config_loader::check_cluster_listen(cfg.cluster);
+    } catch (const auralis::config::json_field_error& e) {
+      throw auralis::config::config_error("--cluster-listen", "", e.what());
+    }
+  }
   return cfg;
+}
+
+/// `auralis-buffer worker`: joins a running engine's worker pool.
+int run_worker(const overrides& o, const worker_options& w) {
+  auralis::actors::cluster_worker_options co;
+  const auto colon = w.connect.rfind(':');
+  int port = 0;
+  if (colon != std::string::npos && colon > 0) {
+    const auto digits = w.connect.substr(colon + 1);
+    if (!digits.empty() && digits.size() <= 5 &&
+        digits.find_first_not_of("0123456789") == std::string::npos)
+      port = std::stoi(digits);
+  }
+  if (port < 1 || port > 65535) {
+    std::cerr << "auralis-buffer worker: --connect: expected HOST:PORT, not '" << w.connect
+              << "'\n";
+    return exit_bad_config;
+  }
+  co.engine_host = w.connect.substr(0, colon);
+  if (co.engine_host.size() > 2 && co.engine_host.front() == '[')
+    co.engine_host = co.engine_host.substr(1, co.engine_host.size() - 2);
+  co.engine_port = static_cast<std::uint16_t>(port);
+  co.threads = w.threads;
+  co.token = w.token;
+  if (co.token.empty())
+    if (const char* token = std::getenv("AURALIS_CLUSTER_TOKEN"); token && *token)
+      co.token = token;
+  co.name = w.name;
+  co.cache_dir = (std::filesystem::path(o.data_dir.value_or("var")) / "worker-cache").string();
+  co.cache_bytes = static_cast<std::uint64_t>(w.cache_mb * 1e6);
+  return auralis::actors::run_cluster_worker(co);
 }
 
 int serve(const overrides& o) {
@@ -249,6 +303,24 @@ int main(int argc, char** argv) {
                        "an extra pass/fail condition, e.g. \"switch_ms_p95 < 150\" (repeatable)");
   load_cmd->add_option("--threads", lo.threads, "event-loop threads of the client")
     ->check(CLI::Range(1, 4));
+  app.add_option("--cluster-listen", o.cluster_listen,
+                 "accept remote workers on HOST:PORT (config cluster.listen; loopback unless "
+                 "cluster.allow_remote_plain)");
+  worker_options wo;
+  auto* worker_cmd = app.add_subcommand(
+    "worker", "join a running engine's worker pool from this machine and render its jobs "
+              "(the engine needs cluster.listen)");
+  worker_cmd->add_option("--connect", wo.connect, "the engine's cluster.listen, HOST:PORT")
+    ->required();
+  worker_cmd->add_option("--threads", wo.threads, "jobs run at once (one thread each)")
+    ->check(CLI::Range(1, 256));
+  worker_cmd->add_option("--token", wo.token,
+                         "the engine's cluster.token (default: $AURALIS_CLUSTER_TOKEN)");
+  worker_cmd->add_option("--name", wo.name, "this host's name in the engine's figures "
+                                            "(default: the host name)");
+  worker_cmd->add_option("--cache-mb", wo.cache_mb,
+                         "MB of source files kept (in <data-dir>/worker-cache)")
+    ->check(CLI::Range(1.0, 1e7));
   auralis::console::console_options co;
   auto* console_cmd = app.add_subcommand(
     "console", "a live view of a running server in the terminal: actors, pool, tiers, "
@@ -271,6 +343,8 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
   if (load_cmd->parsed())
     return run_load(lo);
+  if (worker_cmd->parsed())
+    return run_worker(o, wo);
   if (console_cmd->parsed()) {
     if (co.token.empty())
       if (const char* token = std::getenv("AURALIS_API_TOKEN"); token && *token)

@@ -47,6 +47,24 @@ void read_range(json_reader& r, const char* key, chunk_range& range) {
 
 } // namespace
 
+void config_loader::check_cluster_listen(const cluster_config& c) {
+  if (c.listen.empty())
+    return;
+  const auto colon = c.listen.rfind(':');
+  const auto host = colon == std::string::npos ? std::string() : c.listen.substr(0, colon);
+  const auto port = colon == std::string::npos ? std::string() : c.listen.substr(colon + 1);
+  if (host.empty() || port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535)
+    throw json_field_error("cluster.listen", "must be \"HOST:PORT\" (port 0..65535), not \"" +
+                                               c.listen + "\"");
+  const bool loopback = host == "localhost" || host == "::1" || host == "[::1]" ||
+                        host.rfind("127.", 0) == 0;
+  if (!loopback && !c.allow_remote_plain)
+    throw json_field_error("cluster.listen",
+                           "plain TCP is only allowed on a loopback address; set "
+                           "cluster.allow_remote_plain to listen on " + host);
+}
+
 engine_config config_loader::parse_engine(const std::string& text, const std::string& file) {
   engine_config cfg;
   cfg.source = file;
@@ -120,6 +138,14 @@ engine_config config_loader::parse_engine(const std::string& text, const std::st
       w->integer("max_queued_jobs", cfg.max_queued_jobs, 1, 100000);
       w->number("max_queued_mb", cfg.max_queued_mb, 1, max_budget_mb);
       w->finish();
+    }
+    if (auto c = root.object("cluster")) {
+      c->string("listen", cfg.cluster.listen);
+      c->string("token", cfg.cluster.token);
+      c->integer("local_workers", cfg.cluster.local_workers, -1, 256);
+      c->boolean("allow_remote_plain", cfg.cluster.allow_remote_plain);
+      c->finish();
+      check_cluster_listen(cfg.cluster);
     }
     if (auto o = root.object("opus")) {
       o->integer("bitrate_kbps", cfg.opus.bitrate_kbps, 6, 510);

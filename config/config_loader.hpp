@@ -47,6 +47,11 @@ public:
   /// Parses engine config JSON `text`; `file` names it in errors. Presets are not loaded.
   static engine_config parse_engine(const std::string& text, const std::string& file);
 
+  /// Checks cluster.listen: "" or "HOST:PORT" (port 0..65535; 0 = any free port), on a
+  /// loopback address unless cluster.allow_remote_plain; throws json_field_error naming
+  /// cluster.listen otherwise.
+  static void check_cluster_listen(const cluster_config& c);
+
   /// Parses presets JSON `text`; `file` names it in errors.
   static preset_set parse_presets(const std::string& text, const std::string& file);
 

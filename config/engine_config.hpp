@@ -124,6 +124,14 @@ struct predictor_config {
     {"adaptive", 0.5}, {"gentle", 0.2}, {"warm", 0.15}, {"bright", 0.1}, {"punchy", 0.05}};
 };
 
+/// Remote render hosts (`auralis-buffer worker`) joining this engine's pool.
+struct cluster_config {
+  std::string listen;        ///< "HOST:PORT" to accept workers on; "" = no cluster
+  std::string token;         ///< shared secret a worker must present; "" = any worker
+  int local_workers = -1;    ///< local workers with a cluster: -1 = workers.count, 0 = none
+  bool allow_remote_plain = false; ///< listen on a non-loopback address without TLS
+};
+
 /// Everything config/auralis.json holds, plus the presets it points at.
 struct engine_config {
   server_config server;
@@ -143,6 +151,7 @@ struct engine_config {
   opus_config opus;
   planner_config planner;
   predictor_config predictor;
+  cluster_config cluster;
   preset_set presets;
   std::string source;         ///< where the config came from, for logs
 

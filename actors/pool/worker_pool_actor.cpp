@@ -134,13 +134,14 @@ void give_up_remote(pool_pointer self, std::size_t slot, const std::string& why)
 /// the worker is gone: it is replaced and `err` becomes engine_errc::worker_failed.
 void free_after_error(pool_pointer self, std::size_t slot, caf::error& err) {
   auto& st = self->state;
-  st.workers[slot].job = 0;
-  if (engine_code_of(err) != 0)
-    return;
-  if (!st.workers[slot].host.empty()) {
+  if (engine_code_of(err) == 0 && !st.workers[slot].host.empty()) {
+    // A remote worker that is gone: its job (still on the slot) runs again elsewhere.
     give_up_remote(self, slot, self->system().render(err));
     return;
   }
+  st.workers[slot].job = 0;
+  if (engine_code_of(err) != 0)
+    return;
   spdlog::error("worker-pool: worker {} died ({}); replacing it", slot,
                 self->system().render(err));
   ++st.counters.respawned;

@@ -208,9 +208,15 @@ BOOST_AUTO_TEST_CASE(a_document_without_every_section_is_refused) {
       "workers": {}, "opus": {}, "planner": {}, "predictor": {"cold_start": {}}})",
                                  presets),
     std::logic_error);
-  BOOST_CHECK_NO_THROW(
+  BOOST_CHECK_THROW(
     config_loader::accepted_keys(R"({"server": {}, "paths": {}, "audio": {}, "tiers": {},
       "workers": {}, "opus": {}, "planner": {}, "predictor": {"cold_start": {"warm": 1}}})",
+                                 presets),
+    std::logic_error);
+  BOOST_CHECK_NO_THROW(
+    config_loader::accepted_keys(R"({"server": {}, "paths": {}, "audio": {}, "tiers": {},
+      "workers": {}, "cluster": {}, "opus": {}, "planner": {},
+      "predictor": {"cold_start": {"warm": 1}}})",
                                  presets));
 }
 

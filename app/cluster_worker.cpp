@@ -1,0 +1,122 @@
+#include "app/cluster_worker.hpp"
+
+#include <chrono>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/scoped_actor.hpp>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include "actors/cluster/remote_worker_actor.hpp"
+#include "actors/message_types.hpp"
+#include "actors/scheduler_settings.hpp"
+
+namespace auralis::actors {
+
+namespace {
+
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0')
+    return "worker";
+  return buf;
+}
+
+/// One connection to the engine: hello, job actors, join; returns when the engine goes
+/// away (false) or refuses the worker (true, `refused` set).
+bool serve_once(caf::actor_system& sys, const cluster_worker_options& o, const std::string& name,
+                const std::shared_ptr<file_cache>& cache, const cluster_door& door,
+                bool& refused) {
+  caf::scoped_actor self{sys};
+  worker_hello hello;
+  hello.token = o.token;
+  hello.host = name;
+  hello.threads = o.threads;
+  std::optional<worker_welcome> welcome;
+  self->request(door, std::chrono::seconds(30), hello_atom::value, hello)
+    .receive([&](worker_welcome& w) { welcome = std::move(w); },
+             [&](caf::error& err) {
+               spdlog::error("worker: the engine at {}:{} refused this worker: {}",
+                             o.engine_host, o.engine_port, sys.render(err));
+               refused = true;
+             });
+  if (!welcome)
+    return refused;
+  codec::opus_options opus;
+  opus.bitrate_bps = welcome->opus_bitrate_bps;
+  opus.complexity = welcome->opus_complexity;
+  opus.segments = welcome->opus_segments;
+  const config::preset_set presets(welcome->presets);
+  std::vector<worker_actor> locals, jobs;
+  for (unsigned i = 0; i < o.threads; ++i) {
+    locals.push_back(sys.spawn<caf::detached>(worker_actor_impl, opus, presets,
+                                              welcome->chunk_frames, 0));
+    remote_worker_settings rs;
+    rs.door = door;
+    rs.cache = cache;
+    rs.local = locals.back();
+    jobs.push_back(sys.spawn<caf::detached>(remote_worker_impl, rs));
+  }
+  self->monitor(door);
+  self->send(door, join_atom::value, remote_workers{name, jobs});
+  spdlog::info("worker: joined the engine at {}:{} with {} threads ({} presets, {} frames "
+               "per chunk)",
+               o.engine_host, o.engine_port, o.threads, presets.size(), welcome->chunk_frames);
+  bool down = false;
+  self->receive_while([&] { return !down; })([&](const caf::down_msg&) { down = true; });
+  spdlog::warn("worker: the engine at {}:{} went away", o.engine_host, o.engine_port);
+  for (auto& a : jobs)
+    self->send_exit(a, caf::exit_reason::user_shutdown);
+  for (auto& a : locals)
+    self->send_exit(a, caf::exit_reason::user_shutdown);
+  return false;
+}
+
+} // namespace
+
+int run_cluster_worker(const cluster_worker_options& o) {
+  if (o.threads == 0 || o.engine_port == 0 || o.engine_host.empty()) {
+    spdlog::error("worker: --connect HOST:PORT and --threads >= 1 are needed");
+    return worker_exit_refused;
+  }
+  const auto name = o.name.empty() ? host_name() : o.name;
+  std::shared_ptr<file_cache> cache;
+  try {
+    cache = std::make_shared<file_cache>(o.cache_dir, o.cache_bytes);
+  } catch (const std::exception& e) {
+    spdlog::error("worker: {}", e.what());
+    return worker_exit_refused;
+  }
+  caf::actor_system_config cfg;
+  apply_scheduler_settings(cfg, std::max(2u, o.threads));
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  add_message_types(cfg);
+  cfg.load<caf::io::middleman>();
+  caf::actor_system sys{cfg};
+  bool said_unreachable = false;
+  for (;;) {
+    auto door = sys.middleman().remote_actor<cluster_door>(o.engine_host, o.engine_port);
+    if (!door) {
+      if (!said_unreachable)
+        spdlog::warn("worker: cannot reach the engine at {}:{} ({}); trying again every 2 s",
+                     o.engine_host, o.engine_port, sys.render(door.error()));
+      said_unreachable = true;
+      std::this_thread::sleep_for(std::chrono::seconds(2));
+      continue;
+    }
+    said_unreachable = false;
+    bool refused = false;
+    serve_once(sys, o, name, cache, *door, refused);
+    if (refused)
+      return worker_exit_refused;
+    if (!o.reconnect)
+      return worker_exit_lost;
+  }
+}
+
+} // namespace auralis::actors
