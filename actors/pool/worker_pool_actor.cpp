@@ -371,6 +371,7 @@ void start_part(pool_pointer self, std::size_t slot, std::uint64_t id) {
   part.segment = static_cast<std::int32_t>(split.first_segments[index]);
   part.segment_count = split.segment_counts[index];
   st.workers[slot].job = id;
+  st.workers[slot].started = std::chrono::steady_clock::now();
   self->request(st.workers[slot].handle, caf::infinite, run_atom::value, std::move(part))
     .then(
       [self, slot, id, index](job_output& out) {

@@ -110,14 +110,14 @@ else
 fi
 
 # SIGKILL of the only worker while it renders: twelve fetches (two tracks, three chunks, two
-# presets: each render decodes its own span) keep it busy. It is stopped first (SIGSTOP), so
+# presets, at an intensity nothing was rendered at) keep it busy. It is stopped first (SIGSTOP), so
 # that whatever the pool last gave it is still its job when it is killed. Every fetch is
 # answered 200 by the worker that joins after it, with the bytes a local render gives.
 kill_targets=()
 for track in 2 3; do
   for chunk in 0 1 2; do
     for preset in gentle punchy; do
-      kill_targets+=("/api/audio/stream/$track/chunk/$chunk?preset=$preset&session_id=k$track$chunk$preset")
+      kill_targets+=("/api/audio/stream/$track/chunk/$chunk?preset=$preset&intensity=0.4&session_id=k$track$chunk$preset")
     done
   done
 done
@@ -163,7 +163,8 @@ else
   curl -s "127.0.0.1:$eport/api/actors" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pool"])'
 fi
 
-# A second live worker joins: the next jobs run on both.
+# A second live worker joins: the next jobs (an intensity nothing was rendered at, so every
+# fetch is a render) run on both.
 "$bin" --data-dir "$dir/w3" worker --connect "127.0.0.1:$cport" --token s3cret --threads 1 \
   --name render-3 >"$dir/w3.log" 2>&1 &
 pids+=($!)
@@ -174,7 +175,7 @@ before=$(pool_field '",".join(str(w["jobs"]) for w in p["workers"] if not w["gon
 fetches=()
 for c in 0 1 2; do
   for preset in gentle bright adaptive; do
-    curl -s -o /dev/null "127.0.0.1:$eport/api/audio/stream/3/chunk/$c?preset=$preset&session_id=s$c$preset" &
+    curl -s -o /dev/null "127.0.0.1:$eport/api/audio/stream/3/chunk/$c?preset=$preset&intensity=0.7&session_id=s$c$preset" &
     fetches+=($!)
   done
 done

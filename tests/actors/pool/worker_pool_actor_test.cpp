@@ -424,8 +424,11 @@ BOOST_FIXTURE_TEST_CASE(a_segmented_decode_runs_as_parts_and_gives_the_same_pcm,
     auto settings = one_worker();
     settings.workers = workers;
     auto pool = sys->spawn(worker_pool_actor_impl, settings);
+    const auto asked = std::chrono::steady_clock::now();
     const auto joined = ask<job_output>(self, pool, submit_atom::value,
                                         decode_job(0, blob, job_priority::l1));
+    const double whole_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - asked).count();
     BOOST_TEST((joined.kind == job_kind::decode));
     BOOST_TEST(joined.key.chunk_idx == 0);
     BOOST_REQUIRE(joined.output.data);
@@ -434,6 +437,11 @@ BOOST_FIXTURE_TEST_CASE(a_segmented_decode_runs_as_parts_and_gives_the_same_pcm,
     const auto st = ask<pool_report>(self, pool, stats_atom::value);
     BOOST_TEST(st.split == 1u);
     BOOST_TEST(st.parts == parts, workers << " workers");
+    // Each part's time is counted from its own start: none outlasts the whole job.
+    const auto decode = static_cast<std::size_t>(job_kind::decode);
+    BOOST_REQUIRE(st.job_time_by_kind.size() > decode);
+    BOOST_TEST(st.job_time_by_kind[decode].count() == parts);
+    BOOST_TEST(st.job_time_by_kind[decode].max_ms() <= whole_ms);
     BOOST_TEST(st.completed == 1u);
     BOOST_TEST(st.failed == 0u);
     BOOST_TEST(st.busy == 0u);
