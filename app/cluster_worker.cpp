@@ -1,6 +1,7 @@
 #include "app/cluster_worker.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -8,6 +9,8 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
+#include <caf/openssl/remote_actor.hpp>
 #include <caf/scoped_actor.hpp>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -84,6 +87,15 @@ int run_cluster_worker(const cluster_worker_options& o) {
     spdlog::error("worker: --connect HOST:PORT and --threads >= 1 are needed");
     return worker_exit_refused;
   }
+  const bool any_tls = !o.tls_certificate.empty() || !o.tls_key.empty() || !o.tls_ca_file.empty();
+  if (any_tls) {
+    for (const auto* f : {&o.tls_certificate, &o.tls_key, &o.tls_ca_file})
+      if (f->empty() || !std::filesystem::is_regular_file(*f)) {
+        spdlog::error("worker: --tls-cert, --tls-key and --tls-ca need three existing files{}",
+                      f->empty() ? std::string() : " (" + *f + ": no such file)");
+        return worker_exit_refused;
+      }
+  }
   const auto name = o.name.empty() ? host_name() : o.name;
   std::shared_ptr<file_cache> cache;
   try {
@@ -97,10 +109,18 @@ int run_cluster_worker(const cluster_worker_options& o) {
   cfg.set("logger.verbosity", caf::atom("quiet"));
   add_message_types(cfg);
   cfg.load<caf::io::middleman>();
+  const bool tls = !o.tls_certificate.empty();
+  if (tls) {
+    cfg.openssl_certificate = o.tls_certificate;
+    cfg.openssl_key = o.tls_key;
+    cfg.openssl_cafile = o.tls_ca_file;
+    cfg.load<caf::openssl::manager>();
+  }
   caf::actor_system sys{cfg};
   bool said_unreachable = false;
   for (;;) {
-    auto door = sys.middleman().remote_actor<cluster_door>(o.engine_host, o.engine_port);
+    auto door = tls ? caf::openssl::remote_actor<cluster_door>(sys, o.engine_host, o.engine_port)
+                    : sys.middleman().remote_actor<cluster_door>(o.engine_host, o.engine_port);
     if (!door) {
       if (!said_unreachable)
         spdlog::warn("worker: cannot reach the engine at {}:{} ({}); trying again every 2 s",

@@ -15,6 +15,11 @@ struct cluster_worker_options {
   std::string cache_dir;        ///< where copies of source files go
   std::uint64_t cache_bytes = 2'000'000'000; ///< at most this much of them
   bool reconnect = true;        ///< after the engine went away, connect again (else exit 1)
+  /// TLS (the engine's cluster.tls_*): this worker's certificate and key (PEM) and the CA
+  /// file the engine's certificate must be signed by; all empty = plain TCP.
+  std::string tls_certificate;
+  std::string tls_key;
+  std::string tls_ca_file;
 };
 
 /// Exit codes of run_cluster_worker.

@@ -7,6 +7,8 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
+#include <caf/openssl/publish.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
@@ -73,8 +75,15 @@ engine::engine(config::engine_config cfg) : cfg_(std::move(cfg)) {
   caf_cfg_->set("logger.verbosity", caf::atom("quiet"));
   actors::add_message_types(*caf_cfg_);
   caf_cfg_->add_message_type<hub_report>("auralis::hub_report");
-  if (!cfg_.cluster.listen.empty())
+  if (!cfg_.cluster.listen.empty()) {
     caf_cfg_->load<caf::io::middleman>();
+    if (cfg_.cluster.tls()) {
+      caf_cfg_->openssl_certificate = cfg_.cluster.tls_certificate;
+      caf_cfg_->openssl_key = cfg_.cluster.tls_key;
+      caf_cfg_->openssl_cafile = cfg_.cluster.tls_ca_file;
+      caf_cfg_->load<caf::openssl::manager>();
+    }
+  }
   system_ = std::make_unique<caf::actor_system>(*caf_cfg_);
 
   actors_ = std::make_unique<actors_t>();
@@ -148,7 +157,8 @@ void engine::open_cluster() {
   ds.welcome.opus_complexity = cfg_.opus.complexity;
   ds.welcome.opus_segments = codec::opus_options{}.segments;
   actors_->door = system_->spawn<caf::detached>(actors::cluster_door_impl, std::move(ds));
-  auto bound = system_->middleman().publish(actors_->door, port, host.c_str());
+  auto bound = c.tls() ? caf::openssl::publish(actors_->door, port, host.c_str())
+                       : system_->middleman().publish(actors_->door, port, host.c_str());
   if (!bound) {
     const auto why = system_->render(bound.error());
     stop();
@@ -156,7 +166,8 @@ void engine::open_cluster() {
                              why + ")");
   }
   cluster_port_ = *bound;
-  spdlog::info("cluster: listening for workers on {}:{}{}", host, cluster_port_,
+  spdlog::info("cluster: listening for workers on {}:{}{}{}", host, cluster_port_,
+               c.tls() ? " (TLS)" : " (plain TCP)",
                c.token.empty() ? " (no token: any worker is accepted)" : "");
 }
 

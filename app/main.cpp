@@ -68,6 +68,7 @@ struct worker_options {
   std::string token;
   std::string name;
   double cache_mb = 2000;
+  std::string tls_certificate, tls_key, tls_ca_file;
 };
 
 auralis::config::engine_config load_config(const overrides& o) {
@@ -130,6 +131,9 @@ int run_worker(const overrides& o, const worker_options& w) {
   co.name = w.name;
   co.cache_dir = (std::filesystem::path(o.data_dir.value_or("var")) / "worker-cache").string();
   co.cache_bytes = static_cast<std::uint64_t>(w.cache_mb * 1e6);
+  co.tls_certificate = w.tls_certificate;
+  co.tls_key = w.tls_key;
+  co.tls_ca_file = w.tls_ca_file;
   return auralis::actors::run_cluster_worker(co);
 }
 
@@ -321,6 +325,11 @@ int main(int argc, char** argv) {
   worker_cmd->add_option("--cache-mb", wo.cache_mb,
                          "MB of source files kept (in <data-dir>/worker-cache)")
     ->check(CLI::Range(1.0, 1e7));
+  worker_cmd->add_option("--tls-cert", wo.tls_certificate,
+                         "TLS: this worker's certificate (PEM), for an engine with cluster.tls_*");
+  worker_cmd->add_option("--tls-key", wo.tls_key, "TLS: this worker's private key (PEM)");
+  worker_cmd->add_option("--tls-ca", wo.tls_ca_file,
+                         "TLS: the CA file the engine's certificate is signed by");
   auralis::console::console_options co;
   auto* console_cmd = app.add_subcommand(
     "console", "a live view of a running server in the terminal: actors, pool, tiers, "

@@ -57,12 +57,26 @@ void config_loader::check_cluster_listen(const cluster_config& c) {
       port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535)
     throw json_field_error("cluster.listen", "must be \"HOST:PORT\" (port 0..65535), not \"" +
                                                c.listen + "\"");
+  const bool any_tls =
+    !c.tls_certificate.empty() || !c.tls_key.empty() || !c.tls_ca_file.empty();
+  if (any_tls) {
+    const std::pair<const char*, const std::string*> files[] = {
+      {"cluster.tls_certificate", &c.tls_certificate},
+      {"cluster.tls_key", &c.tls_key},
+      {"cluster.tls_ca_file", &c.tls_ca_file}};
+    for (const auto& [key, path] : files)
+      if (path->empty())
+        throw json_field_error(key, "needed with the other cluster.tls_* keys");
+      else if (!std::filesystem::is_regular_file(*path))
+        throw json_field_error(key, *path + ": no such file");
+  }
   const bool loopback = host == "localhost" || host == "::1" || host == "[::1]" ||
                         host.rfind("127.", 0) == 0;
-  if (!loopback && !c.allow_remote_plain)
+  if (!loopback && !c.allow_remote_plain && !any_tls)
     throw json_field_error("cluster.listen",
-                           "plain TCP is only allowed on a loopback address; set "
-                           "cluster.allow_remote_plain to listen on " + host);
+                           "plain TCP is only allowed on a loopback address; set the "
+                           "cluster.tls_* files (or cluster.allow_remote_plain) to listen on " +
+                             host);
 }
 
 engine_config config_loader::parse_engine(const std::string& text, const std::string& file) {
@@ -144,6 +158,9 @@ engine_config config_loader::parse_engine(const std::string& text, const std::st
       c->string("token", cfg.cluster.token);
       c->integer("local_workers", cfg.cluster.local_workers, -1, 256);
       c->boolean("allow_remote_plain", cfg.cluster.allow_remote_plain);
+      c->string("tls_certificate", cfg.cluster.tls_certificate);
+      c->string("tls_key", cfg.cluster.tls_key);
+      c->string("tls_ca_file", cfg.cluster.tls_ca_file);
       c->finish();
       check_cluster_listen(cfg.cluster);
     }

@@ -48,8 +48,9 @@ public:
   static engine_config parse_engine(const std::string& text, const std::string& file);
 
   /// Checks cluster.listen: "" or "HOST:PORT" (port 0..65535; 0 = any free port), on a
-  /// loopback address unless cluster.allow_remote_plain; throws json_field_error naming
-  /// cluster.listen otherwise.
+  /// loopback address unless TLS is set (cluster.tls_certificate, tls_key and tls_ca_file,
+  /// all three, existing files) or cluster.allow_remote_plain; throws json_field_error
+  /// naming the key otherwise.
   static void check_cluster_listen(const cluster_config& c);
 
   /// Parses presets JSON `text`; `file` names it in errors.

@@ -130,6 +130,14 @@ struct cluster_config {
   std::string token;         ///< shared secret a worker must present; "" = any worker
   int local_workers = -1;    ///< local workers with a cluster: -1 = workers.count, 0 = none
   bool allow_remote_plain = false; ///< listen on a non-loopback address without TLS
+  /// TLS for the workers' connections: this engine's certificate and key (PEM) and the CA
+  /// file that workers' certificates must be signed by; all three or none.
+  std::string tls_certificate;
+  std::string tls_key;
+  std::string tls_ca_file;
+
+  /// Whether the workers' connections use TLS.
+  bool tls() const noexcept { return !tls_certificate.empty(); }
 };
 
 /// Everything config/auralis.json holds, plus the presets it points at.

@@ -16,6 +16,12 @@ add_library(caf::io UNKNOWN IMPORTED)
 set_target_properties(caf::io PROPERTIES
   IMPORTED_LOCATION ${CAF_IO_LIBRARY}
   INTERFACE_LINK_LIBRARIES caf::core)
+# TLS for the cluster's connections (caf::openssl::publish and remote_actor).
+find_library(CAF_OPENSSL_LIBRARY NAMES caf_openssl libcaf_openssl.so.0.17.6 REQUIRED)
+add_library(caf::openssl UNKNOWN IMPORTED)
+set_target_properties(caf::openssl PROPERTIES
+  IMPORTED_LOCATION ${CAF_OPENSSL_LIBRARY}
+  INTERFACE_LINK_LIBRARIES caf::io)
 
 # RESTinio runs on Boost.Asio so that Boost.Beast (test and tool clients) can share one
 # asio with it; the restinio::restinio target would force standalone asio, so it is not

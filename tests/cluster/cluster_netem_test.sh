@@ -20,15 +20,11 @@ if ! ip netns add "$ns" 2>/dev/null; then
   echo "skipped: network namespaces are not allowed here"
   exit 77
 fi
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+extra_cleanup() {
   ip link del "$host_if" 2>/dev/null
   ip netns del "$ns" 2>/dev/null
-  rm -rf "$dir"
 }
-trap cleanup EXIT
+source "$(dirname "$0")/cluster_lib.sh"
 # Addresses from the documentation range, one /30 per run.
 octet=$(( ($$ % 60) * 4 ))
 engine_ip=192.0.2.$((octet + 1))
@@ -43,38 +39,16 @@ if ! ip link add "$host_if" type veth peer name "$ns_if" 2>/dev/null ||
   echo "skipped: veth pairs or tc netem are not available here"
   exit 77
 fi
-failures=0
-ok() { echo "ok   $1"; }
-fail() { echo "FAIL $1"; failures=$((failures + 1)); }
-until_true() {
-  local end=$((SECONDS + $1))
-  shift
-  while [ "$SECONDS" -lt "$end" ]; do
-    if "$@"; then return 0; fi
-    sleep 0.1
-  done
-  return 1
-}
 
 mkdir -p "$dir/library" "$dir/data"
 sox -n -r 44100 -c 2 -b 16 "$dir/library/one.wav" synth 40 pinknoise vol 0.3
-presets_file=$(cd "$(dirname "$0")/../../config" && pwd)/presets.json
 cat >"$dir/engine.json" <<JSON
 {"paths": {"data_dir": "$dir/data", "library_dir": "$dir/library", "presets_file": "$presets_file"},
  "cluster": {"listen": "$engine_ip:0", "token": "s3cret", "local_workers": 0,
              "allow_remote_plain": true},
  "server": {"request_timeout_ms": 60000}, "tiers": {"overhead_mb": 0}}
 JSON
-"$bin" --config "$dir/engine.json" --port 0 >"$dir/engine.log" 2>&1 &
-pids+=($!)
-until_true 120 grep -q "serving on http://127.0.0.1:" "$dir/engine.log"
-eport=$(sed -n 's|.*serving on http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$dir/engine.log" | head -1)
-cport=$(sed -n "s|.*listening for workers on $engine_ip:\([0-9]*\).*|\1|p" "$dir/engine.log")
-if [ -z "$eport" ] || [ -z "$cport" ]; then
-  echo "FAIL start"
-  cat "$dir/engine.log"
-  exit 1
-fi
+start_engine "$dir/engine.json" "$engine_ip"
 if command -v ping >/dev/null; then
   rtt=$(ip netns exec "$ns" ping -c 1 -W 5 "$engine_ip" | sed -n 's|.*time=\([0-9.]*\) ms.*|\1|p')
   echo "round trip over the link: ${rtt:-?} ms"
@@ -82,20 +56,7 @@ fi
 ip netns exec "$ns" "$bin" --data-dir "$dir/w" worker --connect "$engine_ip:$cport" \
   --token s3cret --name slow-link >"$dir/w.log" 2>&1 &
 pids+=($!)
-if until_true 120 grep -q "background analysis done: 1 tracks analysed" "$dir/engine.log"; then
-  ok analysis_over_the_slow_link
-else
-  fail analysis_over_the_slow_link
-  tail -5 "$dir/engine.log" "$dir/w.log"
-fi
-status=$(curl -s -o "$dir/c.wav" -w '%{http_code}' \
-  "127.0.0.1:$eport/api/audio/stream/1/chunk/1?preset=warm&intensity=0.3")
-size=$(stat -c %s "$dir/c.wav" 2>/dev/null)
-if [ "$status" = 200 ] && [ "$size" = 2880044 ]; then
-  ok fetch_over_the_slow_link
-else
-  fail "fetch_over_the_slow_link: status $status, $size bytes"
-fi
+expect_analysed_and_rendered over_the_slow_link
 if curl -s "127.0.0.1:$eport/api/actors" | python3 -c '
 import json, sys
 p = json.load(sys.stdin)["pool"]

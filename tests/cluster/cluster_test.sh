@@ -10,40 +10,9 @@ set -u
 bin=$1
 dir=$2/cluster-$$
 mkdir -p "$dir/data" "$dir/local"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-failures=0
-ok() { echo "ok   $1"; }
-fail() { echo "FAIL $1"; failures=$((failures + 1)); }
+source "$(dirname "$0")/cluster_lib.sh"
 
-# until <seconds> <command...>: runs the command until it succeeds or the deadline passes.
-until_true() {
-  local end=$((SECONDS + $1))
-  shift
-  while [ "$SECONDS" -lt "$end" ]; do
-    if "$@"; then return 0; fi
-    sleep 0.1
-  done
-  return 1
-}
 
-# start_server <name> <log> <args...>: starts auralis-buffer, waits for its port (in $port).
-start_server() {
-  local log=$2
-  shift 2
-  "$bin" "$@" >"$log" 2>&1 &
-  pids+=($!)
-  port=
-  until_true 120 grep -q "serving on http://127.0.0.1:" "$log" || true
-  port=$(sed -n 's|.*serving on http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$log" | head -1)
-}
-
-presets_file=$(cd "$(dirname "$0")/../../config" && pwd)/presets.json
 # Three short tracks (three 15 s chunks each), so the library's analyses are quick.
 mkdir -p "$dir/library"
 sox -n -r 44100 -c 2 -b 16 "$dir/library/one.wav" synth 40 pinknoise vol 0.3 fade 0 40 2
@@ -54,14 +23,7 @@ cat >"$dir/engine.json" <<JSON
  "cluster": {"listen": "127.0.0.1:0", "token": "s3cret", "local_workers": 0},
  "server": {"request_timeout_ms": 60000}, "tiers": {"overhead_mb": 0}}
 JSON
-start_server engine "$dir/engine.log" --config "$dir/engine.json" --port 0
-eport=$port
-cport=$(sed -n 's|.*listening for workers on 127\.0\.0\.1:\([0-9]*\).*|\1|p' "$dir/engine.log")
-if [ -z "$eport" ] || [ -z "$cport" ]; then
-  echo "FAIL start: the engine did not report its ports"
-  cat "$dir/engine.log"
-  exit 1
-fi
+start_engine "$dir/engine.json" '127\.0\.0\.1'
 ok start
 
 pool_field() { # pool_field <python expression over the pool object p>
