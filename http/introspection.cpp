@@ -166,6 +166,11 @@ std::string actors_json(const introspection_report& r) {
       else
         w.value(host);
       w.field("gone", i < p.worker_gone.size() && p.worker_gone[i] != 0);
+      w.key("round_trip_ms");
+      if (host.empty() || i >= p.worker_round_trip_ms.size())
+        w.null();
+      else
+        w.value(p.worker_round_trip_ms[i], 4);
       w.end_object();
     }
     w.end_array();
@@ -345,6 +350,12 @@ std::string metrics_text(const introspection_report& r) {
       m.histogram("auralis_pool_job_seconds",
                   {{"kind", to_string(static_cast<actors::job_kind>(k))}},
                   p.job_time_by_kind[k]);
+    m.family("auralis_pool_worker_round_trip_seconds", "gauge",
+             "A remote worker's mean round trip per job: wall time less the worker's CPU time.");
+    for (std::size_t i = 0; i < p.worker_round_trip_ms.size(); ++i)
+      if (i < p.worker_hosts.size() && !p.worker_hosts[i].empty())
+        m.sample("auralis_pool_worker_round_trip_seconds", {{"worker", worker_name(p, i)}},
+                 p.worker_round_trip_ms[i] / 1000.0);
     m.family("auralis_pool_worker_jobs_total", "counter",
              "Jobs and parts each worker slot finished.");
     for (std::size_t i = 0; i < p.worker_jobs.size(); ++i) {

@@ -234,6 +234,12 @@ void start_on(pool_pointer self, std::size_t slot, queued_job q) {
     .then(
       [self, slot, id, background](job_output& out) {
         auto& st = self->state;
+        if (auto& w = st.workers[slot]; !w.host.empty() && w.job == id) {
+          const double wall = std::chrono::duration<double, std::milli>(
+                                std::chrono::steady_clock::now() - w.started).count();
+          w.round_trip_ms += std::max(0.0, wall - out.cpu_ms);
+          ++w.round_trips;
+        }
         end_remote_job(st, slot, id);
         ++st.counters.completed;
         st.counters.cpu_ms += out.cpu_ms;
@@ -742,6 +748,8 @@ worker_pool_actor_impl(worker_pool_actor::stateful_pointer<pool_state> self,
         r.worker_listener_only.push_back(w.listener_only ? 1 : 0);
         r.worker_hosts.push_back(w.host);
         r.worker_gone.push_back(w.gone ? 1 : 0);
+        r.worker_round_trip_ms.push_back(
+          w.round_trips > 0 ? w.round_trip_ms / static_cast<double>(w.round_trips) : 0.0);
       }
       r.max_queued = st.settings.max_queued_speculative;
       r.max_queued_bytes = st.settings.max_queued_bytes;

@@ -80,6 +80,10 @@ struct pool_report {
   std::vector<std::uint8_t> worker_listener_only; ///< per worker slot: 1 = runs listeners' work only
   std::vector<std::string> worker_hosts; ///< per worker slot: "" local, else the remote host
   std::vector<std::uint8_t> worker_gone; ///< per worker slot: 1 = a remote worker that left
+  /// Per worker slot, a remote worker's mean round trip per job, ms: the job's wall time
+  /// from the pool's view less the CPU time the worker spent on it (the network, the
+  /// serialisation, a file fetch); 0 for a local worker or before its first job.
+  std::vector<double> worker_round_trip_ms;
   std::uint64_t requeued = 0; ///< jobs of remote workers that left or stopped answering, run again
 };
 
@@ -91,7 +95,7 @@ typename Inspector::result_type inspect(Inspector& f, pool_report& x) {
            x.split, x.parts, x.refused, x.shed, x.queued_bytes, x.running_bytes, x.max_queued,
            x.max_queued_bytes, x.job_ms, x.released, x.renders, x.reused_inputs, x.pruned,
            x.job_time_by_kind, x.worker_jobs, x.worker_listener_only, x.worker_hosts,
-           x.worker_gone, x.requeued);
+           x.worker_gone, x.requeued, x.worker_round_trip_ms);
 }
 
 /// The DSP worker pool: a typed dispatcher in front of N worker actors.
@@ -261,6 +265,8 @@ struct pool_state {
     bool gone = false;     ///< a remote worker given up: never used again
     std::optional<job_spec> running; ///< a remote worker's job, kept to queue it again
     std::shared_ptr<actor_probe> probe; ///< a remote worker's jobs, measured by the pool
+    double round_trip_ms = 0;     ///< sum over its answered jobs of wall less CPU time
+    std::uint64_t round_trips = 0; ///< jobs in that sum
   };
 
   pool_settings settings;

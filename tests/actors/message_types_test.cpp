@@ -475,6 +475,7 @@ void check(const std::string& path, const pool_report& got, const pool_report& w
   CHECK_FIELD(worker_hosts);
   CHECK_FIELD(worker_gone);
   CHECK_FIELD(requeued);
+  CHECK_FIELD(worker_round_trip_ms);
 }
 
 void check(const std::string& path, const remote_workers& got, const remote_workers& want,
@@ -784,6 +785,7 @@ pool_report sample_pool_report() {
   r.worker_hosts = {"render-1", "render-2"};
   r.worker_gone = {1, 1};
   r.requeued = 76;
+  r.worker_round_trip_ms = {3.25, 4.5};
   return r;
 }
 

@@ -36,7 +36,7 @@ start_server() {
   "$bin" "$@" >"$log" 2>&1 &
   pids+=($!)
   port=
-  until_true 120 grep -q "serving on http://127.0.0.1:" "$log" || true
+  until_true 120 grep -qs "serving on http://127.0.0.1:" "$log" || true
   port=$(sed -n 's|.*serving on http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$log" | head -1)
 }
 

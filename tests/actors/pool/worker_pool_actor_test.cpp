@@ -1025,6 +1025,9 @@ BOOST_FIXTURE_TEST_CASE(jobs_wait_for_a_remote_worker_and_run_on_it,
   BOOST_TEST(r.worker_hosts[0] == "render-1");
   BOOST_TEST(r.worker_jobs[0] == 1u);
   BOOST_TEST(r.completed == 1u);
+  // Its round trip: the job's wall time less the worker's CPU time, above 0.
+  BOOST_REQUIRE(r.worker_round_trip_ms.size() == 1u);
+  BOOST_TEST(r.worker_round_trip_ms[0] > 0.0);
   self->send_exit(pool, caf::exit_reason::user_shutdown);
   self->send_exit(w, caf::exit_reason::user_shutdown);
 }
