@@ -286,19 +286,24 @@ int console_app::run() {
   return run_interactive(*client);
 }
 
-int console_app::run_once(engine_client& client) {
-  console_snapshot snap;
+std::optional<console_snapshot> console_app::first_snapshot(engine_client& client) const {
   try {
-    snap = fetch(client, {});
+    return fetch(client, {});
   } catch (const engine_error& e) {
     std::cerr << "auralis-buffer console: cannot reach " << options_.url << ": " << e.what()
               << "\n";
-    return console_bad_target;
   } catch (const snapshot_error& e) {
     std::cerr << "auralis-buffer console: " << options_.url << " is not an auralis-buffer engine: "
               << e.what() << "\n";
-    return console_bad_target;
   }
+  return std::nullopt;
+}
+
+int console_app::run_once(engine_client& client) {
+  auto first = first_snapshot(client);
+  if (!first)
+    return console_bad_target;
+  auto snap = std::move(*first);
   if (options_.json) {
     std::cout << snap.to_json(options_.url) << "\n";
   } else {
@@ -314,18 +319,11 @@ int console_app::run_once(engine_client& client) {
 
 int console_app::run_interactive(engine_client& client) {
   console_view view(options_.url);
-  try {
-    view.update(fetch(client, {}));
-    view.set_connected();
-  } catch (const engine_error& e) {
-    std::cerr << "auralis-buffer console: cannot reach " << options_.url << ": " << e.what()
-              << "\n";
+  auto first = first_snapshot(client);
+  if (!first)
     return console_bad_target;
-  } catch (const snapshot_error& e) {
-    std::cerr << "auralis-buffer console: " << options_.url << " is not an auralis-buffer engine: "
-              << e.what() << "\n";
-    return console_bad_target;
-  }
+  view.update(std::move(*first));
+  view.set_connected();
   if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
     std::cerr << "auralis-buffer console: needs a terminal (or --once [--json])\n";
     return console_failure;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "console/console_snapshot.hpp"
@@ -42,6 +43,9 @@ public:
   static console_snapshot fetch(engine_client& client, const std::string& session_hint);
 
 private:
+  /// The first snapshot of the engine; nullopt, with the reason on stderr, when it cannot
+  /// be reached or is no auralis-buffer engine.
+  std::optional<console_snapshot> first_snapshot(engine_client& client) const;
   int run_once(engine_client& client);
   int run_interactive(engine_client& client);
 

@@ -7,6 +7,8 @@
 
 #include <simdjson.h>
 
+#include "config/json_writer.hpp"
+
 namespace auralis::console {
 
 namespace {
@@ -89,28 +91,6 @@ std::string number_text(double d) {
 }
 
 } // namespace
-
-std::string json_quote(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
 
 void console_snapshot::apply_stats(std::string_view json) {
   simdjson::dom::parser parser;
@@ -270,18 +250,18 @@ std::vector<std::string> console_snapshot::modes() const {
 
 std::string console_snapshot::to_json(const std::string& url) const {
   std::ostringstream os;
-  os << "{\"url\":" << json_quote(url) << ",\"uptime_s\":" << number_text(uptime_s)
+  os << "{\"url\":" << config::json_quote(url) << ",\"uptime_s\":" << number_text(uptime_s)
      << ",\"rss_bytes\":" << rss_bytes << ",\"cpu_share\":" << number_text(cpu_share)
      << ",\"sessions\":" << sessions << ",\"hit_rate\":" << number_text(hit_rate)
      << ",\"modes\":[";
   const auto m = modes();
   for (std::size_t i = 0; i < m.size(); ++i)
-    os << (i ? "," : "") << json_quote(m[i]);
+    os << (i ? "," : "") << config::json_quote(m[i]);
   os << "],\"actors_served\":" << (has_actors ? "true" : "false") << ",\"actors\":[";
   for (std::size_t i = 0; i < actors.size(); ++i) {
     const auto& a = actors[i];
-    os << (i ? "," : "") << "{\"name\":" << json_quote(a.name) << ",\"kind\":"
-       << json_quote(a.kind) << ",\"mailbox\":" << a.mailbox << ",\"messages\":" << a.messages
+    os << (i ? "," : "") << "{\"name\":" << config::json_quote(a.name) << ",\"kind\":"
+       << config::json_quote(a.kind) << ",\"mailbox\":" << a.mailbox << ",\"messages\":" << a.messages
        << ",\"busy_share\":" << number_text(a.busy_share)
        << ",\"processing_p99_ms\":" << number_text(a.processing_p99_ms)
        << ",\"errors\":" << a.errors << "}";
@@ -302,14 +282,14 @@ std::string console_snapshot::to_json(const std::string& url) const {
     os << ",\"completed\":" << pool.completed << ",\"failed\":" << pool.failed
        << ",\"timed_out\":" << pool.timed_out << ",\"worker_busy\":[";
     for (std::size_t i = 0; i < pool.workers.size(); ++i)
-      os << (i ? "," : "") << "{\"name\":" << json_quote(pool.workers[i].name)
+      os << (i ? "," : "") << "{\"name\":" << config::json_quote(pool.workers[i].name)
          << ",\"busy_share\":" << number_text(pool.workers[i].busy_share) << "}";
     os << "]";
   }
-  os << "},\"predictions\":{\"session_id\":" << json_quote(predictions_session)
-     << ",\"current_preset\":" << json_quote(current_preset) << ",\"next\":[";
+  os << "},\"predictions\":{\"session_id\":" << config::json_quote(predictions_session)
+     << ",\"current_preset\":" << config::json_quote(current_preset) << ",\"next\":[";
   for (std::size_t i = 0; i < predictions.size(); ++i)
-    os << (i ? "," : "") << "{\"preset\":" << json_quote(predictions[i].preset)
+    os << (i ? "," : "") << "{\"preset\":" << config::json_quote(predictions[i].preset)
        << ",\"probability\":" << number_text(predictions[i].probability) << "}";
   os << "]}}";
   return os.str();

@@ -121,7 +121,4 @@ struct console_snapshot {
   std::string to_json(const std::string& url) const;
 };
 
-/// `text` as a JSON string literal, quotes included.
-std::string json_quote(std::string_view text);
-
 } // namespace auralis::console

@@ -195,8 +195,9 @@ void check(const std::string& path, const audio_payload& got, const audio_payloa
   }
 }
 
-void check(const std::string& path, const mode_listener& got, const mode_listener& want,
-           expect mode) {
+/// Compares two actor handles: the same actor, or (non_default) not the same.
+template <class Handle>
+void check_handle(const std::string& path, const Handle& got, const Handle& want, expect mode) {
   BOOST_TEST_CONTEXT(path) {
     const bool same = got == want;
     if (mode == expect::equal)
@@ -206,15 +207,14 @@ void check(const std::string& path, const mode_listener& got, const mode_listene
   }
 }
 
+void check(const std::string& path, const mode_listener& got, const mode_listener& want,
+           expect mode) {
+  check_handle(path, got, want, mode);
+}
+
 void check(const std::string& path, const worker_actor& got, const worker_actor& want,
            expect mode) {
-  BOOST_TEST_CONTEXT(path) {
-    const bool same = got == want;
-    if (mode == expect::equal)
-      BOOST_TEST(same);
-    else
-      BOOST_TEST(!same);
-  }
+  check_handle(path, got, want, mode);
 }
 
 /// Compares field `name` of `got` and `want` (inside a check overload).

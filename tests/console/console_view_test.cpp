@@ -6,6 +6,7 @@
 
 #include "console/console_view.hpp"
 #include "console/engine_client.hpp"
+#include "config/json_writer.hpp"
 
 using namespace auralis::console;
 
@@ -425,7 +426,7 @@ BOOST_AUTO_TEST_CASE(json_of_once) {
   BOOST_TEST(j.compare(0, 70, R"({"url":"http://h:1","uptime_s":812.4,"rss_bytes":402653184,"cpu_share")") == 0);
   BOOST_TEST(j.find(R"("l1":{"bytes":8640000,"budget_bytes":18000000,)") != std::string::npos);
   BOOST_TEST(j.find(R"({"name":"tier-l2","kind":"tier","mailbox":7,"messages":500,"busy_share":0.3,)") != std::string::npos);
-  BOOST_TEST(json_quote("a\"b\\\n\x01") == "\"a\\\"b\\\\\\n\\u0001\"");
+  BOOST_TEST(auralis::config::json_quote("a\"b\\\n\x01") == "\"a\\\"b\\\\\\n\\u0001\"");
 }
 
 BOOST_AUTO_TEST_CASE(urls) {
