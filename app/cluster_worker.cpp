@@ -134,8 +134,6 @@ int run_cluster_worker(const cluster_worker_options& o) {
     serve_once(sys, o, name, cache, *door, refused);
     if (refused)
       return worker_exit_refused;
-    if (!o.reconnect)
-      return worker_exit_lost;
   }
 }
 

@@ -97,8 +97,6 @@ cluster_door_impl(cluster_door::stateful_pointer<cluster_door_state> self,
           return make_engine_error(engine_errc::unreadable_file,
                                    source.path + ": cannot be read");
         bytes->seal();
-        ++st.files_served;
-        st.bytes_served += sig.size;
         return audio_payload{std::move(bytes)};
       } catch (const std::exception& e) {
         return make_engine_error(engine_errc::unreadable_file, e.what());

@@ -25,8 +25,6 @@ struct cluster_door_settings {
 struct cluster_door_state {
   cluster_door_settings settings;
   std::set<caf::node_id> accepted; ///< nodes whose hello was accepted
-  std::uint64_t files_served = 0;
-  std::uint64_t bytes_served = 0;
   static inline const char* name = "cluster-door";
 };
 
