@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "actors/cluster/remote_worker_actor.hpp"
+#include "actors/common/engine_error.hpp"
 #include "actors/message_types.hpp"
 #include "actors/scheduler_settings.hpp"
 
@@ -31,7 +32,9 @@ std::string host_name() {
 }
 
 /// One connection to the engine: hello, job actors, join; returns when the engine goes
-/// away (false) or refuses the worker (true, `refused` set).
+/// away or does not answer the hello (false: try again), or refuses the worker (true,
+/// `refused` set). Only the engine's own answer is a refusal; a timeout or a lost
+/// connection is not.
 bool serve_once(caf::actor_system& sys, const cluster_worker_options& o, const std::string& name,
                 const std::shared_ptr<file_cache>& cache, const cluster_door& door,
                 bool& refused) {
@@ -44,6 +47,11 @@ bool serve_once(caf::actor_system& sys, const cluster_worker_options& o, const s
   self->request(door, std::chrono::seconds(30), hello_atom::value, hello)
     .receive([&](worker_welcome& w) { welcome = std::move(w); },
              [&](caf::error& err) {
+               if (err.category() != engine_error_category) {
+                 spdlog::warn("worker: no welcome from the engine at {}:{} ({}); trying again",
+                              o.engine_host, o.engine_port, sys.render(err));
+                 return;
+               }
                spdlog::error("worker: the engine at {}:{} refused this worker: {}",
                              o.engine_host, o.engine_port, sys.render(err));
                refused = true;
@@ -134,6 +142,9 @@ int run_cluster_worker(const cluster_worker_options& o) {
     serve_once(sys, o, name, cache, *door, refused);
     if (refused)
       return worker_exit_refused;
+    // The middleman may hand out the lost connection's door once more before it notices
+    // the loss; a pause lets it, and keeps a flapping engine from being hammered.
+    std::this_thread::sleep_for(std::chrono::seconds(1));
   }
 }
 

@@ -12,7 +12,7 @@ auralis_packages=(
   libspdlog-dev libcli11-dev libfmt-dev libhttp-parser-dev
   espeak-ng lame sox curl
   libncurses-dev tmux
-  libcaf-openssl0.17 openssl iproute2
+  libcaf-openssl0.17 libssl-dev openssl iproute2
 )
 
 # For scripts/test and scripts/fuzz: clang (which compiles the CAF-heavy sanitizer build in

@@ -22,6 +22,7 @@ add_library(caf::openssl UNKNOWN IMPORTED)
 set_target_properties(caf::openssl PROPERTIES
   IMPORTED_LOCATION ${CAF_OPENSSL_LIBRARY}
   INTERFACE_LINK_LIBRARIES caf::io)
+find_package(OpenSSL REQUIRED)
 
 # RESTinio runs on Boost.Asio so that Boost.Beast (test and tool clients) can share one
 # asio with it; the restinio::restinio target would force standalone asio, so it is not
