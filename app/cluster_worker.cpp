@@ -44,7 +44,7 @@ bool serve_once(caf::actor_system& sys, const cluster_worker_options& o, const s
   hello.host = name;
   hello.threads = o.threads;
   std::optional<worker_welcome> welcome;
-  self->request(door, std::chrono::seconds(30), hello_atom::value, hello)
+  self->request(door, std::chrono::seconds(10), hello_atom::value, hello)
     .receive([&](worker_welcome& w) { welcome = std::move(w); },
              [&](caf::error& err) {
                if (err.category() != engine_error_category) {

@@ -157,8 +157,12 @@ void engine::open_cluster() {
   ds.welcome.opus_complexity = cfg_.opus.complexity;
   ds.welcome.opus_segments = codec::opus_options{}.segments;
   actors_->door = system_->spawn<caf::detached>(actors::cluster_door_impl, std::move(ds));
-  auto bound = c.tls() ? caf::openssl::publish(actors_->door, port, host.c_str())
-                       : system_->middleman().publish(actors_->door, port, host.c_str());
+  // SO_REUSEADDR: an engine restarted at once gets its port back while the last run's
+  // connections to its workers still wait out TIME_WAIT.
+  constexpr bool reuse_address = true;
+  auto bound = c.tls()
+                 ? caf::openssl::publish(actors_->door, port, host.c_str(), reuse_address)
+                 : system_->middleman().publish(actors_->door, port, host.c_str(), reuse_address);
   if (!bound) {
     const auto why = system_->render(bound.error());
     stop();
