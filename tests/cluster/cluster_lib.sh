@@ -54,6 +54,23 @@ start_engine() {
   fi
 }
 
+# start_joined_worker <check name> <worker args...>: starts `auralis-buffer --data-dir
+# $dir/w worker --connect 127.0.0.1:$cport --token s3cret <worker args...>` (log in
+# $dir/w.log) and checks that it joins the engine within 120 s.
+start_joined_worker() {
+  local name=$1
+  shift
+  "$bin" --data-dir "$dir/w" worker --connect "127.0.0.1:$cport" --token s3cret "$@" \
+    >"$dir/w.log" 2>&1 &
+  pids+=($!)
+  if until_true 120 grep -qs "joined the engine" "$dir/w.log"; then
+    ok "$name"
+  else
+    fail "$name"
+    tail -n 5 "$dir/engine.log" "$dir/w.log"
+  fi
+}
+
 # expect_analysed_and_rendered <name>: the engine's library analysis (one track) ends within
 # 120 s, and a render of chunk 1 answers 200 with the chunk's bytes (2.88 MB of WAV): both
 # done by the test's worker, the engine having no local one.

@@ -22,15 +22,7 @@ JSON
 engine_config "127.0.0.1:0" "$dir/data-1" >"$dir/engine-1.json"
 start_engine "$dir/engine-1.json" '127\.0\.0\.1'
 first_engine=${pids[-1]}
-"$bin" --data-dir "$dir/w" worker --connect "127.0.0.1:$cport" --token s3cret --name render-1 \
-  >"$dir/w.log" 2>&1 &
-pids+=($!)
-if until_true 120 grep -qs "joined the engine" "$dir/w.log"; then
-  ok joined_first_engine
-else
-  fail joined_first_engine
-  tail -n 5 "$dir/engine.log" "$dir/w.log"
-fi
+start_joined_worker joined_first_engine --name render-1
 
 kill -9 "$first_engine"
 wait "$first_engine" 2>/dev/null

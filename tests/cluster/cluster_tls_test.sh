@@ -38,16 +38,8 @@ fi
 ok listens_with_tls
 
 # A TLS worker joins.
-"$bin" --data-dir "$dir/w" worker --connect "127.0.0.1:$cport" --token s3cret --name tls \
-  --tls-cert "$pki/worker.pem" --tls-key "$pki/worker.key" --tls-ca "$pki/ca.pem" \
-  >"$dir/w.log" 2>&1 &
-pids+=($!)
-if until_true 120 grep -qs "joined the engine" "$dir/w.log"; then
-  ok tls_worker_joins
-else
-  fail tls_worker_joins
-  tail -n 5 "$dir/engine.log" "$dir/w.log"
-fi
+start_joined_worker tls_worker_joins --name tls --tls-cert "$pki/worker.pem" \
+  --tls-key "$pki/worker.key" --tls-ca "$pki/ca.pem"
 # A plain worker: it cannot speak to the TLS door, so it never joins; each of its attempts
 # is a handshake the engine fails while the TLS worker's connection is open.
 "$bin" --data-dir "$dir/plain" worker --connect "127.0.0.1:$cport" --token s3cret \
