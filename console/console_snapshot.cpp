@@ -190,8 +190,18 @@ void console_snapshot::apply_actors(std::string_view json) {
     pool.failed = count(pool_e, "failed");
     pool.timed_out = count(pool_e, "timed_out");
     pool.workers.clear();
-    for (element w : items(pool_e, "workers"))
-      pool.workers.push_back({text(w, "name"), number(w, "busy_share"), count(w, "jobs")});
+    for (element w : items(pool_e, "workers")) {
+      worker_figures f;
+      f.name = text(w, "name");
+      f.busy_share = number(w, "busy_share");
+      f.jobs = count(w, "jobs");
+      f.host = text(w, "host");
+      f.gone = number(w, "gone") != 0;
+      element rt;
+      if (field(w, "round_trip_ms", rt) && rt.is_number())
+        f.round_trip_ms = number(w, "round_trip_ms");
+      pool.workers.push_back(std::move(f));
+    }
     if (!pool.workers.empty())
       pool.worker_count = pool.workers.size();
   }
@@ -293,6 +303,36 @@ std::string console_snapshot::to_json(const std::string& url) const {
        << ",\"probability\":" << number_text(predictions[i].probability) << "}";
   os << "]}}";
   return os.str();
+}
+
+std::vector<host_figures> remote_hosts(const std::vector<worker_figures>& workers) {
+  std::vector<host_figures> hosts;
+  std::vector<double> timed_jobs; // per host: jobs of the threads whose round trip is known
+  for (const auto& w : workers) {
+    if (w.host.empty() || w.gone)
+      continue;
+    auto it = std::find_if(hosts.begin(), hosts.end(),
+                           [&](const host_figures& h) { return h.host == w.host; });
+    if (it == hosts.end()) {
+      hosts.emplace_back();
+      hosts.back().host = w.host;
+      timed_jobs.push_back(0);
+      it = hosts.end() - 1;
+    }
+    auto& timed = timed_jobs[static_cast<std::size_t>(it - hosts.begin())];
+    ++it->threads;
+    it->jobs += w.jobs;
+    it->busy_share += w.busy_share;
+    if (w.round_trip_ms >= 0 && w.jobs > 0) {
+      const double j = static_cast<double>(w.jobs);
+      it->round_trip_ms = (std::max(0.0, it->round_trip_ms) * timed + w.round_trip_ms * j) /
+                          (timed + j);
+      timed += j;
+    }
+  }
+  for (auto& h : hosts)
+    h.busy_share /= static_cast<double>(h.threads);
+  return hosts;
 }
 
 } // namespace auralis::console

@@ -40,12 +40,28 @@ struct tier_figures {
   std::uint64_t evictions = 0;
 };
 
-/// One worker of the pool.
+/// One worker of the pool: a local thread, or one thread of a remote worker host.
 struct worker_figures {
   std::string name;
   double busy_share = 0;
   std::uint64_t jobs = 0;
+  std::string host;          ///< the remote worker's host name; "" for a local worker
+  bool gone = false;         ///< a remote worker the pool gave up (never used again)
+  double round_trip_ms = -1; ///< remote: mean round trip per job less its CPU time; -1 unknown
 };
+
+/// A remote worker host: its threads still in use, summed up.
+struct host_figures {
+  std::string host;
+  std::size_t threads = 0;
+  std::uint64_t jobs = 0;
+  double busy_share = 0;     ///< mean over its threads, 0..1
+  double round_trip_ms = -1; ///< mean per job over its threads (weighted by jobs); -1 unknown
+};
+
+/// The remote hosts among `workers`, in order of first appearance; gone threads are left
+/// out, and so is a host with none left.
+std::vector<host_figures> remote_hosts(const std::vector<worker_figures>& workers);
 
 /// The worker pool.
 struct pool_figures {

@@ -442,11 +442,19 @@ std::vector<screen_line> console_view::pool_lines() const {
     if (p.workers.empty())
       b += " -";
     for (const auto& x : p.workers) {
+      if (!x.host.empty())
+        continue;
       std::string name = x.name;
       if (name.rfind("worker-", 0) == 0)
         name = "w" + name.substr(7);
       b += format("  %s %.0f%%", name.c_str(), x.busy_share * 100);
     }
+    for (const auto& h : remote_hosts(p.workers))
+      b += h.round_trip_ms >= 0
+             ? format("  %s x%zu %llu jobs %.0f%% rt %.1fms", h.host.c_str(), h.threads,
+                      n(h.jobs), h.busy_share * 100, h.round_trip_ms)
+             : format("  %s x%zu %llu jobs %.0f%%", h.host.c_str(), h.threads, n(h.jobs),
+                      h.busy_share * 100);
   } else {
     a += format("busy %llu of %llu workers", n(p.in_flight), n(p.worker_count));
     b += " per-job and per-worker figures need GET /api/actors";

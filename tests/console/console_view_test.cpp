@@ -326,6 +326,32 @@ BOOST_AUTO_TEST_CASE(layout_80x24_has_every_area) {
   BOOST_TEST(has_line_containing(wide, "decode failed"));
 }
 
+BOOST_AUTO_TEST_CASE(remote_workers_are_summed_up_by_host) {
+  console_snapshot s;
+  s.apply_stats(stats_json);
+  s.apply_actors(
+    R"({"actors":[],"pool":{"in_flight":0,"completed":40,"failed":0,"timed_out":0,"workers":[)"
+    R"({"name":"worker-0","busy_share":0.5,"jobs":7,"host":null,"gone":false,"round_trip_ms":null},)"
+    R"({"name":"remote-1@render-1","busy_share":0.5,"jobs":10,"host":"render-1","gone":false,"round_trip_ms":12},)"
+    R"({"name":"remote-2@old","busy_share":0.9,"jobs":5,"host":"old","gone":true,"round_trip_ms":40},)"
+    R"({"name":"remote-3@render-1","busy_share":0.3,"jobs":30,"host":"render-1","gone":false,"round_trip_ms":16},)"
+    R"({"name":"remote-4@render-2","busy_share":0,"jobs":0,"host":"render-2","gone":false,"round_trip_ms":0}]}})");
+  const auto hosts = remote_hosts(s.pool.workers);
+  BOOST_REQUIRE(hosts.size() == 2u); // the gone host's only thread is left out
+  BOOST_TEST(hosts[0].host == "render-1");
+  BOOST_TEST(hosts[0].threads == 2u);
+  BOOST_TEST(hosts[0].jobs == 40u);
+  BOOST_TEST(hosts[0].busy_share == 0.4, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(hosts[0].round_trip_ms == 15.0, boost::test_tools::tolerance(1e-12)); // by jobs
+  BOOST_TEST(hosts[1].host == "render-2");
+  BOOST_TEST(hosts[1].round_trip_ms == -1.0); // no job yet: unknown
+  console_view v("http://127.0.0.1:8765");
+  v.update(s);
+  const auto lines = v.layout(120, 24);
+  BOOST_TEST(has_line_starting(lines, "     failed 0  timed out 0  workers  w0 50%  "
+                                      "render-1 x2 40 jobs 40% rt 15.0ms  render-2 x1 0 jobs 0%"));
+}
+
 BOOST_AUTO_TEST_CASE(without_the_actors_endpoint_the_table_says_so) {
   console_view v("http://127.0.0.1:8765");
   v.set_unreachable("Connection refused", 4);
