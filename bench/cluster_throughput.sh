@@ -105,9 +105,10 @@ layout() {
 JSON
   "$bin" --config "$dir/engine.json" --port 0 >"$dir/engine.log" 2>&1 &
   pids+=($!)
+  # "ready" follows both the HTTP line and the cluster's.
   started() {
-    kill -0 "${pids[-1]}" 2>/dev/null || return 99
-    grep -qs "serving on http://127.0.0.1:" "$dir/engine.log"
+    grep -qs "cannot start\|invalid configuration" "$dir/engine.log" && return 99
+    grep -qs "auralis-buffer ready on" "$dir/engine.log"
   }
   wait_for 120 started && grep -qs "listening for workers on" "$dir/engine.log" || {
     echo "cluster_throughput: the engine did not start:" >&2

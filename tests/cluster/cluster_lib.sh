@@ -28,15 +28,21 @@ until_true() {
 # presets_file: the source tree's presets.
 presets_file=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../config" && pwd)/presets.json
 
-# start_server <name> <log> <args...>: starts auralis-buffer with <args>, waits (up to
-# 120 s) for its HTTP port: in $port, empty when it never came.
+# start_server <name> <log> <args...>: starts auralis-buffer with <args> and waits (up to
+# 120 s) until it is ready or has said why it cannot start; its HTTP port in $port, empty
+# when it never came.
+# "ready" is logged once the engine serves HTTP and, with cluster.listen, listens for
+# workers (the cluster's line may come after the HTTP one); a failed start says why.
 start_server() {
   local log=$2
   shift 2
   "$bin" "$@" >"$log" 2>&1 &
   pids+=($!)
+  server_settled() {
+    grep -qs "auralis-buffer ready on\|cannot start\|invalid configuration" "$log"
+  }
   port=
-  until_true 120 grep -qs "serving on http://127.0.0.1:" "$log" || true
+  until_true 120 server_settled || true
   port=$(sed -n 's|.*serving on http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$log" | head -1)
 }
 
