@@ -17,6 +17,7 @@
 #include "actors/cluster/cluster_door_actor.hpp"
 #include "actors/common/probed_actor.hpp"
 #include "codec/opus_options.hpp"
+#include "config/host_port.hpp"
 #include "actors/message_types.hpp"
 #include "actors/scheduler_settings.hpp"
 #include "dsp/demo_synth.hpp"
@@ -142,11 +143,12 @@ engine::engine(config::engine_config cfg) : cfg_(std::move(cfg)) {
 
 void engine::open_cluster() {
   const auto& c = cfg_.cluster;
-  const auto colon = c.listen.rfind(':');
-  auto host = c.listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  const auto port = static_cast<std::uint16_t>(std::stoi(c.listen.substr(colon + 1)));
+  const auto address = config::parse_host_port(c.listen);
+  if (!address) {
+    stop();
+    throw std::runtime_error("cluster.listen: must be HOST:PORT, not \"" + c.listen + "\"");
+  }
+  const auto& [host, port] = *address;
   actors::cluster_door_settings ds;
   ds.token = c.token;
   ds.pool = actors_->core.pool;

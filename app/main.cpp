@@ -15,6 +15,7 @@
 #include "app/cluster_worker.hpp"
 #include "app/engine.hpp"
 #include "config/config_loader.hpp"
+#include "config/host_port.hpp"
 #include "config/json_reader.hpp"
 #include "console/console_app.hpp"
 #include "load/load_runner.hpp"
@@ -106,23 +107,14 @@ auralis::config::engine_config load_config(const overrides& o) {
 /// `auralis-buffer worker`: joins a running engine's worker pool.
 int run_worker(const overrides& o, const worker_options& w) {
   auralis::actors::cluster_worker_options co;
-  const auto colon = w.connect.rfind(':');
-  int port = 0;
-  if (colon != std::string::npos && colon > 0) {
-    const auto digits = w.connect.substr(colon + 1);
-    if (!digits.empty() && digits.size() <= 5 &&
-        digits.find_first_not_of("0123456789") == std::string::npos)
-      port = std::stoi(digits);
-  }
-  if (port < 1 || port > 65535) {
+  const auto engine = auralis::config::parse_host_port(w.connect);
+  if (!engine || engine->port == 0) {
     std::cerr << "auralis-buffer worker: --connect: expected HOST:PORT, not '" << w.connect
               << "'\n";
     return exit_bad_config;
   }
-  co.engine_host = w.connect.substr(0, colon);
-  if (co.engine_host.size() > 2 && co.engine_host.front() == '[')
-    co.engine_host = co.engine_host.substr(1, co.engine_host.size() - 2);
-  co.engine_port = static_cast<std::uint16_t>(port);
+  co.engine_host = engine->host;
+  co.engine_port = engine->port;
   co.threads = w.threads;
   co.token = w.token;
   if (co.token.empty())

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "config/host_port.hpp"
 #include "config/json_reader.hpp"
 
 namespace auralis::config {
@@ -50,13 +51,11 @@ void read_range(json_reader& r, const char* key, chunk_range& range) {
 void config_loader::check_cluster_listen(const cluster_config& c) {
   if (c.listen.empty())
     return;
-  const auto colon = c.listen.rfind(':');
-  const auto host = colon == std::string::npos ? std::string() : c.listen.substr(0, colon);
-  const auto port = colon == std::string::npos ? std::string() : c.listen.substr(colon + 1);
-  if (host.empty() || port.empty() || port.size() > 5 ||
-      port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535)
+  const auto address = parse_host_port(c.listen);
+  if (!address)
     throw json_field_error("cluster.listen", "must be \"HOST:PORT\" (port 0..65535), not \"" +
                                                c.listen + "\"");
+  const auto& host = address->host;
   const bool any_tls =
     !c.tls_certificate.empty() || !c.tls_key.empty() || !c.tls_ca_file.empty();
   if (any_tls) {
@@ -70,13 +69,12 @@ void config_loader::check_cluster_listen(const cluster_config& c) {
       else if (!std::filesystem::is_regular_file(*path))
         throw json_field_error(key, *path + ": no such file");
   }
-  const bool loopback = host == "localhost" || host == "::1" || host == "[::1]" ||
-                        host.rfind("127.", 0) == 0;
+  const bool loopback = host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
   if (!loopback && !c.allow_remote_plain && !any_tls)
     throw json_field_error("cluster.listen",
                            "plain TCP is only allowed on a loopback address; set the "
                            "cluster.tls_* files (or cluster.allow_remote_plain) to listen on " +
-                             host);
+                             c.listen.substr(0, c.listen.rfind(':')));
 }
 
 engine_config config_loader::parse_engine(const std::string& text, const std::string& file) {

@@ -307,7 +307,9 @@ std::string console_snapshot::to_json(const std::string& url) const {
 
 std::vector<host_figures> remote_hosts(const std::vector<worker_figures>& workers) {
   std::vector<host_figures> hosts;
-  std::vector<double> timed_jobs; // per host: jobs of the threads whose round trip is known
+  // Per host: the sum of round trip x jobs, and the jobs, over threads whose round trip
+  // is known.
+  std::vector<std::pair<double, double>> timed;
   for (const auto& w : workers) {
     if (w.host.empty() || w.gone)
       continue;
@@ -316,22 +318,23 @@ std::vector<host_figures> remote_hosts(const std::vector<worker_figures>& worker
     if (it == hosts.end()) {
       hosts.emplace_back();
       hosts.back().host = w.host;
-      timed_jobs.push_back(0);
+      timed.emplace_back(0.0, 0.0);
       it = hosts.end() - 1;
     }
-    auto& timed = timed_jobs[static_cast<std::size_t>(it - hosts.begin())];
     ++it->threads;
     it->jobs += w.jobs;
     it->busy_share += w.busy_share;
     if (w.round_trip_ms >= 0 && w.jobs > 0) {
-      const double j = static_cast<double>(w.jobs);
-      it->round_trip_ms = (std::max(0.0, it->round_trip_ms) * timed + w.round_trip_ms * j) /
-                          (timed + j);
-      timed += j;
+      auto& [weighted, jobs] = timed[static_cast<std::size_t>(it - hosts.begin())];
+      weighted += w.round_trip_ms * static_cast<double>(w.jobs);
+      jobs += static_cast<double>(w.jobs);
     }
   }
-  for (auto& h : hosts)
-    h.busy_share /= static_cast<double>(h.threads);
+  for (std::size_t i = 0; i < hosts.size(); ++i) {
+    hosts[i].busy_share /= static_cast<double>(hosts[i].threads);
+    if (timed[i].second > 0)
+      hosts[i].round_trip_ms = timed[i].first / timed[i].second;
+  }
   return hosts;
 }
 
